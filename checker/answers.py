@@ -1,0 +1,147 @@
+"""Validate and normalise answers against the questions, with a bilingual message for every problem."""
+
+import datetime
+import re
+
+from .strings import s
+
+TRISTATE = ("yes", "no", "unsure")
+_LIST_SPLIT = re.compile(r"\s*[;；,，、|]\s*")
+
+
+class AnswersError(Exception):
+    """The answers cannot be assessed; `errors` lists each problem (question, value, code, message)."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("; ".join(e["message"] for e in errors))
+
+
+def unwrap(document):
+    """Accept a plain mapping of answers or an exported file {call, ruleset_version, answers: {...}}."""
+    if isinstance(document, dict) and isinstance(document.get("answers"), dict):
+        meta = {k: v for k, v in document.items() if k != "answers"}
+        return document["answers"], meta
+    return document, {}
+
+
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def _match_option(question, value):
+    """The option id a value names: its id, or its label in either language (case and spacing ignored)."""
+    text = str(value).strip()
+    options = question.get("options") or [{"id": t} for t in TRISTATE]
+    for option in options:
+        if text == option["id"]:
+            return option["id"]
+    folded = text.casefold()
+    for option in options:
+        labels = option.get("label") or {}
+        if any(folded == str(label).strip().casefold() for label in labels.values()):
+            return option["id"]
+    return None
+
+
+def _allowed(question, lang):
+    if question["kind"] == "tristate":
+        return ", ".join(f"{t} ({s('tristate.' + t, lang)})" for t in TRISTATE)
+    return ", ".join(f"{o['id']} ({o['label'][lang]})" for o in question.get("options", []))
+
+
+def _normalise(question, value, lang):
+    """Return (normalised value, None) or (None, (code, extra format values))."""
+    kind = question["kind"]
+    if kind == "tristate":
+        if isinstance(value, bool):  # YAML 1.1 reads yes/no as booleans
+            return ("yes" if value else "no"), None
+        tri = {"是": "yes", "否": "no", "不确定": "unsure", "true": "yes", "false": "no", "not sure": "unsure"}
+        key = str(value).strip().casefold()
+        found = key if key in TRISTATE else tri.get(key) or _match_option(question, value)
+        return (found, None) if found else (None, ("not_choice", {}))
+    if kind == "single":
+        if isinstance(value, (list, dict)) or isinstance(value, bool):
+            return None, ("not_choice", {})
+        found = _match_option(question, value)
+        return (found, None) if found else (None, ("unknown_option", {}))
+    if kind == "multi":
+        items = _LIST_SPLIT.split(value.strip()) if isinstance(value, str) else value
+        if not isinstance(items, list):
+            return None, ("not_list", {})
+        chosen = []
+        for item in items:
+            if _is_blank(item):
+                continue
+            found = _match_option(question, item) if not isinstance(item, (list, dict)) else None
+            if found is None:
+                return None, ("unknown_option", {"value": item})
+            if found not in chosen:
+                chosen.append(found)
+        exclusive = [o["id"] for o in question["options"] if o.get("exclusive")]
+        for option_id in exclusive:
+            if option_id in chosen and len(chosen) > 1:
+                return None, ("exclusive_option", {"value": option_id})
+        return chosen, None
+    if kind == "integer":
+        if isinstance(value, bool):
+            return None, ("not_integer", {})
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            value = int(value)
+        if not isinstance(value, int):
+            return None, ("not_integer", {})
+        low, high = question.get("min", 0), question.get("max")
+        if value < low or (high is not None and value > high):
+            bounds = f"{low}–{high}" if high is not None else f"≥ {low}"
+            return None, ("out_of_range", {"allowed": bounds})
+        return value, None
+    if kind == "date":
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return value.isoformat(), None
+        try:
+            return datetime.date.fromisoformat(str(value).strip()).isoformat(), None
+        except ValueError:
+            return None, ("not_date", {})
+    if kind == "text":
+        if isinstance(value, (list, dict, bool)):
+            return None, ("not_text", {})
+        text = str(value)
+        limit = question.get("max_length")
+        if limit and len(text) > limit:
+            return None, ("too_long", {"allowed": limit})
+        return text, None
+    raise ValueError(f"unknown question kind {kind!r}")  # the loader's schema makes this unreachable
+
+
+def validate(ruleset, raw, lang="zh"):
+    """Normalise a mapping of answers; raise AnswersError listing every problem."""
+    if not isinstance(raw, dict):
+        raise AnswersError([{"question": None, "value": None, "code": "answers_not_mapping",
+                             "message": s("error.answers_not_mapping", lang)}])
+    answers, errors = {}, []
+    for key, value in raw.items():
+        question = ruleset.questions.get(str(key))
+        if question is None:
+            errors.append({"question": key, "value": value, "code": "unknown_question",
+                           "message": s("error.unknown_question", lang, question=key,
+                                        allowed=", ".join(ruleset.order))})
+            continue
+        if _is_blank(value):
+            continue
+        normal, problem = _normalise(question, value, lang)
+        if problem:
+            code, extra = problem
+            shown = extra.pop("value", value)
+            values = {"question": key, "value": shown, "allowed": _allowed(question, lang)}
+            values.update(extra)
+            errors.append({"question": key, "value": shown, "code": code,
+                           "message": s("error." + code, lang, **values)})
+        else:
+            answers[key] = normal
+    if errors:
+        raise AnswersError(errors)
+    return answers

@@ -1,0 +1,496 @@
+"""Load one call's YAML, validate it against the schemas and the notice, and compile it into a JSON rule set.
+
+Build-time and command-line only (needs PyYAML and jsonschema); the browser receives the compiled JSON.
+"""
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from . import conditions
+from .yamlsource import YamlError, line_of, load_file
+
+POLICY_DIR = Path(__file__).resolve().parent.parent / "policy_data"
+DEFAULT_CALL = "2022"
+FILES = ("call", "eligibility", "directions", "glossary", "faq", "questions", "rules")
+TRISTATE = ("yes", "no", "unsure")
+_SPACE = re.compile(r"\s+")
+
+
+class Problem:
+    """One defect in the policy data, located by file, line and key path."""
+
+    def __init__(self, file, line, path, message):
+        self.file, self.line, self.message = str(file), line, message
+        self.path = ".".join(str(p) for p in path) or "(top)"
+
+    def __str__(self):
+        return f"{self.file}:{self.line}: {self.path}: {self.message}"
+
+
+class PolicyDataError(Exception):
+    """The policy data has problems; `problems` lists every one."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def call_dir(call_id=DEFAULT_CALL, root=POLICY_DIR):
+    """The folder of a call inside a policy_data root."""
+    return Path(root) / "calls" / call_id
+
+
+def _schemas():
+    from referencing import Registry, Resource
+
+    schema_dir = POLICY_DIR / "schema"
+    resources = []
+    for path in sorted(schema_dir.glob("*.schema.json")):
+        contents = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((contents["$id"], Resource.from_contents(contents)))
+    return Registry().with_resources(resources)
+
+
+def _schema_message(error):
+    """A jsonschema error in words a maintainer can act on."""
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        if missing == "en":
+            return "missing English twin 'en' of this Chinese text"
+        if missing == "zh":
+            return "missing Chinese text 'zh' beside the English"
+        return f"missing required key '{missing}'"
+    if error.validator == "additionalProperties":
+        extra = re.findall(r"'([^']+)'", error.message.split("(")[-1])
+        allowed = sorted(error.schema.get("properties", {}))
+        return f"unknown key {', '.join(repr(e) for e in extra)} (allowed: {', '.join(allowed)})"
+    if error.validator == "minimum" and error.validator_value == 1:
+        return f"must be a positive whole number, got {error.instance!r}"
+    if error.validator == "type" and error.validator_value == "integer":
+        return f"must be a whole number, got {error.instance!r}"
+    if error.validator == "pattern":
+        return f"{error.instance!r} does not have the expected form ({error.validator_value})"
+    if error.validator == "enum":
+        return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "oneOf":
+        return "is neither a citation {clause, quote} nor a {ref: ...}"
+    return error.message
+
+
+def _squash(text):
+    return _SPACE.sub("", text)
+
+
+def _walk(node, path=()):
+    """Yield (path, value) for every node of parsed YAML."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, path + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, path + (index,))
+
+
+class _Loading:
+    """State of one load: the parsed files, their line maps and the problems found so far."""
+
+    def __init__(self, folder, root):
+        self.folder, self.root = Path(folder), Path(root)
+        self.data, self.lines, self.problems = {}, {}, []
+
+    def problem(self, name, path, message):
+        file = self.folder / f"{name}.yaml"
+        self.problems.append(Problem(file, line_of(self.lines.get(name, {}), path), path, message))
+
+    # -- reading and schema --------------------------------------------------------------------------
+    def read(self):
+        for name in FILES:
+            path = self.folder / f"{name}.yaml"
+            if not path.exists():
+                self.problems.append(Problem(path, 0, (), "file is missing"))
+                continue
+            try:
+                self.data[name], self.lines[name] = load_file(path)
+            except YamlError as exc:
+                self.problems.append(Problem(path, exc.line, (), exc.message))
+
+    def validate_schemas(self):
+        from jsonschema import Draft202012Validator
+
+        registry = _schemas()
+        for name, data in self.data.items():
+            schema = registry.contents(f"bdpilot:{name}")
+            validator = Draft202012Validator(schema, registry=registry)
+            for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+                self.problem(name, tuple(error.absolute_path), _schema_message(error))
+
+    # -- checks against the notice and across files ----------------------------------------------------
+    def check_source(self):
+        call = self.data.get("call")
+        if not isinstance(call, dict) or not isinstance(call.get("source"), dict):
+            return None
+        source_path = self.root / str(call["source"].get("file", ""))
+        if not source_path.is_file():
+            self.problem("call", ("source", "file"), f"source file not found: {source_path}")
+            return None
+        text = _squash(source_path.read_text(encoding="utf-8"))
+        for name, data in self.data.items():
+            for path, node in _walk(data):
+                if isinstance(node, dict) and "quote" in node and "clause" in node:
+                    quote = node["quote"]
+                    if isinstance(quote, str) and _squash(quote) not in text:
+                        self.problem(name, path + ("quote",), f"quote not found in the notice: {quote[:40]!r}")
+        for index, direction in enumerate(_list(self.data.get("directions"), "directions")):
+            for part in ("needs", "content", "results"):
+                zh = (direction.get(part) or {}).get("zh") if isinstance(direction, dict) else None
+                if isinstance(zh, str) and _squash(zh) not in text:
+                    self.problem("directions", ("directions", index, part, "zh"),
+                                 f"Chinese text is not verbatim from the notice: {zh[:40]!r}")
+        return text
+
+    def check_duplicate_ids(self):
+        for name, data in self.data.items():
+            for path, node in _walk(data):
+                if isinstance(node, list):
+                    seen = {}
+                    for index, item in enumerate(node):
+                        if isinstance(item, dict) and "id" in item:
+                            if item["id"] in seen:
+                                self.problem(name, path + (index, "id"),
+                                             f"duplicate id {item['id']!r} (first at item {seen[item['id']]})")
+                            else:
+                                seen[item["id"]] = index
+
+    def check_directions(self):
+        data = self.data.get("directions") or {}
+        areas = {a.get("id") for a in _list(data, "areas")}
+        slugs = {}
+        for index, direction in enumerate(_list(data, "directions")):
+            if direction.get("area") not in areas:
+                self.problem("directions", ("directions", index, "area"),
+                             f"unknown area {direction.get('area')!r} (known: {', '.join(sorted(map(str, areas)))})")
+            if direction.get("slug") in slugs:
+                self.problem("directions", ("directions", index, "slug"), f"duplicate slug {direction['slug']!r}")
+            slugs[direction.get("slug")] = index
+            roles = {r.get("id") for r in direction.get("roles") or [] if isinstance(r, dict)}
+            for m_index, minimum in enumerate(direction.get("minimums") or []):
+                if isinstance(minimum, dict) and "role" in minimum and minimum["role"] not in roles:
+                    self.problem("directions", ("directions", index, "minimums", m_index, "role"),
+                                 f"unknown role {minimum['role']!r} (this direction's roles: "
+                                 f"{', '.join(sorted(map(str, roles))) or 'none'})")
+
+    # -- references --------------------------------------------------------------------------------
+    def resolve(self, ref):
+        """Follow a dotted ref from the call's root; raise LookupError naming the step that failed."""
+        node = self.data
+        for step in ref.split("."):
+            if isinstance(node, dict) and step in node:
+                node = node[step]
+            elif isinstance(node, list):
+                match = [item for item in node if isinstance(item, dict) and str(item.get("id")) == step]
+                if not match:
+                    raise LookupError(f"no item with id {step!r} in {ref!r}")
+                node = match[0]
+            else:
+                raise LookupError(f"{ref!r} does not exist (stopped at {step!r})")
+        return node
+
+
+def _list(data, key):
+    value = data.get(key) if isinstance(data, dict) else None
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+class _Compiler:
+    """Turn validated YAML into the JSON rule set the engine runs, reporting what cannot be compiled."""
+
+    def __init__(self, loading):
+        self.l = loading
+        self.questions = {}
+
+    def citation(self, name, path, value):
+        if isinstance(value, dict) and "ref" in value:
+            try:
+                target = self.l.resolve(value["ref"])
+            except LookupError as exc:
+                self.l.problem(name, path + ("ref",), f"unknown ref: {exc}")
+                return None
+            if isinstance(target, dict) and "citation" in target:
+                target = target["citation"]
+            if not (isinstance(target, dict) and "quote" in target):
+                self.l.problem(name, path + ("ref",), f"ref {value['ref']!r} does not lead to a citation")
+                return None
+            return target
+        return value
+
+    def number(self, name, path, value, kind):
+        """A number (or a date) given literally or by ref, as {value, unit?, ref?}."""
+        ref = None
+        if isinstance(value, dict) and "ref" in value:
+            ref = value["ref"]
+            try:
+                value = self.l.resolve(ref)
+            except LookupError as exc:
+                self.l.problem(name, path + ("ref",), f"unknown ref: {exc}")
+                return None
+        unit = None
+        if isinstance(value, dict):
+            unit = value.get("unit")
+            value = value.get("date", value.get("value"))
+        if kind == "date":
+            if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+                self.l.problem(name, path, f"needs a date YYYY-MM-DD, got {value!r}")
+                return None
+        elif not isinstance(value, int) or isinstance(value, bool):
+            self.l.problem(name, path, f"needs a whole number, got {value!r}")
+            return None
+        out = {"value": value}
+        if unit:
+            out["unit"] = unit
+        if ref:
+            out["ref"] = ref
+        return out
+
+    def condition(self, name, path, cond):
+        """Compile a condition as written in YAML into the engine's form, or None if it is wrong."""
+        if not isinstance(cond, dict):
+            self.l.problem(name, path, "a condition must be a mapping")
+            return None
+        if "all" in cond or "any" in cond:
+            key = "all" if "all" in cond else "any"
+            if len(cond) != 1 or not isinstance(cond[key], list) or not cond[key]:
+                self.l.problem(name, path, f"'{key}' takes a non-empty list and nothing beside it")
+                return None
+            parts = [self.condition(name, path + (key, i), c) for i, c in enumerate(cond[key])]
+            return None if None in parts else {key: parts}
+        if "not" in cond:
+            if len(cond) != 1:
+                self.l.problem(name, path, "'not' takes one condition and nothing beside it")
+                return None
+            inner = self.condition(name, path + ("not",), cond["not"])
+            return None if inner is None else {"not": inner}
+        if "q" not in cond:
+            self.l.problem(name, path, f"unknown operator {', '.join(map(repr, cond))}: a condition is "
+                                       f"all/any/not or {{q: question, <operator>: value}}")
+            return None
+        qid = cond["q"]
+        question = self.questions.get(qid)
+        if question is None:
+            self.l.problem(name, path + ("q",), f"unknown question {qid!r}")
+            return None
+        ops = [k for k in cond if k != "q"]
+        if len(ops) != 1:
+            self.l.problem(name, path, f"a condition on {qid!r} needs exactly one operator "
+                                       f"(known: {', '.join(conditions.OPERATORS)})")
+            return None
+        op_name = ops[0]
+        op = conditions.OPERATORS.get(op_name)
+        if op is None:
+            self.l.problem(name, path + (op_name,), f"unknown operator {op_name!r} "
+                                                    f"(known: {', '.join(conditions.OPERATORS)})")
+            return None
+        if question["kind"] not in op.kinds:
+            self.l.problem(name, path + (op_name,),
+                           f"operator {op_name!r} does not apply to {question['kind']} question {qid!r}")
+            return None
+        arg = self.argument(name, path + (op_name,), op, question, cond[op_name])
+        return None if arg is None else {"q": qid, "op": op_name, "arg": arg}
+
+    def argument(self, name, path, op, question, arg):
+        option_ids = [o["id"] for o in question.get("options", [])] or (
+            list(TRISTATE) if question["kind"] == "tristate" else [])
+        if op.arg == "bool":
+            if not isinstance(arg, bool):
+                self.l.problem(name, path, f"needs true or false, got {arg!r}")
+                return None
+            return arg
+        if op.arg == "number":
+            if question["kind"] == "single" and any("value" not in o for o in question["options"]):
+                self.l.problem(name, path, f"question {question['id']!r} has options without a 'value' to compare")
+                return None
+            return self.number(name, path, arg, "date" if question["kind"] == "date" else "int")
+        values = arg if op.arg == "options" else [arg]
+        if op.arg == "options" and not (isinstance(arg, list) and arg):
+            self.l.problem(name, path, f"needs a non-empty list of options, got {arg!r}")
+            return None
+        if question["kind"] in ("single", "multi", "tristate"):
+            wrong = [v for v in values if str(v) not in option_ids]
+            if wrong:
+                self.l.problem(name, path, f"unknown option {', '.join(map(repr, wrong))} of question "
+                                           f"{question['id']!r} (options: {', '.join(option_ids)})")
+                return None
+            values = [str(v) for v in values]
+        return values if op.arg == "options" else values[0]
+
+    # -- questions, rules, quota, timeline --------------------------------------------------------------
+    def compile_questions(self):
+        data = self.l.data.get("questions") or {}
+        sections = {s.get("id") for s in _list(data, "sections")}
+        raw = _list(data, "questions")
+        for index, q in enumerate(raw):
+            path = ("questions", index)
+            kind = q.get("kind")
+            out = {k: q[k] for k in ("id", "section", "kind", "label", "help") if k in q}
+            out["required"] = q.get("required", True)
+            for key in ("min", "max", "max_length"):
+                if key in q:
+                    out[key] = q[key]
+            if q.get("section") not in sections:
+                self.l.problem("questions", path + ("section",), f"unknown section {q.get('section')!r}")
+            if "citation" in q:
+                out["citation"] = self.citation("questions", path + ("citation",), q["citation"])
+            has_options = "options" in q or "options_from" in q
+            if kind in ("single", "multi"):
+                if ("options" in q) == ("options_from" in q):
+                    self.l.problem("questions", path, f"a {kind} question needs exactly one of options, options_from")
+                    continue
+                out["options"] = self.options(path, q)
+            elif has_options:
+                self.l.problem("questions", path, f"a {kind} question takes no options")
+            if "min" in q and "max" in q and q["min"] > q["max"]:
+                self.l.problem("questions", path + ("min",), "min is greater than max")
+            self.questions[q.get("id")] = out
+        for index, q in enumerate(raw):
+            if "show_if" in q and q.get("id") in self.questions:
+                self.questions[q["id"]]["show_if"] = self.condition("questions", ("questions", index, "show_if"),
+                                                                    q["show_if"])
+        return [s for s in _list(data, "sections")]
+
+    def options(self, path, q):
+        if "options" in q:
+            return q["options"]
+        key = q.get("option_label_key", "label")
+        try:
+            items = self.l.resolve(q["options_from"]["ref"])
+        except LookupError as exc:
+            self.l.problem("questions", path + ("options_from", "ref"), f"unknown ref: {exc}")
+            return []
+        if isinstance(items, dict) and "items" in items:
+            items = items["items"]
+        if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i and key in i for i in items):
+            self.l.problem("questions", path + ("options_from",), f"ref does not lead to a list of items with "
+                                                                  f"'id' and '{key}'")
+            return []
+        return [{"id": str(i["id"]), "label": i[key]} for i in items] + list(q.get("extra_options", []))
+
+    def compile_rules(self):
+        data = self.l.data.get("rules") or {}
+        priorities = {p.get("id") for p in _list((self.l.data.get("eligibility") or {}).get("priority_conditions"),
+                                                 "items")}
+        rules = []
+        for index, rule in enumerate(_list(data, "rules")):
+            path = ("rules", index)
+            out = {k: rule[k] for k in ("id", "severity", "title", "pass", "fail", "unknown", "guide", "priority")
+                   if k in rule}
+            if rule.get("severity") == "priority" and rule.get("priority") not in priorities:
+                self.l.problem("rules", path + ("priority",), f"a priority rule names one of the priority "
+                                                              f"conditions: {', '.join(sorted(priorities))}")
+            out["citation"] = self.citation("rules", path + ("citation",), rule.get("citation"))
+            if "applies_if" in rule:
+                out["applies_if"] = self.condition("rules", path + ("applies_if",), rule["applies_if"])
+            out["require"] = self.condition("rules", path + ("require",), rule.get("require"))
+            rules.append(out)
+        return rules
+
+    def compile_quota(self):
+        quota = (self.l.data.get("rules") or {}).get("quota") or {}
+        out = {"unit_question": quota.get("unit_question")}
+        if out["unit_question"] not in self.questions:
+            self.l.problem("rules", ("quota", "unit_question"), f"unknown question {out['unit_question']!r}")
+        try:
+            units = self.l.resolve(quota.get("units", {}).get("ref", ""))
+            out["units"] = [{k: u[k] for k in ("id", "label", "quota", "citation")} for u in units]
+        except (LookupError, KeyError, TypeError) as exc:
+            self.l.problem("rules", ("quota", "units"), f"ref does not lead to unit kinds with a quota: {exc}")
+        try:
+            exemption = self.l.resolve(quota.get("exemption", {}).get("ref", ""))
+            out["exemption"] = {k: exemption[k] for k in ("text", "citation")}
+        except (LookupError, KeyError, TypeError) as exc:
+            self.l.problem("rules", ("quota", "exemption"), f"ref does not lead to a fact with text and citation: {exc}")
+        out["exempt_if"] = self.condition("rules", ("quota", "exempt_if"), quota.get("exempt_if"))
+        return out
+
+    def compile_timeline(self):
+        timeline = (self.l.data.get("rules") or {}).get("timeline") or {}
+        out = {"applicant_deadline": timeline.get("applicant_deadline")}
+        try:
+            deadlines = self.l.resolve(timeline.get("deadlines", {}).get("ref", ""))
+            out["deadlines"] = [{k: d[k] for k in ("id", "date", "who", "what", "citation")} for d in deadlines]
+        except (LookupError, KeyError, TypeError) as exc:
+            self.l.problem("rules", ("timeline", "deadlines"), f"ref does not lead to deadlines: {exc}")
+            return out
+        if out["applicant_deadline"] not in {d["id"] for d in out["deadlines"]}:
+            self.l.problem("rules", ("timeline", "applicant_deadline"),
+                           f"unknown deadline {out['applicant_deadline']!r}")
+        return out
+
+    def compile(self):
+        sections = self.compile_questions()
+        bundle = {
+            "format": 1,
+            "call": self.call_summary(),
+            "sections": sections,
+            "questions": list(self.questions.values()),
+            "rules": self.compile_rules(),
+            "quota": self.compile_quota(),
+            "timeline": self.compile_timeline(),
+            "direction_question": (self.l.data.get("rules") or {}).get("direction_question"),
+            "directions": [{k: d.get(k) for k in ("id", "number", "slug", "title", "area")}
+                           for d in _list(self.l.data.get("directions"), "directions")],
+            "priority_conditions": _list((self.l.data.get("eligibility") or {}).get("priority_conditions"), "items"),
+        }
+        direction_q = self.questions.get(bundle["direction_question"])
+        if direction_q is None or direction_q["kind"] != "single":
+            self.l.problem("rules", ("direction_question",), "must name the single-choice question of the direction")
+        return bundle
+
+    def call_summary(self):
+        call = self.l.data.get("call") or {}
+        return {
+            "id": call.get("id"),
+            "year": call.get("year"),
+            "title": (call.get("title") or {}).get("text"),
+            "document_number": (call.get("document_number") or {}).get("text"),
+            "application_system": call.get("application_system"),
+            "contacts": call.get("contacts"),
+        }
+
+
+def load_call_data(folder=None, root=POLICY_DIR):
+    """Read and validate a call's YAML files; return {file name: parsed YAML} or raise PolicyDataError."""
+    data, _bundle = _load(folder, root)
+    return data
+
+
+def load_bundle(folder=None, root=POLICY_DIR):
+    """Read, validate and compile a call; return the JSON-ready rule set (with its `version`)."""
+    _data, bundle = _load(folder, root)
+    return bundle
+
+
+def _load(folder, root):
+    loading = _Loading(folder or call_dir(root=root), root)
+    loading.read()
+    if loading.problems:  # a file that cannot be parsed makes every later check noise
+        raise PolicyDataError(loading.problems)
+    loading.validate_schemas()
+    loading.check_source()
+    loading.check_duplicate_ids()
+    loading.check_directions()
+    if loading.problems:
+        raise PolicyDataError(loading.problems)
+    bundle = _Compiler(loading).compile()
+    if loading.problems:
+        raise PolicyDataError(loading.problems)
+    bundle["version"] = bundle_version(bundle)
+    return loading.data, bundle
+
+
+def bundle_version(bundle):
+    """A short hash of a compiled rule set: the rule-set version shown with every result."""
+    body = {k: v for k, v in bundle.items() if k != "version"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]

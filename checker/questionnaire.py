@@ -1,0 +1,45 @@
+"""The questionnaire in one language: sections and questions as a reader (or a form) needs them."""
+
+from .strings import s
+
+
+def questionnaire(ruleset, lang="zh"):
+    """Sections with their questions, options, help and citations in `lang`."""
+    out = {"call": ruleset.call["id"], "ruleset_version": ruleset.version, "lang": lang, "sections": []}
+    for section in ruleset.sections:
+        entry = {"id": section["id"], "title": section["title"][lang],
+                 "intro": section["intro"][lang] if "intro" in section else "", "questions": []}
+        for qid in ruleset.order:
+            q = ruleset.questions[qid]
+            if q["section"] != section["id"]:
+                continue
+            question = {"id": qid, "kind": q["kind"], "label": q["label"][lang], "help": q["help"][lang],
+                        "required": q["required"], "conditional": "show_if" in q}
+            for key in ("min", "max", "max_length"):
+                if key in q:
+                    question[key] = q[key]
+            if q["kind"] == "tristate":
+                question["options"] = [{"id": t, "label": s("tristate." + t, lang)} for t in ("yes", "no", "unsure")]
+            elif "options" in q:
+                question["options"] = [{"id": o["id"], "label": o["label"][lang], "exclusive": o.get("exclusive", False)}
+                                       for o in q["options"]]
+            if q.get("citation"):
+                question["citation"] = {"clause": q["citation"]["clause"][lang], "quote": q["citation"]["quote"]}
+            entry["questions"].append(question)
+        out["sections"].append(entry)
+    return out
+
+
+def render_text(form):
+    """The questionnaire as text, for people preparing an answers file."""
+    lines = []
+    for section in form["sections"]:
+        lines += ["", f"== {section['title']} ==", section["intro"]] if section["intro"] else ["", f"== {section['title']} =="]
+        for q in section["questions"]:
+            lines.append(f"{q['id']}: {q['label']}  [{q['kind']}{'' if q['required'] else ', optional'}]")
+            lines.append(f"    {q['help']}")
+            for o in q.get("options", []):
+                lines.append(f"    - {o['id']}: {o['label']}")
+            if "min" in q:
+                lines.append(f"    {q['min']}–{q.get('max', '')}")
+    return "\n".join(lines).lstrip("\n") + "\n"

@@ -1,0 +1,40 @@
+"""A compiled rule set (the JSON the loader writes), indexed for the engine. Standard library only."""
+
+import json
+from pathlib import Path
+
+BUNDLE_DIR = Path(__file__).resolve().parent / "data"
+
+
+class Ruleset:
+    """Questions, rules, quota and timeline of one call, from its compiled bundle."""
+
+    def __init__(self, bundle):
+        self.bundle = bundle
+        self.version = bundle["version"]
+        self.call = bundle["call"]
+        self.sections = bundle["sections"]
+        self.questions = {q["id"]: q for q in bundle["questions"]}
+        self.order = [q["id"] for q in bundle["questions"]]
+        self.rules = bundle["rules"]
+        self.quota = bundle["quota"]
+        self.timeline = bundle["timeline"]
+        self.direction_question = bundle["direction_question"]
+        self.directions = {d["id"]: d for d in bundle["directions"]}
+        self.priorities = {p["id"]: p for p in bundle["priority_conditions"]}
+
+    @classmethod
+    def from_json_file(cls, path):
+        """Load a compiled bundle written by `python -m checker compile`."""
+        with open(path, encoding="utf-8") as handle:
+            return cls(json.load(handle))
+
+
+def load_default(call_id="2022"):
+    """In a source checkout compile the YAML (the source of truth); elsewhere (wheel, Pyodide) the packaged bundle."""
+    source = Path(__file__).resolve().parent.parent / "policy_data" / "calls" / call_id
+    if source.is_dir():
+        from .loader import load_bundle  # needs PyYAML and jsonschema
+
+        return Ruleset(load_bundle(source))
+    return Ruleset.from_json_file(BUNDLE_DIR / f"{call_id}.json")
