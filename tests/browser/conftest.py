@@ -1,0 +1,221 @@
+"""Browser test harness: pytest-playwright driving Debian's /usr/bin/chromium.
+
+Everything under tests/browser/ is marked ``browser`` automatically (select or
+deselect with ``-m browser`` / ``-m "not browser"``). Without /usr/bin/chromium
+these tests are skipped locally and fail in CI (tests/conftest.py; ``make
+browser`` installs it).
+
+Fixtures (all URLs end in "/"):
+
+``site_dir``              session: Path of the built site/ (fails if site/index.html
+                          is missing -- ``make test`` builds first; else ``make build``).
+``site_server``           session: base URL "http://127.0.0.1:PORT/" of a threaded
+                          static server for site/ at the root.
+``prefixed_site_server``  session: base URL "http://127.0.0.1:PORT/some/prefix/" of a
+                          server for the same files under /some/prefix/ only
+                          (404 outside it), as on a sub-path host.
+``serve_directory``       function: factory ``serve_directory(path, prefix="/") ->
+                          StaticServer`` (``.base_url``, ``.log`` of (method, path,
+                          status)); stopped after the test. For tests that serve
+                          their own files.
+``recorded_page``         function: a Playwright page (pytest-playwright ``page``)
+                          wrapped in a ``PageRecorder`` that records, from the start:
+                          ``.requests`` (every URL, workers' too), ``.failed``
+                          ((url, error) of network failures), ``.http_errors``
+                          ((status, url) of responses >= 400), ``.console_errors``
+                          (console.error and uncaught errors, page and workers),
+                          ``.page_errors`` (uncaught page errors), ``.console``
+                          ((type, text) of every console message). Page methods
+                          work on it directly (``recorded_page.goto(url)``);
+                          ``recorded_page.page`` is the page itself;
+                          ``recorded_page.wait_until(lambda: ..., timeout=10)``
+                          polls while events are delivered;
+                          ``recorded_page.assert_clean()`` fails on any failure,
+                          HTTP error or console error.
+
+The servers (build_scripts/serve_static.py) serve .wasm as application/wasm,
+.mjs/.js as text/javascript and .json as application/json, never list
+directories, and answer a 404 inside the served tree with <root>/404.html.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pytest
+
+from build_scripts.serve_static import StaticServer, serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SITE_PREFIX = "/some/prefix/"
+BROWSER_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BROWSER_DIR.parent.parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.is_relative_to(BROWSER_DIR):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Use Debian's chromium (Playwright's own browser downloads are not available)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
+
+
+# ------------------------------------------------------------------ servers
+
+
+@pytest.fixture(scope="session")
+def site_dir() -> Path:
+    site = REPO_ROOT / "site"
+    if not (site / "index.html").is_file():
+        pytest.fail(
+            f"{site}/index.html is missing: build the site first with `make build` "
+            "(`make test` builds before it runs pytest)",
+            pytrace=False,
+        )
+    return site
+
+
+@pytest.fixture(scope="session")
+def site_server(site_dir: Path) -> Iterator[str]:
+    with serve(site_dir) as server:
+        yield server.base_url
+
+
+@pytest.fixture(scope="session")
+def prefixed_site_server(site_dir: Path) -> Iterator[str]:
+    with serve(site_dir, prefix=SITE_PREFIX) as server:
+        yield server.base_url
+
+
+@pytest.fixture
+def serve_directory() -> Iterator[Callable[..., StaticServer]]:
+    with _ServerStack() as stack:
+        yield stack.start
+
+
+class _ServerStack:
+    def __init__(self) -> None:
+        self._contexts: list = []
+
+    def start(self, root, prefix: str = "/", **kwargs) -> StaticServer:
+        context = serve(root, prefix=prefix, **kwargs)
+        server = context.__enter__()
+        self._contexts.append(context)
+        return server
+
+    def __enter__(self) -> "_ServerStack":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        while self._contexts:
+            self._contexts.pop().__exit__(None, None, None)
+
+
+# ------------------------------------------------------------------ pages
+
+
+@dataclass
+class PageRecorder:
+    """A Playwright page plus everything it loaded and complained about."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    http_errors: list[tuple[int, str]] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        page = self.page
+        # Context-level network events also cover the page's dedicated workers.
+        page.context.on("request", lambda r: self.requests.append(r.url))
+        page.context.on("requestfailed", lambda r: self.failed.append((r.url, r.failure or "")))
+        page.context.on("response", self._on_response)
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_pageerror)
+        # Uncaught errors inside a dedicated worker arrive as "pageerror" with
+        # Playwright 1.65 + Chromium; a worker's console.error arrives as a page
+        # "console" message with message.worker set. Both are recorded.
+
+    def _on_response(self, response) -> None:
+        if response.status >= 400:
+            self.http_errors.append((response.status, response.url))
+
+    def _on_console(self, message) -> None:
+        origin = ""
+        worker = getattr(message, "worker", None)
+        if worker is not None:
+            origin = f"[worker {worker.url}] "
+        self.console.append((message.type, origin + message.text))
+        if message.type == "error":
+            location = message.location or {}
+            where = f" ({location.get('url')}:{location.get('lineNumber')})" if location.get("url") else ""
+            self.console_errors.append(origin + message.text + where)
+
+    def _on_pageerror(self, error) -> None:
+        text = f"{getattr(error, 'name', 'Error')}: {getattr(error, 'message', error)}"
+        self.page_errors.append(text)
+        self.console_errors.append("uncaught " + text)
+
+    def __getattr__(self, name: str):
+        # Delegate everything else to the page: recorded_page.goto(url), .locator(...)
+        return getattr(self.page, name)
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+        """Poll ``predicate`` (e.g. ``lambda: rec.console_errors``) while letting
+        Playwright deliver events (they only arrive during Playwright calls).
+        Returns whether it became true within ``timeout`` seconds."""
+        steps = max(1, int(timeout / 0.05))
+        for _ in range(steps):
+            if predicate():
+                return True
+            self.page.wait_for_timeout(50)
+        return bool(predicate())
+
+    def requested(self, pattern: str) -> list[str]:
+        """URLs requested so far that match the regular expression ``pattern``."""
+        return [url for url in self.requests if re.search(pattern, url)]
+
+    def clear(self) -> None:
+        for name in ("requests", "failed", "http_errors", "console_errors", "page_errors", "console"):
+            getattr(self, name).clear()
+
+    def problems(self, allow: Iterable[str] = ()) -> list[str]:
+        """Failures, HTTP errors and console errors not matching any ``allow`` regex."""
+        allowed = [re.compile(p) for p in allow]
+        found = (
+            [f"request failed: {url} ({err})" for url, err in self.failed]
+            + [f"HTTP {status}: {url}" for status, url in self.http_errors]
+            + [f"console error: {text}" for text in self.console_errors]
+        )
+        return [p for p in found if not any(a.search(p) for a in allowed)]
+
+    def assert_clean(self, allow: Iterable[str] = ()) -> None:
+        problems = self.problems(allow)
+        assert not problems, "page had problems:\n  " + "\n  ".join(problems)
+
+
+@pytest.fixture
+def recorded_page(page) -> PageRecorder:
+    return PageRecorder(page)
