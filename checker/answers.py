@@ -102,8 +102,11 @@ def _normalise(question, value, lang):
             value = value.date()
         if isinstance(value, datetime.date):
             return value.isoformat(), None
-        try:
-            return datetime.date.fromisoformat(str(value).strip()).isoformat(), None
+        text = value.strip() if isinstance(value, str) else ""
+        try:  # fromisoformat alone would also take 20220504 and, on newer Pythons, week dates
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise ValueError(text)
+            return datetime.date.fromisoformat(text).isoformat(), None
         except ValueError:
             return None, ("not_date", {})
     if kind == "text":
