@@ -1,0 +1,164 @@
+"""The policy data validates, and each kind of defect planted in a copy is reported with file, line and key path."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checker.loader import POLICY_DIR, PolicyDataError, load_bundle, load_call_data
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_real_data_validates():
+    data = load_call_data()
+    assert [d["id"] for d in data["directions"]["directions"]] == [f"d{n}" for n in range(1, 9)]
+    assert len(data["directions"]["areas"]) == 3
+
+
+def test_validate_command_passes_on_real_data():
+    done = subprocess.run([sys.executable, "-m", "checker", "validate"], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK: call 2022")
+
+
+@pytest.fixture
+def copy(tmp_path):
+    """A writable copy of policy_data (source and the 2022 call) and a function to edit one of its files."""
+    shutil.copytree(POLICY_DIR / "source", tmp_path / "source")
+    shutil.copytree(POLICY_DIR / "calls" / "2022", tmp_path / "calls" / "2022")
+    folder = tmp_path / "calls" / "2022"
+
+    def edit(name, old, new, count=1):
+        path = folder / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"fixture text {old!r} not in {name}.yaml"
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    def problems():
+        with pytest.raises(PolicyDataError) as caught:
+            load_bundle(folder, root=tmp_path)
+        return [str(p) for p in caught.value.problems]
+
+    return edit, problems
+
+
+def _line_of(path, needle):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def test_bad_yaml_syntax_names_file_and_line(copy, tmp_path):
+    edit, problems = copy
+    edit("call", "year: 2022", "year: [2022")
+    found = problems()
+    assert len(found) == 1
+    assert "call.yaml:" in found[0] and "invalid YAML" in found[0]
+
+
+def test_missing_english_twin(copy, tmp_path):
+    edit, problems = copy
+    edit("eligibility", '{zh: 企业, en: Enterprise}', '{zh: 企业}')
+    line = _line_of(tmp_path / "calls/2022/eligibility.yaml", "{zh: 企业}")
+    assert f"eligibility.yaml:{line}: applicant_kinds.items.0.label: missing English twin 'en'" in "\n".join(problems())
+
+
+def test_unknown_key(copy):
+    edit, problems = copy
+    edit("call", "year: 2022", "year: 2022\nyaer: 2022")
+    assert any("call.yaml:" in p and "(top): unknown key 'yaer'" in p for p in problems())
+
+
+def test_quote_not_in_notice(copy):
+    edit, problems = copy
+    edit("eligibility", "quote: 每个申报主体限申报 1 个项目}", "quote: 每个申报主体限申报 2 个项目}")
+    found = "\n".join(problems())
+    assert "eligibility.yaml:" in found
+    assert "limits.projects_per_applicant.citation.quote: quote not found in the notice" in found
+
+
+def test_direction_text_not_verbatim(copy):
+    edit, problems = copy
+    edit("directions", "推动数据高质量管理和高价值转化", "推动数据高质量管理")
+    assert any("directions.0.needs.zh: Chinese text is not verbatim" in p for p in problems())
+
+
+def test_duplicate_id(copy):
+    edit, problems = copy
+    edit("eligibility", "- id: research_institute", "- id: enterprise")
+    assert any("applicant_kinds.items.1.id: duplicate id 'enterprise'" in p for p in problems())
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "2.5", "five"])
+def test_minimum_not_positive_integer(copy, bad):
+    edit, problems = copy
+    edit("directions", "value: 5", f"value: {bad}")
+    found = "\n".join(problems())
+    assert "directions.yaml:" in found and "directions.0.minimums.0.value:" in found
+    assert "whole number" in found
+
+
+def test_unknown_operator(copy):
+    edit, problems = copy
+    edit("rules", "{q: project_status, in: [under_construction, completed]}",
+         "{q: project_status, among: [under_construction, completed]}")
+    assert any("rules.yaml:" in p and ".require.among: unknown operator 'among'" in p for p in problems())
+
+
+def test_unknown_question_in_rule(copy):
+    edit, problems = copy
+    edit("rules", "{q: own_ip, eq: \"yes\"}", "{q: own_ipp, eq: \"yes\"}")
+    assert any(".require.q: unknown question 'own_ipp'" in p for p in problems())
+
+
+def test_unknown_option_in_rule(copy):
+    edit, problems = copy
+    edit("rules", "in: [under_construction, completed]", "in: [under_construction, finished]")
+    assert any("unknown option 'finished' of question 'project_status'" in p for p in problems())
+
+
+def test_unknown_ref(copy):
+    edit, problems = copy
+    edit("rules", "ref: directions.directions.d4.minimums.scenarios}}", "ref: directions.directions.d4.minimums.scenes}}")
+    assert any("unknown ref: no item with id 'scenes'" in p for p in problems())
+
+
+def test_operator_on_wrong_kind(copy):
+    edit, problems = copy
+    edit("rules", "{q: own_ip, eq: \"yes\"}", "{q: own_ip, gte: 1}")
+    assert any("operator 'gte' does not apply to tristate question 'own_ip'" in p for p in problems())
+
+
+def test_duplicate_yaml_key(copy):
+    edit, problems = copy
+    edit("call", "year: 2022", "year: 2022\nyear: 2023")
+    assert any("call.yaml:" in p and "duplicate key 'year'" in p for p in problems())
+
+
+def test_validate_command_reports_without_traceback(copy, tmp_path):
+    edit, _problems = copy
+    edit("call", "year: 2022", "year: [2022")
+    done = subprocess.run([sys.executable, "-m", "checker", "--call-dir", str(tmp_path / "calls/2022"), "validate"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "call.yaml:" in done.stderr and "invalid YAML" in done.stderr
+
+
+def test_second_call_from_yaml_alone():
+    """A tiny second call, written only as YAML in tests/fixtures, loads and is assessed with no code change."""
+    from checker.engine import assess
+    from checker.ruleset import Ruleset
+
+    ruleset = Ruleset(load_bundle(FIXTURES / "calls" / "mini", root=FIXTURES))
+    assert ruleset.call["id"] == "mini"
+    result = assess(ruleset, {"direction": "a1", "a1_cases": 1, "own_ip": "yes"}, "en")
+    assert result["verdict"] == "not_eligible"
+    assert [f["rule"] for f in result["findings"] if f["outcome"] == "fail"] == ["a1_cases"]
+    result = assess(ruleset, {"direction": "a1", "a1_cases": 7, "own_ip": "yes"}, "en")
+    assert result["verdict"] == "eligible"
