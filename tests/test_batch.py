@@ -1,0 +1,131 @@
+"""Batch screening for recommending units: verdict per row, quota arithmetic, DCMM exemption, row-level errors."""
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker import batch
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).parent / "cases"
+
+
+def answers(case, **changes):
+    data = yaml.safe_load((CASES / f"{case}.yaml").read_text(encoding="utf-8"))["answers"]
+    data.update(changes)
+    return data
+
+
+def to_csv(ruleset, rows):
+    header = ruleset.order
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([";".join(row[q]) if isinstance(row.get(q), list) else row.get(q, "") for q in header])
+    return out.getvalue()
+
+
+def screen(ruleset, rows, unit_kind, lang="en"):
+    header, body = batch.read_csv_rows(to_csv(ruleset, rows))
+    return batch.screen(ruleset, header, body, unit_kind, lang)
+
+
+def quota_of(ruleset, unit_kind):
+    return next(u["quota"] for u in ruleset.quota["units"] if u["id"] == unit_kind)
+
+
+@pytest.mark.parametrize("unit_kind", ["province", "city", "central_soe", "other"])
+def test_quota_plan_for_each_unit_kind(ruleset, unit_kind):
+    quota = quota_of(ruleset, unit_kind)
+    counted = [answers("eligible_d5", dcmm_level="none", project_name=f"counted {i}") for i in range(quota + 2)]
+    exempt = [answers("eligible_d7", dcmm_level="4", project_name="exempt")]
+    ineligible = [answers("planned_project", project_name="planned")]
+    plan = screen(ruleset, counted + exempt + ineligible, unit_kind)
+    assert plan["quota"] == quota
+    assert plan["counted"] == quota + 2
+    assert plan["exempt"] == 1
+    assert plan["over_by"] == 2
+    assert plan["not_counted"] == 1
+    statuses = [r["quota_status"] for r in plan["rows"]]
+    assert statuses.count("within") == quota and statuses.count("over") == 2
+    assert statuses.count("exempt") == 1 and statuses[-1] == "not_counted"
+
+
+def test_within_quota_is_not_over(ruleset):
+    plan = screen(ruleset, [answers("eligible_d5", dcmm_level="2")], "city")
+    assert plan["over_by"] == 0 and plan["counted"] == 1 and plan["rows"][0]["quota_status"] == "within"
+
+
+def test_dcmm_level_3_and_above_never_counts(ruleset):
+    rows = [answers("eligible_d6", dcmm_level=str(level)) for level in (3, 4, 5)] * 5
+    plan = screen(ruleset, rows, "central-soe")
+    assert plan["counted"] == 0 and plan["exempt"] == 15 and plan["over_by"] == 0
+
+
+def test_order_by_priority_conditions_then_file_order(ruleset):
+    rows = [
+        answers("eligible_d5", in_demo_base="no", open_source_key_tech="no", dcmm_level="none", project_name="zero"),
+        answers("eligible_d5", project_name="three"),
+        answers("eligible_d5", in_demo_base="no", project_name="two"),
+        answers("eligible_d5", project_name="three again"),
+    ]
+    plan = screen(ruleset, rows, "province")
+    assert [r["project_name"] for r in plan["rows"]] == ["three", "three again", "two", "zero"]
+    assert [r["rank"] for r in plan["rows"]] == [1, 2, 3, 4]
+
+
+def test_malformed_row_names_row_and_column_and_others_continue(ruleset):
+    rows = [answers("eligible_d4"), answers("eligible_d4", d4_scenarios="three"), answers("eligible_d8")]
+    plan = screen(ruleset, rows, "province", lang="zh")
+    bad = [r for r in plan["rows"] if r["verdict"] == "error"]
+    assert len(bad) == 1 and bad[0]["row"] == 3
+    assert bad[0]["errors"][0]["column"] == "d4_scenarios"
+    assert "需要一个整数" in bad[0]["errors"][0]["message"]
+    assert plan["eligible"] == 2 and plan["errors"] == 1
+
+
+def test_labels_are_accepted_in_cells(ruleset):
+    row = answers("eligible_d5", project_status="在建", own_ip="是", business_areas="采集；分析")
+    plan = screen(ruleset, [row], "province")
+    assert plan["rows"][0]["verdict"] == "eligible"
+
+
+def test_template_round_trips(ruleset):
+    text = batch.template_csv(ruleset, "zh")
+    assert text.startswith("\ufeff")
+    header, rows = batch.read_csv_rows(text)
+    assert header == ruleset.order and rows == []
+
+
+def test_unknown_unit_kind(ruleset):
+    with pytest.raises(batch.BatchError, match="known: province, city, central-soe, other"):
+        screen(ruleset, [], "county")
+
+
+def test_result_csv_has_bom_and_neutralises_formulas(ruleset):
+    plan = screen(ruleset, [answers("eligible_d5", project_name="=HYPERLINK(\"x\")")], "province")
+    text = batch.result_csv(plan, "zh")
+    assert text.startswith("\ufeff排序")
+    assert "'=HYPERLINK" in text
+
+
+def test_cli_batch_reports_row_errors_and_continues(ruleset, tmp_path):
+    path = tmp_path / "candidates.csv"
+    path.write_text(to_csv(ruleset, [answers("eligible_d4"), answers("eligible_d4", direction="d42")]), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "checker", "batch", str(path), "--unit-kind", "city", "--lang", "en"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "row 3, column direction" in done.stderr
+    assert "Exempt (DCMM)" in done.stdout
+
+
+def test_cli_template():
+    done = subprocess.run([sys.executable, "-m", "checker", "template", "--lang", "en"], cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.stdout.splitlines()[0].lstrip("\ufeff").startswith("project_name,applicant_kind")

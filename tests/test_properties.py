@@ -1,0 +1,78 @@
+"""Property tests: any well-typed answers give one of four verdicts, deterministically; ill-typed ones a clear error."""
+
+import datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker.answers import AnswersError
+from checker.engine import VERDICTS, assess
+from checker.loader import call_dir, load_bundle
+from checker.ruleset import Ruleset
+
+RULESET = Ruleset(load_bundle(call_dir("2022")))
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def valid_value(question):
+    kind = question["kind"]
+    ids = [o["id"] for o in question.get("options", [])]
+    if kind == "single":
+        return st.sampled_from(ids)
+    if kind == "multi":
+        return st.lists(st.sampled_from([i for i in ids if i != "none"]), min_size=1, unique=True) | st.just(["none"])
+    if kind == "tristate":
+        return st.sampled_from(["yes", "no", "unsure"])
+    if kind == "integer":
+        return st.integers(min_value=question.get("min", 0), max_value=question.get("max", 10**6))
+    if kind == "date":
+        return st.dates(datetime.date(2020, 1, 1), datetime.date(2030, 12, 31)).map(datetime.date.isoformat)
+    return st.text(max_size=question.get("max_length", 50))
+
+
+def well_typed():
+    fields = {qid: st.none() | valid_value(q) for qid, q in RULESET.questions.items()}
+    return st.fixed_dictionaries(fields).map(lambda d: {k: v for k, v in d.items() if v is not None})
+
+
+def invalid_value(question):
+    kind = question["kind"]
+    if kind in ("single", "tristate"):
+        return st.sampled_from(["definitely-not-an-option", 3.5, {"a": 1}, ["yes", "no"]])
+    if kind == "multi":
+        return st.sampled_from([["not-an-option"], {"a": 1}, 7, ["none", "analysis"]])
+    if kind == "integer":
+        return st.sampled_from(["three", -1, 2.5, True, [1], 10**9])
+    if kind == "date":
+        return st.sampled_from(["2022-13-45", "tomorrow", 20220504, ["2022-05-04"]])
+    return st.sampled_from([["a"], {"a": 1}, True, "x" * 10_000])
+
+
+@st.composite
+def ill_typed(draw):
+    answers = draw(well_typed())
+    qid = draw(st.sampled_from(sorted(RULESET.questions)))
+    if draw(st.booleans()):
+        answers[qid] = draw(invalid_value(RULESET.questions[qid]))
+    else:
+        answers[draw(st.text(min_size=1, max_size=12).filter(lambda k: k not in RULESET.questions))] = "yes"
+    return answers
+
+
+@SETTINGS
+@given(answers=well_typed(), lang=st.sampled_from(["zh", "en"]))
+def test_well_typed_answers_give_a_verdict_deterministically(answers, lang):
+    first = assess(RULESET, answers, lang, datetime.date(2022, 4, 1))
+    assert first["verdict"] in VERDICTS
+    assert first == assess(RULESET, answers, lang, datetime.date(2022, 4, 1))
+
+
+@SETTINGS
+@given(answers=ill_typed(), lang=st.sampled_from(["zh", "en"]))
+def test_ill_typed_answers_give_the_validation_error(answers, lang):
+    try:
+        assess(RULESET, answers, lang)
+    except AnswersError as exc:
+        assert exc.errors and all(e["message"] for e in exc.errors)
+    else:
+        raise AssertionError(f"accepted ill-typed answers: {answers!r}")
