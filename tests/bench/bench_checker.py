@@ -1,0 +1,75 @@
+"""CPython figures for the checker: one assessment, and a 1,000-row batch. Prints medians of repeated runs."""
+
+import csv
+import io
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from checker import batch  # noqa: E402
+from checker.engine import assess  # noqa: E402
+from checker.ruleset import load_default  # noqa: E402
+
+CASES = ROOT / "tests" / "cases"
+
+
+def case_answers():
+    """Answer sets from the test cases, so the timing covers every direction and verdict."""
+    return [yaml.safe_load(p.read_text(encoding="utf-8"))["answers"] for p in sorted(CASES.glob("*.yaml"))]
+
+
+def candidates_csv(ruleset, rows=1000):
+    """A CSV of `rows` candidate projects cycling through the case answers."""
+    sets = case_answers()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ruleset.order)
+    for i in range(rows):
+        a = sets[i % len(sets)]
+        writer.writerow([";".join(a[q]) if isinstance(a.get(q), list) else a.get(q, "") for q in ruleset.order])
+    return out.getvalue()
+
+
+def timed(fn, repeat):
+    """Run fn `repeat` times; return the list of durations in seconds."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def run(repeat=7):
+    """Measure and return {figure: {median, min, max, unit}}."""
+    ruleset = load_default()
+    sets = case_answers()
+    per_assess = [t / len(sets) for t in timed(lambda: [assess(ruleset, a, "zh") for a in sets], repeat)]
+    text = candidates_csv(ruleset)
+
+    def do_batch():
+        header, rows = batch.read_csv_rows(text)
+        batch.screen(ruleset, header, rows, "province", "zh")
+
+    batch_times = timed(do_batch, repeat)
+    summary = lambda xs, scale: {"median": statistics.median(xs) * scale, "min": min(xs) * scale,
+                                 "max": max(xs) * scale}
+    return {
+        "cpython_assess_ms": dict(summary(per_assess, 1000), unit="ms", runs=repeat),
+        "cpython_batch_1000_ms": dict(summary(batch_times, 1000), unit="ms", runs=repeat),
+    }
+
+
+if __name__ == "__main__":
+    figures = run()
+    for name, f in figures.items():
+        print(f"{name:28} median {f['median']:8.3f} {f['unit']}  (min {f['min']:.3f}, max {f['max']:.3f}, {f['runs']} runs)")
+    if "--json" in sys.argv:
+        print(json.dumps(figures))
