@@ -11,7 +11,7 @@ COMBINATORS = ("all", "any", "not")
 
 
 def _label(question, lang):
-    return question["label"][lang]
+    return question.get("short", question["label"])[lang]
 
 
 def _option_label(question, option_id, lang):

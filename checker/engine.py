@@ -142,6 +142,7 @@ def _other_directions(ruleset, kept, lang):
         if verdict == "not_eligible":
             continue
         out.append({"direction": option["id"], "title": option["label"][lang], "verdict": verdict,
+                    "verdict_label": s("verdict." + verdict, lang),
                     "slug": ruleset.directions.get(option["id"], {}).get("slug"),
                     "missing": [{"question": q, "label": ruleset.questions[q]["label"][lang]} for q in missing]})
     return out

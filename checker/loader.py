@@ -333,7 +333,7 @@ class _Compiler:
         for index, q in enumerate(raw):
             path = ("questions", index)
             kind = q.get("kind")
-            out = {k: q[k] for k in ("id", "section", "kind", "label", "help") if k in q}
+            out = {k: q[k] for k in ("id", "section", "kind", "label", "help", "short") if k in q}
             out["required"] = q.get("required", True)
             for key in ("min", "max", "max_length"):
                 if key in q:

@@ -63,7 +63,8 @@ def render(result, fmt="text"):
         if group:
             heading(_h(key, lang))
             for f in group:
-                item(f"{f['title']}: {f['message']}", finding_lines(f) if key != "met" else None)
+                text = f["title"] if f["message"] == f["title"] else f"{f['title']}: {f['message']}"
+                item(text, finding_lines(f) if key != "met" else None)
     heading(_h("priorities", lang))
     for p in result["priorities"]:
         state = {True: "met_yes", False: "met_no", None: "met_unknown"}[p["met"]]
@@ -75,8 +76,8 @@ def render(result, fmt="text"):
     if result["other_directions"]:
         heading(_h("other", lang))
         for o in result["other_directions"]:
-            extra = [m["label"] for m in o["missing"]]
-            item(f"{o['title']} ({o['direction']})", extra)
+            extra = [f"{_h('missing', lang)}: {m['label']}" for m in o["missing"]]
+            item(f"{o['title']} ({o['direction']}): {o['verdict_label']}", extra)
     heading(_h("timeline", lang))
     item(result["timeline"]["message"])
     for p in result["timeline"]["phases"]:
