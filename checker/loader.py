@@ -164,6 +164,21 @@ class _Loading:
                             else:
                                 seen[item["id"]] = index
 
+    def check_glossary(self):
+        """A strict glossary term's Chinese in a text means its English must be in the English twin."""
+        strict = [term for term in _list(self.data.get("glossary"), "terms") if term.get("strict")]
+        for term in strict:
+            zh = re.sub(r"（.*?）", "", term["term"]["zh"])
+            en = re.sub(r"\s*\(.*?\)", "", term["term"]["en"]).strip().casefold()
+            for name, data in self.data.items():
+                if name == "glossary":
+                    continue
+                for path, node in _walk(data):
+                    if (isinstance(node, dict) and isinstance(node.get("zh"), str) and isinstance(node.get("en"), str)
+                            and zh in node["zh"] and en not in node["en"].casefold()):
+                        self.problem(name, path + ("en",), f"glossary: {term['term']['zh']} is always "
+                                                           f"“{term['term']['en']}” in English")
+
     def check_directions(self):
         data = self.data.get("directions") or {}
         areas = {a.get("id") for a in _list(data, "areas")}
@@ -480,6 +495,7 @@ def _load(folder, root):
     loading.check_source()
     loading.check_duplicate_ids()
     loading.check_directions()
+    loading.check_glossary()
     if loading.problems:
         raise PolicyDataError(loading.problems)
     bundle = _Compiler(loading).compile()

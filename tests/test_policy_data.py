@@ -162,3 +162,10 @@ def test_second_call_from_yaml_alone():
     assert [f["rule"] for f in result["findings"] if f["outcome"] == "fail"] == ["a1_cases"]
     result = assess(ruleset, {"direction": "a1", "a1_cases": 7, "own_ip": "yes"}, "en")
     assert result["verdict"] == "eligible"
+
+
+def test_glossary_term_translated_another_way(copy):
+    edit, problems = copy
+    edit("eligibility", 'en: "One project per applicant"', 'en: "One project per entity"')
+    assert any("eligibility.yaml:" in p and "requirements.1.text.en: glossary: 申报主体 is always “applicant”" in p
+               for p in problems())
