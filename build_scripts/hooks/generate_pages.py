@@ -12,7 +12,8 @@ How it works
   over from a removed template or direction are deleted. Every generated file ends with ``GENERATED_MARKER``;
   a file without it is hand-written and is never overwritten.
 * ``on_template_context`` / ``on_post_template`` keep 404.html's language switcher on the home pages and keep the
-  default language's 404.html at the site root; ``on_post_build`` removes the search-language files that the
+  default language's 404.html at the site root; ``on_post_page`` names the search dialog for screen readers;
+  ``on_post_build`` removes the search-language files that the
   search worker never loads for ``search.lang``.
 
 Template context: the loaded data (``call``, ``eligibility``, ``directions``, ``glossary``, ``faq``, ``questions``,
@@ -409,11 +410,27 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
     return context
 
 
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def label_search_dialog(output: str, config: MkDocsConfig) -> str:
+    """Material's search dialog has no accessible name (axe: aria-dialog-name); give it one."""
+    i18n = config.plugins.get("i18n")
+    lang = i18n.current_language if i18n is not None else languages(config)[1]
+    label = html.escape(pick(_state["ui"]["search_dialog"], lang))
+    return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)
+
+
+def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
+    return label_search_dialog(output, config)
+
+
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     # Every language build writes the site's root 404.html and the last one (English) would win: keep the
     # default language's page there.
     if template_name != "404.html":
         return output
+    output = label_search_dialog(output, config)
     i18n = config.plugins.get("i18n")
     _, default = languages(config)
     if i18n is None or i18n.current_language == default:
