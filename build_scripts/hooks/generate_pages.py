@@ -236,7 +236,20 @@ def relative_link(from_page: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
 
 
+@jinja2.pass_context
+def _t_filter(ctx: Any, pair: Any) -> Any:
+    """{zh, en} pair -> the page language's text, escaped for Markdown; anything else unchanged."""
+    return md_escape(pick(pair, ctx["lang"])) if isinstance(pair, dict) else pair
+
+
+@jinja2.pass_context
+def _date_filter(ctx: Any, value: Any) -> str:
+    return format_date(value, ctx["lang"])
+
+
 def make_env() -> jinja2.Environment:
+    """One environment per generation: templates compile once; the filters read the page's language from the
+    render context (so a macro file must be imported ``with context``)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         undefined=jinja2.StrictUndefined,
@@ -245,6 +258,7 @@ def make_env() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,
     )
+    env.filters.update(t=_t_filter, date=_date_filter, md=md_escape)
     return env
 
 
@@ -259,12 +273,7 @@ def render_page(env: jinja2.Environment, template: str, page_path: str, lang: st
         page_path=page_path,
         cite=citations.cite,
         link=lambda target: relative_link(page_path, target),
-        t=lambda pair: md_escape(pick(pair, lang)) if isinstance(pair, dict) else pair,
     )
-    env.filters["t"] = ctx["t"]
-    env.filters["date"] = lambda value: format_date(value, lang)
-    env.filters["md"] = md_escape
-    env.globals.update(ctx)  # imported macro files see the same helpers (one environment per page)
     body = env.get_template(template).render(ctx).rstrip() + "\n"
     notes = citations.footnotes()
     # The marker goes last: a comment before the page's "# Title" would hide the title from MkDocs.
@@ -286,6 +295,29 @@ def write_if_changed(path: Path, content: str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content, "utf-8")
     return True
+
+
+def fingerprint(*paths: Path) -> tuple:
+    """Names, sizes and modification times of the files under `paths`: changes when any input changes."""
+    out = []
+    for root in paths:
+        for path in sorted([root] if root.is_file() else root.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                out.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(out)
+
+
+def generate_if_needed(config: MkDocsConfig) -> list[Path]:
+    """generate(), unless this process already did with the same inputs and the outputs are untouched
+    (the i18n plugin runs on_pre_build once per language)."""
+    key = (_state["data_key"], fingerprint(TEMPLATES_DIR), str(config.docs_dir))
+    wanted = _state.get("wanted")
+    if _state.get("generated_key") == key and wanted and fingerprint(*wanted) == _state.get("outputs_key"):
+        return []
+    written = generate(config)
+    _state.update(generated_key=key, outputs_key=fingerprint(*_state["wanted"]))
+    return written
 
 
 def generate(config: MkDocsConfig) -> list[Path]:
@@ -314,19 +346,21 @@ def generate(config: MkDocsConfig) -> list[Path]:
     for direction in data["directions"].get("directions", []):
         jobs.append((DIRECTION_TEMPLATE, f"directions/{direction['slug']}", {"direction": direction}))
 
+    env = make_env()
     wanted: set[Path] = set()
     written: list[Path] = []
     for template, page, extra in jobs:
         for lang in langs:
             target = docs_dir / f"{page}.{lang}.md"
             try:
-                content = render_page(make_env(), template, f"{page}.md", lang, {**base, **extra})
+                content = render_page(env, template, f"{page}.md", lang, {**base, **extra})
             except jinja2.TemplateError as exc:
                 where = f"{getattr(exc, 'filename', None) or template}:{getattr(exc, 'lineno', '?')}"
                 raise PluginError(f"rendering {where} for {target.name} failed: {exc}") from exc
             wanted.add(target.resolve())
             if write_if_changed(target, content):
                 written.append(target)
+    _state["wanted"] = sorted(wanted)
     # Remove generated pages whose template or direction is gone.
     for path in docs_dir.rglob("*.md"):
         if path.resolve() not in wanted and is_generated(path.read_text("utf-8")):
@@ -383,9 +417,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     call_dir = call_dir_for(config)
     if not call_dir.is_dir():
         raise PluginError(f"no call data in {call_dir} (mkdocs.yml extra.call)")
-    data = load_call_data(call_dir)
-    ui = yaml.safe_load(UI_FILE.read_text("utf-8"))
-    _state.update(data=data, ui=ui)
+    data_key = fingerprint(POLICY_DATA_DIR, UI_FILE)
+    if _state.get("data_key") != data_key:  # loaded once per command, again when mkdocs serve sees a change
+        _state.update(data=load_call_data(call_dir), ui=yaml.safe_load(UI_FILE.read_text("utf-8")),
+                      data_key=data_key)
+    data, ui = _state["data"], _state["ui"]
     _, default = languages(config)
     if config.nav:
         config.nav = [directions_nav(data, ui, default) if _is_directions_entry(item) else item
@@ -395,7 +431,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
-    written = generate(config)
+    written = generate_if_needed(config)
     if written:
         log.info(f"generated {len(written)} page(s) from policy data and templates")
 
