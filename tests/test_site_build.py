@@ -437,6 +437,21 @@ def test_parse_notice_rejoins_page_breaks_and_counts_repeats():
     assert paragraphs[3]["repeats"] == 4 and paragraphs[3]["repeated"] == "部将开展随机抽查，并探索建立相应目录清单。"
 
 
+def test_cite_shows_the_clause_and_footnotes_the_quote_also_through_a_ref():
+    hook = load_hook()
+    citation = {"clause": {"zh": "通知 三（一）", "en": "Notice III(1)"}, "quote": "申报主体需于 2022 年 5 月 4 日前"}
+    data = {"call": {"deadlines": [{"id": "filing", "date": "2022-05-04", "citation": citation}]}}
+    ui = {"original_text": "Original text (Chinese): "}
+    notes = hook.Citations("en", ui, data)
+    first = notes.cite(citation)
+    again = notes.cite({"ref": "call.deadlines.filing"})
+    assert first == again == '<span class="cite">Notice III(1)</span>[^q1]'
+    assert notes.footnotes() == ('[^q1]: <span class="cite-note">Notice III(1)</span> Original text (Chinese): '
+                                 '<q class="cite-quote" lang="zh-Hans">申报主体需于 2022 年 5 月 4 日前</q>')
+    with pytest.raises(Exception):
+        notes.cite({"ref": "call.deadlines.nowhere"})
+
+
 def test_hook_renders_any_new_template_in_both_languages(tmp_path, monkeypatch):
     """A template added under pages/ becomes a page in every language, with no change to the hook."""
     from mkdocs.config import load_config

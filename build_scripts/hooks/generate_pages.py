@@ -101,8 +101,9 @@ def languages(config: MkDocsConfig) -> tuple[list[str], str]:
     return langs, default
 
 
-def resolve(data: dict, value: Any) -> Any:
-    """Follow a ``{ref: "a.b.c"}`` (a list step picks the item with that id; a mapping with value/date gives it)."""
+def resolve(data: dict, value: Any, raw: bool = False) -> Any:
+    """Follow a ``{ref: "a.b.c"}`` (a list step picks the item with that id; a mapping with value/date gives it,
+    unless `raw`)."""
     if not (isinstance(value, dict) and set(value) == {"ref"}):
         return value
     node: Any = data
@@ -113,7 +114,7 @@ def resolve(data: dict, value: Any) -> Any:
             node = node.get(step)
         if node is None:
             raise PluginError(f"unknown ref {value['ref']!r}")
-    if isinstance(node, dict):
+    if isinstance(node, dict) and not raw:
         for key in ("value", "date"):
             if key in node:
                 return node[key]
@@ -186,14 +187,20 @@ def md_escape(text: str) -> str:
 class Citations:
     """Collects a page's citations; each distinct one becomes one footnote."""
 
-    def __init__(self, lang: str, ui: dict):
-        self.lang, self.ui = lang, ui
+    def __init__(self, lang: str, ui: dict, data: dict):
+        self.lang, self.ui, self.data = lang, ui, data
         self.labels: dict[tuple[str, str], str] = {}
         self.notes: list[str] = []
 
     def cite(self, citation: dict | None) -> str:
         if not citation:
             raise PluginError("cite() called without a citation")
+        if "ref" in citation:  # {ref: ...} to a fact: cite that fact's citation
+            ref = citation["ref"]
+            target = resolve(self.data, citation, raw=True)
+            citation = target.get("citation", target) if isinstance(target, dict) else None
+            if not (isinstance(citation, dict) and "quote" in citation):
+                raise PluginError(f"ref {ref!r} does not lead to a citation")
         clause = pick(citation["clause"], self.lang)
         quote = str(citation["quote"])
         key = (clause, quote)
@@ -265,7 +272,7 @@ def make_env() -> jinja2.Environment:
 def render_page(env: jinja2.Environment, template: str, page_path: str, lang: str, base: dict) -> str:
     """Render one template for one language; the citations' footnotes are appended."""
     ui = base["ui_all"][lang]
-    citations = Citations(lang, ui)
+    citations = Citations(lang, ui, base["data"])
     ctx = dict(base)
     ctx.update(
         lang=lang,
