@@ -464,8 +464,17 @@ def label_search_dialog(output: str, config: MkDocsConfig) -> str:
     return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + f' aria-label="{label}">', 1)
 
 
+_HEAD_ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')
+
+
+def drop_head_alternates(output: str) -> str:
+    """Material fetches sitemap.xml beside every <link rel=alternate> in the head; with the i18n plugin's per-page
+    links that is a 404 on every page. The language switcher does not need them, so they go."""
+    return _HEAD_ALTERNATE.sub("", output)
+
+
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
-    return label_search_dialog(output, config)
+    return drop_head_alternates(label_search_dialog(output, config))
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
@@ -473,7 +482,7 @@ def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> s
     # default language's page there.
     if template_name != "404.html":
         return output
-    output = label_search_dialog(output, config)
+    output = drop_head_alternates(label_search_dialog(output, config))
     i18n = config.plugins.get("i18n")
     _, default = languages(config)
     if i18n is None or i18n.current_language == default:
