@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Put the self-hosted Pyodide runtime and the checker wheel into a built site (a build step after mkdocs).
+
+    python build_scripts/pyodide_assets.py [--site-dir site]
+
+Normally run by the MkDocs hook build_scripts/hooks/checker_assets.py (``on_post_build``), so that
+``mkdocs build``, ``build_scripts/build_site.py`` and ``mkdocs serve`` all produce a site whose checker works.
+
+It writes:
+
+* ``<site>/assets/pyodide/<pyodide version>/``: Pyodide's core files copied from node_modules/pyodide
+  (pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip, pyodide-lock.json). The version is in the
+  path, so a new Pyodide gets new URLs and no cache serves a mix of versions.
+* ``<site>/assets/checker/bdpilot_checker-<version>-py3-none-any.whl``: the checker wheel
+  (build_scripts/build_wheel.py builds it into build/checker/, or reuses it when its inputs did not change).
+* ``<site>/assets/checker/checker-lock-<sha12>.json``: the site's Pyodide lock file, so the worker loads the
+  checker *by name* (``loadPackage("bdpilot-checker")``) and Pyodide checks the wheel's sha256 before installing
+  it. It is made with ``pyodide lockfile add-wheels`` (pyodide-build, run with this Python) from Pyodide's own
+  lock file, then cut down to the checker and its dependencies (none): the other ~350 entries name wheels this
+  site does not ship, and would only be dead weight on every page load. The name carries a hash of the content.
+* ``<site>/assets/checker/manifest.json``: what the worker (docs/assets/checker/worker.mjs) reads first: the
+  Pyodide folder, the lock file, the package name, the rule-set versions. Paths in it are relative to it.
+
+Why ``pyodide lockfile add-wheels`` and not ``pyodide build`` / ``pyodide venv`` / ``pyodide xbuildenv``: those
+download a cross-build environment from the internet and fail offline (measured: see
+/work/shared/notes/toolchain-facts.md); the checker is pure Python, so ``pip wheel`` builds it and add-wheels
+only has to read it, which works offline (it needs ``pkginfo``, pinned in requirements.txt).
+
+The step is idempotent: when the site already holds the same files (the i18n plugin runs ``on_post_build`` once
+per language) it does nothing. Exit status 0 on success, 1 with a message on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build_wheel  # noqa: E402  (build_scripts/build_wheel.py)
+
+REPO_ROOT = build_wheel.REPO_ROOT
+PYODIDE_DIR = REPO_ROOT / "node_modules" / "pyodide"
+CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+BUILD_DIR = build_wheel.DEFAULT_OUT
+MANIFEST = "manifest.json"
+LOCK_PREFIX = "checker-lock-"
+
+
+class AssetsError(Exception):
+    """The assets cannot be installed; the message says what to do."""
+
+
+def pyodide_version(pyodide_dir: Path = PYODIDE_DIR) -> str:
+    try:
+        return json.loads((pyodide_dir / "package.json").read_text("utf-8"))["version"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise AssetsError(f"{pyodide_dir}/package.json is missing or unreadable ({exc}): run `make node_modules`"
+                          " (npm ci)") from None
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BUILD_DIR) -> Path:
+    """build/checker/checker-lock-<sha12>.json for `wheel` (reused when the wheel and Pyodide's lock are the same)."""
+    source_lock = pyodide_dir / "pyodide-lock.json"
+    key = hashlib.sha256((_sha256(wheel) + _sha256(source_lock)).encode()).hexdigest()
+    record_path = build_dir / "lock.json"
+    if record_path.is_file():
+        record = json.loads(record_path.read_text("utf-8"))
+        if record.get("key") == key and (build_dir / record.get("lock", "-")).is_file():
+            return build_dir / record["lock"]
+    with tempfile.TemporaryDirectory(prefix="checker-lock-") as tmp:
+        output = Path(tmp) / "pyodide-lock.json"
+        # add-wheels names each wheel relative to --base-path: the wheel sits beside the lock file in the site.
+        cmd = [sys.executable, "-m", "pyodide_cli", "lockfile", "add-wheels", "--input", str(source_lock),
+               "--output", str(output), "--base-path", str(wheel.parent), str(wheel)]
+        result = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+        if result.returncode != 0 or not output.is_file():
+            raise AssetsError(f"`pyodide lockfile add-wheels` failed ({' '.join(cmd)}):\n"
+                              f"{result.stdout}{result.stderr}\n(pyodide-build and pkginfo come from "
+                              "requirements.txt: run `make venv`)")
+        lock = json.loads(output.read_text("utf-8"))
+    name = build_wheel.DIST_NAME
+    packages = lock["packages"]
+    if name not in packages:
+        raise AssetsError(f"add-wheels wrote no entry for {name}")
+    keep, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current not in keep:
+            keep.add(current)
+            todo.extend(packages[current].get("depends", []))
+    lock["packages"] = {k: packages[k] for k in sorted(keep)}
+    entry = lock["packages"][name]
+    if entry["file_name"] != wheel.name or entry["sha256"] != _sha256(wheel):
+        raise AssetsError(f"the lock entry for {name} does not match {wheel.name}: {entry}")
+    text = json.dumps(lock, indent=1, sort_keys=True) + "\n"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    for old in build_dir.glob(f"{LOCK_PREFIX}*.json"):
+        old.unlink()
+    target = build_dir / f"{LOCK_PREFIX}{digest}.json"
+    target.write_text(text, encoding="utf-8")
+    record_path.write_text(json.dumps({"key": key, "lock": target.name}) + "\n", encoding="utf-8")
+    return target
+
+
+def _copy(src: Path, dst: Path) -> bool:
+    """Copy unless dst already has the same size and modification time; True when copied."""
+    if dst.is_file():
+        s, d = src.stat(), dst.stat()
+        if s.st_size == d.st_size and int(s.st_mtime) == int(d.st_mtime):
+            return False
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)  # a copy, never a link: later steps may rewrite files in the site
+    shutil.copystat(src, dst)
+    return True
+
+
+def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False) -> dict:
+    """Install Pyodide, the wheel, the lock file and the manifest into `site_dir`; returns the manifest."""
+    site_dir = Path(site_dir)
+    version = pyodide_version(pyodide_dir)
+    missing = [name for name in CORE_FILES if not (pyodide_dir / name).is_file()]
+    if missing:
+        raise AssetsError(f"{pyodide_dir} lacks {', '.join(missing)}: run `make node_modules` (npm ci)")
+    try:
+        wheel_record = build_wheel.build(quiet=True)
+    except build_wheel.BuildError as exc:
+        raise AssetsError(f"building the checker wheel failed: {exc}") from None
+    wheel = Path(wheel_record["path"])
+    lock = make_lock(wheel, pyodide_dir)
+
+    checker_dir = site_dir / "assets" / "checker"
+    runtime_dir = site_dir / "assets" / "pyodide" / version
+    manifest = {
+        "protocol": wheel_record["protocol"],
+        "pyodide_version": version,
+        "index_url": f"../pyodide/{version}/",
+        "lock_file": lock.name,
+        "package": wheel_record["name"],
+        "wheel": wheel.name,
+        "wheel_sha256": wheel_record["sha256"],
+        "checker_version": wheel_record["version"],
+        "rulesets": wheel_record["rulesets"],
+    }
+    manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    manifest_path = checker_dir / MANIFEST
+    copied = 0
+    for name in CORE_FILES:
+        copied += _copy(pyodide_dir / name, runtime_dir / name)
+    copied += _copy(wheel, checker_dir / wheel.name)
+    copied += _copy(lock, checker_dir / lock.name)
+    # Files of an earlier build (a --dirty build or mkdocs serve keep the folder): other wheels, locks, Pyodides.
+    for old in list(checker_dir.glob(f"{build_wheel.WHEEL_NAME}-*.whl")) + list(checker_dir.glob(f"{LOCK_PREFIX}*.json")):
+        if old.name not in (wheel.name, lock.name):
+            old.unlink()
+    for old in (site_dir / "assets" / "pyodide").iterdir():
+        if old.is_dir() and old.name != version:
+            shutil.rmtree(old)
+    if not manifest_path.is_file() or manifest_path.read_text("utf-8") != manifest_text:
+        manifest_path.write_text(manifest_text, encoding="utf-8")
+        copied += 1
+    if not quiet and copied:
+        size = sum((runtime_dir / n).stat().st_size for n in CORE_FILES)
+        print(f"pyodide_assets: Pyodide {version} ({size / 1e6:.1f} MB) in {runtime_dir.relative_to(site_dir)}/, "
+              f"checker {wheel.name} ({wheel_record['size']:,} bytes) and {lock.name} in "
+              f"{checker_dir.relative_to(site_dir)}/")
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site-dir", type=Path, default=REPO_ROOT / "site", help="the built site (default: site/)")
+    args = parser.parse_args(argv)
+    if not args.site_dir.is_dir():
+        print(f"pyodide_assets: {args.site_dir} is not a directory: build the site first", file=sys.stderr)
+        return 1
+    try:
+        install(args.site_dir.resolve())
+    except AssetsError as exc:
+        print(f"pyodide_assets: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
