@@ -327,6 +327,24 @@ def generate_if_needed(config: MkDocsConfig) -> list[Path]:
     return written
 
 
+def checker_questionnaire(config: MkDocsConfig):
+    """``questionnaire(lang)`` for the checker page's template (added by the checker team): the questionnaire of
+    checker.questionnaire in that language, from the compiled rule set; compiled on first use, once per data."""
+    cache: dict[str, Any] = {}
+
+    def questionnaire(lang: str) -> dict:
+        if "ruleset" not in cache:
+            from checker.loader import load_bundle
+            from checker.ruleset import Ruleset
+
+            cache["ruleset"] = Ruleset(load_bundle(call_dir_for(config), root=POLICY_DATA_DIR))
+        from checker.questionnaire import questionnaire as make
+
+        return make(cache["ruleset"], lang)
+
+    return questionnaire
+
+
 def generate(config: MkDocsConfig) -> list[Path]:
     """Render every page template for every language; returns the files written."""
     data = _state["data"]
@@ -344,6 +362,7 @@ def generate(config: MkDocsConfig) -> list[Path]:
         call_id=str(config.extra.get("call", DEFAULT_CALL)),
         notice=parse_notice(source.read_text("utf-8")),
         resolve=lambda value: resolve(data, value),
+        questionnaire=checker_questionnaire(config),
     )
     jobs: list[tuple[str, str, dict]] = []  # (template, page path without suffix, extra context)
     for tpl in sorted(PAGES_DIR.rglob("*.md.j2")):
