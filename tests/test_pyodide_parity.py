@@ -1,0 +1,194 @@
+"""Pyodide parity: the checker wheel in real Pyodide (Node, offline) answers exactly as CPython does.
+
+Every case in tests/cases/*.yaml becomes an `assess` request (its answers, lang and as_of; cases without as_of
+use 2022-04-20, as tests/test_cases.py does), in both languages; so do the other request types (meta, questions,
+template, a batch built from all the cases) and requests that must fail. The wheel is built by
+build_scripts/build_wheel.py and loaded by tests/node/run_cases.mjs the way the site's worker loads it (the site's
+lock file, loadPackage by name, sha256 checked). CPython answers through checker.api.handle from the source
+checkout. The JSON answers must be equal, value for value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CASES_DIR = REPO_ROOT / "tests" / "cases"
+RUNNER = REPO_ROOT / "tests" / "node" / "run_cases.mjs"
+PYODIDE_DIR = REPO_ROOT / "node_modules" / "pyodide"
+DEFAULT_AS_OF = "2022-04-20"
+
+sys.path.insert(0, str(REPO_ROOT / "build_scripts"))
+
+
+def case_files() -> list[Path]:
+    return sorted(CASES_DIR.glob("*.yaml"))
+
+
+def load_case(path: Path) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def to_json_value(value):
+    """YAML may give dates and other non-JSON values; the browser only ever sends JSON."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def batch_csv(cases: list[dict], order: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(order)
+    for case in cases:
+        answers = case["answers"] if isinstance(case["answers"], dict) else {}
+        row = []
+        for qid in order:
+            value = answers.get(qid, "")
+            row.append("; ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def build_requests() -> tuple[list, list[str]]:
+    from checker.ruleset import load_default
+
+    requests, names = [], []
+
+    def add(name, request):
+        names.append(name)
+        requests.append(request)
+
+    cases = [(path.stem, load_case(path)) for path in case_files()]
+    for stem, case in cases:
+        answers = to_json_value(case["answers"])
+        as_of = str(case.get("as_of", DEFAULT_AS_OF))
+        own = case.get("lang", "zh")
+        for lang in [own] + [x for x in ("zh", "en") if x != own]:
+            add(f"case {stem} ({lang})", {"id": f"{stem}-{lang}", "type": "assess", "answers": answers,
+                                           "lang": lang, "as_of": as_of})
+    order = load_default("2022").order
+    csv_text = batch_csv([c for _, c in cases], order)
+    for lang in ("zh", "en"):
+        add(f"questions ({lang})", {"id": f"q-{lang}", "type": "questions", "lang": lang})
+        add(f"template ({lang})", {"id": f"t-{lang}", "type": "template", "lang": lang})
+        for unit in ("province", "central-soe"):
+            add(f"batch of the cases ({lang}, {unit})",
+                {"id": f"b-{lang}-{unit}", "type": "batch", "csv": csv_text, "unit_kind": unit, "lang": lang})
+    add("meta", {"id": 1, "type": "meta"})
+    add("exported answers file", {"id": 2, "type": "assess", "lang": "en", "as_of": "2026-11-29", "answers": {
+        "call": "2022", "ruleset_version": "0ld", "exported_on": "2026-11-29",
+        "answers": {"direction": "d4", "d4_scenarios": 7, "project_name": "<img src=x onerror=alert(1)>"}}})
+    add("labels instead of ids", {"id": 3, "type": "assess", "lang": "zh", "as_of": "2022-05-04",
+                                  "answers": {"law_abiding": "是", "business_areas": "分析；服务", "dcmm_level": "3"}})
+    add("invalid answers", {"id": 4, "type": "assess", "lang": "zh", "answers": {
+        "nonsense": 1, "projects_filed": "many", "direction": "d9", "filing_date": "2022/05/04",
+        "business_areas": ["none", "analysis"]}})
+    add("invalid answers (en)", {"id": 5, "type": "assess", "lang": "en", "answers": {"d4_scenarios": -1}})
+    add("answers not a mapping", {"id": 6, "type": "assess", "answers": [1, 2]})
+    add("unknown type", {"id": 7, "type": "nope"})
+    add("unknown language", {"id": 8, "type": "assess", "answers": {}, "lang": "fr"})
+    add("bad unit kind", {"id": 9, "type": "batch", "csv": "direction\nd4\n", "unit_kind": "planet"})
+    add("empty csv", {"id": 10, "type": "batch", "csv": "", "unit_kind": "province"})
+    add("bad JSON", '{"id": 11, "type": ')
+    add("not an object", "[1, 2, 3]")
+    return requests, names
+
+
+@pytest.fixture(scope="module")
+def site_lock(tmp_path_factory) -> Path:
+    """The wheel and the site's lock file, as build_scripts/pyodide_assets.py makes them, in a temporary folder."""
+    if shutil.which("node") is None:
+        pytest.fail("node is missing: Node.js runs the Pyodide side of this test (make node_modules)")
+    if not (PYODIDE_DIR / "pyodide.mjs").is_file():
+        pytest.fail(f"{PYODIDE_DIR} is missing: run `make node_modules`")
+    import build_wheel
+    import pyodide_assets
+
+    record = build_wheel.build(quiet=True)
+    wheel = Path(record["path"])
+    lock = pyodide_assets.make_lock(wheel)
+    folder = tmp_path_factory.mktemp("pyodide-site")
+    shutil.copyfile(wheel, folder / wheel.name)
+    shutil.copyfile(lock, folder / lock.name)
+    return folder / lock.name
+
+
+@pytest.fixture(scope="module")
+def parity(site_lock, tmp_path_factory):
+    from checker import api
+
+    requests, names = build_requests()
+    folder = tmp_path_factory.mktemp("parity")
+    (folder / "requests.json").write_text(json.dumps(requests, ensure_ascii=False), encoding="utf-8")
+    out = folder / "responses.json"
+    result = subprocess.run(
+        ["node", str(RUNNER), "--pyodide", str(PYODIDE_DIR), "--lock", str(site_lock),
+         "--requests", str(folder / "requests.json"), "--out", str(out)],
+        capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
+    assert result.returncode == 0, f"run_cases.mjs failed:\n{result.stdout}\n{result.stderr}"
+    pyodide = json.loads(out.read_text("utf-8"))
+    cpython = [json.loads(api.handle(r if isinstance(r, str) else json.dumps(r))) for r in requests]
+    return names, requests, cpython, pyodide
+
+
+def test_cases_exist():
+    assert case_files(), "tests/cases/ has no *.yaml case"
+
+
+def test_every_answer_is_identical(parity):
+    names, requests, cpython, pyodide = parity
+    responses = pyodide["responses"]
+    assert len(responses) == len(requests)
+    different = [name for name, a, b in zip(names, cpython, responses) if a != b]
+    assert not different, f"Pyodide and CPython differ for: {different}"
+
+
+def test_the_cases_ran_and_failures_are_messages(parity):
+    names, requests, cpython, pyodide = parity
+    by_name = dict(zip(names, pyodide["responses"]))
+    cases = [n for n in names if n.startswith("case ")]
+    assert len(cases) == 2 * len(case_files())
+    assert all(by_name[n]["ok"] for n in cases), [n for n in cases if not by_name[n]["ok"]]
+    assert by_name["invalid answers"]["error"]["code"] == "invalid_answers"
+    codes = {d["code"] for d in by_name["invalid answers"]["error"]["details"]}
+    assert codes == {"unknown_question", "not_integer", "unknown_option", "not_date", "exclusive_option"}
+    assert by_name["bad JSON"]["error"]["code"] == "bad_json"
+    assert by_name["unknown type"]["error"]["code"] == "bad_request"
+    assert by_name["bad unit kind"]["error"]["code"] == "invalid_file"
+    exported = by_name["exported answers file"]["result"]
+    assert exported["answers"]["project_name"] == "<img src=x onerror=alert(1)>"
+    assert exported["timeline"]["applicants_open"] is False
+
+
+def test_pyodide_is_the_shipped_python_and_imports_no_build_code(parity):
+    meta = parity[3]["meta"]
+    assert meta["python"].startswith("3.")
+    loaded = set(meta["checker_modules"])
+    assert not loaded & {"checker.loader", "checker.yamlsource", "checker.cli", "checker.__main__"}
+    assert "checker.api" in loaded
+
+
+def test_the_wheel_holds_the_runtime_only(site_lock):
+    import zipfile
+
+    lock = json.loads(site_lock.read_text("utf-8"))
+    entry = lock["packages"]["bdpilot-checker"]
+    wheel = site_lock.parent / entry["file_name"]
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = {n.split("/", 1)[1] for n in names if n.startswith("checker/")}
+    assert modules == {f"{m}.py" for m in ("__init__", "api", "answers", "batch", "conditions", "engine",
+                                           "questionnaire", "report", "ruleset", "strings")} | {"data/2022.json"}
+    from checker.ruleset import load_default
+
+    version = load_default("2022").version
+    assert f"rs{version}" in entry["version"] and entry["version"] in wheel.name
+    assert list(lock["packages"]) == ["bdpilot-checker"]
