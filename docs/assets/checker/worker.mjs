@@ -1,0 +1,234 @@
+/*
+ * The checker's module Web Worker: runs the eligibility checker (Python, checker/api.py) in self-hosted Pyodide.
+ * Start it with  new Worker(new URL("assets/checker/worker.mjs", <site root>), { type: "module" })
+ * (a module worker is required: Pyodide refuses classic workers). It starts booting at once; requests sent before
+ * it is ready are queued. Nothing leaves the browser: the worker fetches only files of this site.
+ *
+ * Files (all beside or below this file, written by build_scripts/pyodide_assets.py at build time):
+ *   manifest.json                      {pyodide_version, index_url, lock_file, package, rulesets, ...}
+ *   ../pyodide/<version>/              Pyodide core (pyodide.mjs, pyodide.asm.mjs/.wasm, python_stdlib.zip)
+ *   checker-lock-<hash>.json           the site's lock file: the checker wheel by name, with its sha256
+ *   bdpilot_checker-<version>.whl      the checker (loaded with pyodide.loadPackage(package), integrity-checked)
+ *
+ * ---------------------------------------------------------------------------------------------------------------
+ * MESSAGE PROTOCOL, version 1 (every message carries v: 1)
+ * ---------------------------------------------------------------------------------------------------------------
+ * Page -> worker (a request):
+ *   {v: 1, id, type, call?, ...payload}
+ *     id      any JSON value chosen by the page; echoed in the response
+ *     call    call id (policy_data/calls/<call>), default "2022"
+ *     type    "meta"       -> result {protocol, call, ruleset_version}
+ *             "questions"  {lang}                      -> the questionnaire (checker/questionnaire.py)
+ *             "assess"     {answers, lang, as_of?}      -> the explained result (checker/engine.py, schema
+ *                          "bdpilot.result/1"). `answers` is a mapping question -> answer, or an exported file
+ *                          {call, ruleset_version, exported_on, answers}. as_of: "YYYY-MM-DD", the visitor's local
+ *                          date (the worker fills in the local date when it is missing).
+ *             "template"   {lang}                      -> {csv}: the batch template
+ *             "batch"      {csv, unit_kind, lang}      -> the screening plan (checker/batch.py) with its `csv`
+ *
+ * Worker -> page:
+ *   a response to each request, in the order the requests arrived:
+ *     {v: 1, id, ok: true, result}
+ *     {v: 1, id, ok: false, error: {code, message, details}}
+ *       codes from the checker: "invalid_answers" (details: [{question, value, code, message}], the same
+ *       messages as the command line), "invalid_file", "bad_request", "bad_json";
+ *       codes from the worker: "bad_message" (not {v: 1, type, ...}), "not_ready" (the boot failed: details
+ *       holds the boot error), "internal" (an unexpected Python or JavaScript error).
+ *   progress events, never in reply to a request:
+ *     {v: 1, type: "progress", stage, elapsed_ms, ...}
+ *       stage "downloading"  fetching the manifest and Pyodide's files              (+ pyodide_version)
+ *             "starting"     the WebAssembly module is compiled; Python is starting
+ *             "loading"      Python runs; loading the checker package and importing checker.api
+ *             "ready"        requests are answered now   (+ meta: {protocol, call, ruleset_version,
+ *                            checker_version, pyodide_version, rulesets}, boot_ms)
+ *             "failed"       the boot failed; nothing will work  (+ error: {code, message, details})
+ *       boot error codes: "no_webassembly" (no WebAssembly in this browser), "fetch_failed" (a file could not be
+ *       loaded: details {url, status}), "wasm_mime" (the server sends .wasm with the wrong Content-Type: details
+ *       {url, content_type}; browsers then refuse to compile it and Pyodide would hang), "pyodide_failed"
+ *       (Pyodide threw while booting), "checker_failed" (the package failed to load or import, e.g. a sha256
+ *       mismatch between the wheel and the lock file).
+ * The worker never stops by itself and never lets an error escape as an unhandled rejection: every failure is a
+ * message. A boot that hangs (seen with a wrong .wasm MIME type) is the page's to time out: it should terminate
+ * the worker after a while (the checker page waits 60 s, data-boot-timeout).
+ */
+
+const PROTOCOL = 1;
+const started = performance.now();
+const elapsed = () => Math.round(performance.now() - started);
+const post = (message) => self.postMessage({ v: PROTOCOL, ...message });
+const progress = (stage, extra = {}) => post({ type: "progress", stage, elapsed_ms: elapsed(), ...extra });
+
+class BootError extends Error {
+  constructor(code, message, details = {}) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+const errorInfo = (error, fallbackCode) => ({
+  code: (error && error.code) || fallbackCode,
+  message: String((error && error.message) || error),
+  details: (error && error.details) || {},
+});
+
+function localDate() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+async function fetchOk(url, options) {
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch (error) {
+    throw new BootError("fetch_failed", `${url}: ${error.message || error}`, { url: String(url), status: 0 });
+  }
+  if (!response.ok) {
+    throw new BootError("fetch_failed", `${url}: HTTP ${response.status}`, { url: String(url), status: response.status });
+  }
+  return response;
+}
+
+/* The .wasm must come as application/wasm, or WebAssembly.instantiateStreaming refuses it and Pyodide hangs without
+ * an error. A HEAD request, run beside the boot (it does not delay it), names the problem at once. */
+async function checkWasmType(url) {
+  let response;
+  try {
+    response = await fetch(url, { method: "HEAD", cache: "no-store" });
+  } catch (error) {
+    return; // the boot's own fetch reports network failures
+  }
+  if (response.status === 404) {
+    throw new BootError("fetch_failed", `${url}: HTTP 404`, { url: String(url), status: 404 });
+  }
+  if (!response.ok) return; // e.g. 405: a server without HEAD; nothing to learn here
+  const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/wasm") {
+    throw new BootError(
+      "wasm_mime",
+      `${url} is served as "${type || "(no Content-Type)"}", not "application/wasm"`,
+      { url: String(url), content_type: type },
+    );
+  }
+}
+
+let api = null; // checker.api.handle once ready
+let meta = null;
+let bootError = null;
+
+async function boot() {
+  if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
+    throw new BootError("no_webassembly", "this browser has no WebAssembly");
+  }
+  const manifestURL = new URL("manifest.json", import.meta.url);
+  progress("downloading");
+  const manifest = await (await fetchOk(manifestURL, { cache: "no-cache" })).json();
+  const indexURL = new URL(manifest.index_url, manifestURL).href;
+  const lockFileURL = new URL(manifest.lock_file, manifestURL).href;
+  progress("downloading", { pyodide_version: manifest.pyodide_version });
+
+  const wasmCheck = checkWasmType(new URL("pyodide.asm.wasm", indexURL));
+  let pyodideModule;
+  try {
+    pyodideModule = await import(new URL("pyodide.mjs", indexURL).href);
+  } catch (error) {
+    await wasmCheck; // a more precise cause first
+    throw new BootError("fetch_failed", `pyodide.mjs could not be loaded: ${error.message || error}`, {
+      url: new URL("pyodide.mjs", indexURL).href,
+      status: 0,
+    });
+  }
+  const loading = pyodideModule.loadPyodide({
+    indexURL,
+    lockFileURL,
+    // Called once the WebAssembly module is instantiated, just before the interpreter starts.
+    fsInit: async () => progress("starting"),
+  });
+  // Whichever settles first: a wrong MIME type rejects here long before (instead of) the boot finishing.
+  const loaded = loading.catch((error) => {
+    throw new BootError("pyodide_failed", `Pyodide did not start: ${error.message || error}`);
+  });
+  const pyodide = await Promise.race([loaded, wasmCheck.then(() => loaded)]);
+
+  progress("loading");
+  const problems = [];
+  try {
+    await pyodide.loadPackage(manifest.package, {
+      messageCallback: () => {},
+      errorCallback: (message) => problems.push(String(message)),
+      checkIntegrity: true,
+    });
+  } catch (error) {
+    problems.push(String(error.message || error));
+  }
+  let handle;
+  try {
+    handle = pyodide.pyimport("checker.api").handle;
+  } catch (error) {
+    throw new BootError("checker_failed", `the checker could not be loaded: ${problems.concat(String(error.message || error)).join("; ")}`, {
+      package: manifest.package,
+      wheel: manifest.wheel,
+      problems,
+    });
+  }
+  const answer = JSON.parse(handle(JSON.stringify({ id: 0, type: "meta" })));
+  if (!answer.ok) throw new BootError("checker_failed", answer.error.message, answer.error);
+  meta = {
+    ...answer.result,
+    checker_version: manifest.checker_version,
+    pyodide_version: manifest.pyodide_version,
+    rulesets: manifest.rulesets,
+  };
+  api = handle;
+  progress("ready", { meta, boot_ms: elapsed() });
+}
+
+function respond(request) {
+  const id = request && typeof request === "object" ? request.id : undefined;
+  if (!request || typeof request !== "object" || request.v !== PROTOCOL || typeof request.type !== "string") {
+    post({ id: id ?? null, ok: false, error: { code: "bad_message", message: `expected {v: ${PROTOCOL}, id, type, ...}`, details: [] } });
+    return;
+  }
+  if (!api) {
+    post({ id, ok: false, error: { code: "not_ready", message: "the checker could not start", details: bootError } });
+    return;
+  }
+  try {
+    const { v, ...body } = request;
+    if (body.type === "assess" && !body.as_of) body.as_of = localDate();
+    const answer = JSON.parse(api(JSON.stringify(body)));
+    post({ ...answer, id });
+  } catch (error) {
+    post({ id, ok: false, error: { code: "internal", message: String(error.message || error), details: [] } });
+  }
+}
+
+// Requests that arrive while booting wait here, in order.
+const queue = [];
+const booted = boot().then(
+  () => undefined,
+  (error) => {
+    bootError = errorInfo(error, "pyodide_failed");
+    progress("failed", { error: bootError });
+  },
+);
+
+self.addEventListener("message", (event) => {
+  if (api || bootError) {
+    respond(event.data);
+    return;
+  }
+  queue.push(event.data);
+  if (queue.length === 1) {
+    booted.then(() => {
+      while (queue.length) respond(queue.shift());
+    });
+  }
+});
+
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  post({ type: "progress", stage: "warning", elapsed_ms: elapsed(), error: errorInfo(event.reason, "internal") });
+});
