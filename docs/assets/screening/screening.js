@@ -19,7 +19,7 @@ const root = document.getElementById("screening");
 const T = JSON.parse(document.getElementById("screening-strings").textContent);
 const LANG = root.dataset.lang;
 const MAX_BYTES = 20 * 1024 * 1024;
-const BOOT_TIMEOUT_MS = 180_000; // no message at all from the worker for this long: give up
+const BOOT_TIMEOUT_MS = 90_000; // booting, and no word from the worker for this long: give up (a hung boot)
 const CSV_COLUMNS = { rank: 0, row: 1, quota: 5 }; // checker/batch.py result_csv's column order
 const COUNTABLE = new Set(["eligible", "eligible_with_points_to_confirm"]);
 
@@ -71,6 +71,7 @@ function announce(text) {
 
 function showError(text) {
   el.error.textContent = text;
+  root.dataset.state = "error";
 }
 
 function clearError() {
@@ -85,6 +86,7 @@ class Checker {
     this.pending = new Map();
     this.nextId = 1;
     this.failed = null;
+    this.ready = false;
     this.lastMessage = Date.now();
     this.worker = new Worker(url, { type: "module" });
     this.worker.onmessage = (event) => this.receive(event.data);
@@ -93,10 +95,9 @@ class Checker {
       this.fail(event.message || "worker error");
     };
     this.worker.onmessageerror = () => this.fail("unreadable message from the worker");
+    // A boot can hang without an error (a server sending .wasm with the wrong type): time it out.
     this.watchdog = window.setInterval(() => {
-      if (this.pending.size && Date.now() - this.lastMessage > BOOT_TIMEOUT_MS && !this.answered) {
-        this.fail(T.engine_timeout);
-      }
+      if (!this.ready && Date.now() - this.lastMessage > BOOT_TIMEOUT_MS) this.fail(T.engine_timeout);
     }, 5000);
   }
 
@@ -104,20 +105,26 @@ class Checker {
     this.lastMessage = Date.now();
     if (!message || message.v !== 1) return;
     if (message.type === "progress") {
-      this.onStage(message.stage, message);
+      if (message.stage === "ready") {
+        this.ready = true;
+        window.clearInterval(this.watchdog);
+      }
+      if (message.stage === "failed") this.fail(message.error?.message || "boot failed");
+      else this.onStage(message.stage, message);
       return;
     }
     const waiting = this.pending.get(message.id);
     if (!waiting) return;
     this.pending.delete(message.id);
-    this.answered = true;
     if (message.ok) waiting.resolve(message.result);
     else waiting.reject(Object.assign(new Error(message.error?.message || "error"), { info: message.error || {} }));
   }
 
   fail(text) {
+    if (this.failed) return;
     this.failed = text;
     window.clearInterval(this.watchdog);
+    this.worker.terminate();
     for (const waiting of this.pending.values()) {
       waiting.reject(Object.assign(new Error(text), { info: { code: "engine" } }));
     }
@@ -146,8 +153,12 @@ function onStage(stage, message) {
     showError(el.engineText.textContent);
     return;
   }
-  if (engineReady) return;
-  const name = T.stage[stage] || stage;
+  if (stage === "ready") {
+    engineIsReady();
+    return;
+  }
+  if (engineReady || !(stage in T.stage)) return; // e.g. "warning": nothing to show
+  const name = T.stage[stage];
   el.engineText.textContent = fmt(T.stage_line, { stage: name });
 }
 
@@ -160,10 +171,6 @@ function engineIsReady() {
 }
 
 const checker = new Checker(new URL(root.dataset.worker, document.baseURI), onStage);
-// The first answer of any kind means Python is up.
-checker.request("meta").then(engineIsReady, (error) => {
-  if (error.info?.code !== "engine") engineIsReady();
-});
 
 // ------------------------------------------------------------------------------------------------ downloads
 
@@ -187,7 +194,6 @@ el.templateButton.addEventListener("click", async () => {
   announce(T.template_busy);
   try {
     const result = await checker.request("template", { lang: LANG });
-    engineIsReady();
     saveText(withBom(result.csv), T.template_file);
     announce(fmt(T.template_done, { file: T.template_file }));
   } catch (error) {
@@ -243,6 +249,7 @@ function hideProgress() {
 const state = {
   job: 0,          // the latest file or re-run; older answers are dropped
   csvText: null,   // the unit's file as text, kept to re-run when the unit kind changes
+  fileName: "",
   plan: null,      // the worker's plan
   ranked: [],      // the plan's ranked rows in the current order (objects of plan.rows)
   unranked: [],    // the rest, in the plan's order
@@ -261,6 +268,7 @@ async function handleFile(file) {
   clearError();
   el.fileNote.hidden = true;
   const job = ++state.job;
+  root.dataset.state = "busy";
   if (file.size > MAX_BYTES) {
     showError(fmt(T.err_too_big, { mb: MAX_BYTES / 1024 / 1024 }));
     return;
@@ -296,6 +304,7 @@ async function handleFile(file) {
     el.fileNote.hidden = false;
   }
   state.csvText = decoded.text;
+  state.fileName = file.name;
   state.custom = false;
   await runBatch(job, null);
 }
@@ -316,7 +325,6 @@ async function runBatch(job, keepOrder) {
   let plan;
   try {
     plan = await checker.request("batch", { csv: state.csvText, unit_kind: kind.value, lang: LANG });
-    engineIsReady();
   } catch (error) {
     window.clearInterval(timer);
     if (job !== state.job) return;
@@ -330,17 +338,20 @@ async function runBatch(job, keepOrder) {
   if (job !== state.job) return;
   setProgress(T.rendering, null);
   // Let the browser paint the progress line before building a large table.
-  await new Promise((resolve) => window.requestAnimationFrame(() => window.setTimeout(resolve, 0)));
+  await nextFrame();
   if (job !== state.job) return;
-  showPlan(plan, keepOrder);
+  if (!(await showPlan(plan, keepOrder, job))) return;
   hideProgress();
   const msg = fmt(T.done, {
     total: plan.rows_total, eligible: plan.eligible, counted: plan.counted, quota: plan.quota,
     exempt: plan.exempt, over: plan.over_by, not_counted: plan.not_counted, errors: plan.errors,
   });
   announce(msg);
-  root.dataset.state = "done";
+  // For tests and scripts: what the table shows now.
+  root.dataset.file = state.fileName;
+  root.dataset.unit = plan.unit_kind;
   root.dataset.runs = String(Number(root.dataset.runs || 0) + 1);
+  root.dataset.state = "done";
 }
 
 // ------------------------------------------------------------------------------------------------ CSV records
@@ -392,7 +403,8 @@ function resultCsv() {
 
 // ------------------------------------------------------------------------------------------------ showing a plan
 
-function showPlan(plan, keepOrder) {
+/** Show a plan; false when a newer job took over while the table was being built. */
+async function showPlan(plan, keepOrder, job) {
   state.plan = plan;
   state.ranked = plan.rows.filter((r) => r.rank !== null && r.rank !== undefined);
   state.unranked = plan.rows.filter((r) => r.rank === null || r.rank === undefined);
@@ -411,10 +423,9 @@ function showPlan(plan, keepOrder) {
   }
   renderSummary();
   renderErrors();
-  renderTable();
-  applyOrder();
   el.results.hidden = false;
   document.body.classList.add("screening-has-results");
+  return renderTable(job);
 }
 
 function renderSummary() {
@@ -478,7 +489,11 @@ function displayName(entry) {
   return entry.project_name || T.no_name;
 }
 
-function renderTable() {
+const nextFrame = () => new Promise((resolve) => window.requestAnimationFrame(() => window.setTimeout(resolve, 0)));
+const ROWS_PER_FRAME = 100;
+
+/** Build the table a slice of rows per frame (a 1,000-row file never blocks the page for long). */
+async function renderTable(job) {
   const { plan } = state;
   const C = T.col;
   const captionId = "screening-caption";
@@ -487,15 +502,29 @@ function renderTable() {
       h("th", { scope: "col", class: "screening__col-" + key, text: C[key] }))));
   const tbody = h("tbody", { id: "screening-tbody" });
   state.trs = new Map();
-  const fragment = document.createDocumentFragment();
-  for (const entry of [...state.ranked, ...state.unranked]) fragment.append(rowElement(entry));
-  tbody.append(fragment);
+  state.rendering = true;
   const caption = h("caption", { id: captionId },
     fmt(T.caption, { unit: plan.unit_label, n: plan.rows_total }),
     state.ranked.length > 1 ? h("span", { class: "screening__caption-hint", text: " " + T.caption_hint }) : null);
   const table = h("table", { class: "screening__table", id: "screening-result-table" }, caption, thead, tbody);
   const wrap = h("div", { class: "screening__tablewrap", role: "region", "aria-labelledby": captionId, tabindex: "0" }, table);
   el.table.replaceChildren(wrap);
+  table.setAttribute("aria-busy", "true");
+  const entries = [...state.ranked, ...state.unranked];
+  for (let start = 0; start < entries.length; start += ROWS_PER_FRAME) {
+    if (start) {
+      setProgress(fmt(T.rendering_rows, { n: start, total: entries.length }), start / entries.length);
+      await nextFrame();
+      if (job !== state.job) return false;
+    }
+    const fragment = document.createDocumentFragment();
+    for (const entry of entries.slice(start, start + ROWS_PER_FRAME)) fragment.append(rowElement(entry));
+    tbody.append(fragment);
+  }
+  applyOrder();
+  table.removeAttribute("aria-busy");
+  state.rendering = false;
+  return true;
 }
 
 function rowElement(entry) {
@@ -597,16 +626,20 @@ function move(row, direction) {
 
 el.table.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-move]");
-  if (!button) return;
+  if (!button || state.rendering) return;
   move(Number(button.closest("tr").dataset.row), button.dataset.move);
 });
 
-el.reset.addEventListener("click", () => {
+el.reset.addEventListener("click", async () => {
+  if (state.rendering) return;
   state.custom = false;
   state.ranked.sort((a, b) => a.plan_rank - b.plan_rank);
-  renderTable();
-  applyOrder();
-  announce(T.order_reset);
+  const job = state.job;
+  if (await renderTable(job)) {
+    hideProgress();
+    announce(T.order_reset);
+    el.download.focus();
+  }
 });
 
 el.download.addEventListener("click", () => {
@@ -661,6 +694,7 @@ root.addEventListener("change", (event) => {
   if (event.target.name !== "screening-unit-kind" || state.csvText === null) return;
   const keep = state.custom ? state.ranked.map((r) => r.row) : null;
   const job = ++state.job;
+  root.dataset.state = "busy";
   clearError();
   announce(fmt(T.rerun, { unit: event.target.dataset.label }));
   runBatch(job, keep);
