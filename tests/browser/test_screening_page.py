@@ -1,0 +1,502 @@
+"""The recommending units' screening page, end to end in Chromium with the real checker on self-hosted Pyodide.
+
+Expected figures come from policy_data (each unit kind's quota in eligibility.yaml) and from the way
+tests/fixtures/screening/make_fixtures.py builds its files (OVER, EXEMPT, INELIGIBLE, MALFORMED); expected CSV
+files come from the same checker run by CPython (checker.api), so the browser must agree with it byte for byte.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from checker import api
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures" / "screening"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+BOOT_TIMEOUT = 180_000   # ms: first boot of Pyodide on a slow machine
+RUN_TIMEOUT = 180_000    # ms: one batch
+
+
+def _load_fixture_module():
+    spec = importlib.util.spec_from_file_location("screening_fixtures", FIXTURES / "make_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fx = _load_fixture_module()
+ELIGIBILITY = yaml.safe_load((REPO / "policy_data/calls/2022/eligibility.yaml").read_text("utf-8"))
+UNIT_KINDS = ELIGIBILITY["recommendation"]["unit_kinds"]
+KIND_IDS = [k["id"] for k in UNIT_KINDS]
+
+
+def quota_of(kind_id: str) -> int:
+    return next(k["quota"] for k in UNIT_KINDS if k["id"] == kind_id)
+
+
+def label_of(kind_id: str, lang: str) -> str:
+    return next(k["label"][lang] for k in UNIT_KINDS if k["id"] == kind_id)
+
+
+def cpython_plan(text: str, kind: str, lang: str) -> dict:
+    response = api.handle_request({"id": 1, "type": "batch", "csv": text, "unit_kind": kind, "lang": lang})
+    assert response["ok"], response
+    return response["result"]
+
+
+def fixture_path(kind: str) -> Path:
+    return FIXTURES / fx.fixture_name(kind)
+
+
+# ------------------------------------------------------------------------------------------------ page helpers
+
+def page_url(base: str, lang: str) -> str:
+    return base + ("en/" if lang == "en" else "") + "screening/"
+
+
+def open_page(rec, base: str, lang: str):
+    response = rec.goto(page_url(base, lang))
+    assert response.status == 200
+    rec.locator("#screening").wait_for(state="visible")
+    rec.locator(".screening__engine--ready").wait_for(state="attached", timeout=BOOT_TIMEOUT)
+    return rec
+
+
+def choose_kind(rec, kind: str) -> None:
+    root = rec.locator("#screening")
+    rerun = root.get_attribute("data-file") is not None and not rec.locator(f"#screening-kind-{kind}").is_checked()
+    runs = int(root.get_attribute("data-runs") or 0)
+    rec.locator(f"#screening-kind-{kind}").check()
+    if rerun:
+        rec.locator(f'#screening[data-state="done"][data-unit="{kind}"][data-runs="{runs + 1}"]').wait_for(
+            state="attached", timeout=RUN_TIMEOUT)
+
+
+def upload(rec, path: Path, kind: str) -> float:
+    """Set the file input; wait until the table shows this file for this kind; return the seconds it took."""
+    runs = int(rec.locator("#screening").get_attribute("data-runs") or 0)
+    start = time.monotonic()
+    rec.locator("#screening-file").set_input_files(str(path))
+    rec.locator(f'#screening[data-state="done"][data-file="{path.name}"][data-unit="{kind}"]'
+                f'[data-runs="{runs + 1}"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    return time.monotonic() - start
+
+
+def figures(rec) -> dict:
+    out = {}
+    for key in ("quota", "counted", "exempt", "over_by", "not_counted", "errors", "rows_total", "eligible"):
+        out[key] = int(rec.locator(f'[data-figure="{key}"] dd').inner_text())
+    out["unit"] = rec.locator('[data-figure="unit"] dd').inner_text()
+    return out
+
+
+def table_rows(rec) -> list[dict]:
+    return rec.evaluate("""() => [...document.querySelectorAll('#screening-tbody tr')].map(tr => ({
+        row: Number(tr.dataset.row),
+        rank: tr.querySelector('.screening__rank').textContent,
+        name: tr.querySelector('th').textContent,
+        status: tr.querySelector('.screening__status').dataset.status,
+        statusText: tr.querySelector('.screening__status').textContent,
+    }))""")
+
+
+def download(rec, selector: str) -> tuple[bytes, str]:
+    with rec.page.expect_download() as info:
+        rec.locator(selector).click()
+    dl = info.value
+    return Path(dl.path()).read_bytes(), dl.suggested_filename
+
+
+def csv_records(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), data[:20]
+    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+
+
+def assert_same_origin(rec, base: str) -> None:
+    origin = urlparse(base)
+    outside = [u for u in rec.requests
+               if not u.startswith(("data:", "blob:", "about:")) and
+               (urlparse(u).netloc != origin.netloc or not urlparse(u).path.startswith(origin.path))]
+    assert outside == []
+
+
+# The checker worker's HEAD request that checks the .wasm Content-Type is reported by Chromium as aborted
+# (net::ERR_ABORTED) once its empty response is dropped; the GET of the same file that boots Pyodide must succeed
+# (the checker could not start otherwise, and every test here waits for it). Reported to the worker's owner.
+WASM_HEAD_ABORT = r"request failed: \S+/pyodide\.asm\.wasm \(net::ERR_ABORTED\)$"
+
+
+def finish(rec, base: str) -> None:
+    rec.wait_for_timeout(200)
+    rec.assert_clean(allow=[WASM_HEAD_ABORT])
+    assert_same_origin(rec, base)
+
+
+# ------------------------------------------------------------------------------------------------ the fixtures
+
+def test_fixtures_are_up_to_date():
+    for name, text in fx.fixtures().items():
+        assert (FIXTURES / name).read_bytes() == text.encode("utf-8"), \
+            f"{name} is out of date: run tests/fixtures/screening/make_fixtures.py"
+
+
+# ------------------------------------------------------------------------------------------------ the tests
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_quota_figures_table_and_csv_for_each_unit_kind(site_server, recorded_page, lang):
+    rec = open_page(recorded_page, site_server, lang)
+    for kind in KIND_IDS:
+        quota = quota_of(kind)
+        choose_kind(rec, kind)
+        path = fixture_path(kind)
+        upload(rec, path, kind)
+
+        expected = {
+            "quota": quota,
+            "counted": quota + fx.OVER,
+            "exempt": fx.EXEMPT,
+            "over_by": fx.OVER,
+            "not_counted": fx.INELIGIBLE + fx.MALFORMED,
+            "errors": fx.MALFORMED,
+            "rows_total": quota + fx.OVER + fx.EXEMPT + fx.INELIGIBLE + fx.MALFORMED,
+            "eligible": quota + fx.OVER + fx.EXEMPT,
+            "unit": label_of(kind, lang),
+        }
+        assert figures(rec) == expected, kind
+
+        rows = table_rows(rec)
+        statuses = [r["status"] for r in rows]
+        assert statuses.count("within") == quota
+        assert statuses.count("over") == fx.OVER
+        assert statuses.count("exempt") == fx.EXEMPT
+        assert statuses.count("not_counted") == fx.INELIGIBLE
+        assert statuses.count("error") == fx.MALFORMED
+        ranked = [r for r in rows if r["rank"] != "—"]
+        assert [r["rank"] for r in ranked] == [str(i) for i in range(1, expected["eligible"] + 1)]
+
+        # Row-level errors name the row and the column; the other rows were still checked.
+        first_malformed = 2 + quota + fx.OVER + fx.EXEMPT + fx.INELIGIBLE  # line 1 is the header
+        for offset, (_, column) in enumerate(fx.MALFORMED_ROWS):
+            item = rec.locator(f'#screening-error-list li[data-row="{first_malformed + offset}"]')
+            assert item.count() == 1, (kind, offset)
+            text = item.inner_text()
+            assert str(first_malformed + offset) in text
+            if column:
+                assert item.get_attribute("data-column") == column and column in text
+
+        # The downloaded CSV: BOM, the checker's ranks, byte for byte what CPython's checker writes.
+        data, filename = download(rec, "#screening-download")
+        assert filename.endswith(".csv") and kind.replace("_", "-") in filename
+        text = path.read_text("utf-8")
+        assert data == cpython_plan(text, kind, lang)["csv"].encode("utf-8")
+        records = csv_records(data)
+        assert len(records) == 1 + expected["rows_total"]
+        assert [r[0] for r in records[1:]] == [str(i) for i in range(1, expected["eligible"] + 1)] + \
+            [""] * expected["not_counted"]
+    finish(rec, site_server)
+
+
+def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, recorded_page):
+    kind, lang = "city", "en"
+    quota = quota_of(kind)
+    rec = open_page(recorded_page, site_server, lang)
+    choose_kind(rec, kind)
+    path = fixture_path(kind)
+    upload(rec, path, kind)
+    plan = cpython_plan(path.read_text("utf-8"), kind, lang)
+    before = table_rows(rec)
+    first_over = next(i for i, r in enumerate(before) if r["status"] == "over")
+    last_within = max(i for i, r in enumerate(before) if r["status"] == "within")
+    assert last_within == first_over - 1
+    mover, pushed = before[first_over], before[last_within]
+
+    # Keyboard: focus the Up button of the first row over the quota and press Enter.
+    up = rec.locator(f'#screening-tbody tr[data-row="{mover["row"]}"] button[data-move="up"]')
+    up.focus()
+    rec.keyboard.press("Enter")
+    after = {r["row"]: r for r in table_rows(rec)}
+    assert after[mover["row"]]["status"] == "within" and after[mover["row"]]["rank"] == pushed["rank"]
+    assert after[pushed["row"]]["status"] == "over" and after[pushed["row"]]["rank"] == mover["rank"]
+    assert rec.evaluate("document.activeElement.dataset.move") == "up"
+    assert rec.evaluate("document.activeElement.closest('tr').dataset.row") == str(mover["row"])
+    rec.wait_for_function("document.getElementById('screening-live').textContent.includes('rank')")
+    assert mover["name"] in rec.locator("#screening-live").inner_text()
+    # The quota figures do not depend on the order.
+    assert figures(rec)["over_by"] == fx.OVER and figures(rec)["counted"] == quota + fx.OVER
+
+    # Space on a Down button of an exempt row: it stays exempt and pushes nobody over.
+    exempt = next(r for r in before if r["status"] == "exempt")
+    down = rec.locator(f'#screening-tbody tr[data-row="{exempt["row"]}"] button[data-move="down"]')
+    down.focus()
+    rec.keyboard.press("Space")
+    rows = table_rows(rec)
+    assert next(r for r in rows if r["row"] == exempt["row"])["status"] == "exempt"
+    assert [r["status"] for r in rows].count("within") == quota
+    assert [r["status"] for r in rows].count("over") == fx.OVER
+
+    # The top row's Up button is aria-disabled, keeps focus and changes nothing.
+    top = rec.locator("#screening-tbody tr").first.locator('button[data-move="up"]')
+    assert top.get_attribute("aria-disabled") == "true"
+    order = [r["row"] for r in table_rows(rec)]
+    top.focus()
+    rec.keyboard.press("Enter")
+    assert [r["row"] for r in table_rows(rec)] == order
+
+    # The CSV follows the new order, ranks 1..n, the new quota labels, every other cell as the checker wrote it.
+    data, _ = download(rec, "#screening-download")
+    records = csv_records(data)
+    shown = table_rows(rec)
+    original = {int(r[1]): r for r in csv.reader(io.StringIO(plan["csv"].lstrip("\ufeff")))
+                if r and r[1].isdigit()}
+    assert [int(r[1]) for r in records[1:]] == [r["row"] for r in shown]
+    assert records[0] == next(csv.reader(io.StringIO(plan["csv"].lstrip("\ufeff"))))
+    for record, row in zip(records[1:], shown):
+        assert record[0] == ("" if row["rank"] == "—" else row["rank"])
+        assert record[5] == row["statusText"]
+        assert record[2:5] + record[6:] == original[row["row"]][2:5] + original[row["row"]][6:]
+    within_label = next(r for r in plan["rows"] if r["quota_status"] == "within")["quota_status_label"]
+    assert next(r for r in records[1:] if int(r[1]) == mover["row"])[5] == within_label
+
+    # Restoring the checker's order gives back the checker's CSV.
+    rec.locator("#screening-reset").click()
+    data, _ = download(rec, "#screening-download")
+    assert data == plan["csv"].encode("utf-8")
+
+    # Changing the kind of unit re-runs the batch (province: a larger quota, nothing over).
+    rec.locator(f"#screening-kind-{UNIT_KINDS[0]['id']}").check()
+    rec.locator(f'#screening[data-state="done"][data-unit="{UNIT_KINDS[0]["id"]}"]').wait_for(
+        state="attached", timeout=RUN_TIMEOUT)
+    province = figures(rec)
+    assert province["quota"] == UNIT_KINDS[0]["quota"]
+    assert province["over_by"] == max(0, quota + fx.OVER - UNIT_KINDS[0]["quota"])
+    finish(rec, site_server)
+
+
+def test_html_in_a_project_name_is_shown_as_text_and_not_run(site_server, recorded_page):
+    rec = open_page(recorded_page, site_server, "zh")
+    rec.evaluate("window.__pwned = undefined")
+    kind = KIND_IDS[0]
+    upload(rec, fixture_path(kind), kind)
+    names = [r["name"] for r in table_rows(rec)]
+    for payload in fx.HTML_NAMES:
+        assert payload in names
+    assert rec.locator("#screening-result-table img, #screening-result-table script").count() == 0
+    assert rec.locator("#screening img, #screening script").count() == 0
+    rec.wait_for_timeout(300)
+    assert rec.evaluate("window.__pwned") is None
+    assert rec.requested(r"/screening/x$") == []
+    # The formula-like name is shown as typed; the CSV neutralises it for spreadsheets.
+    assert fx.FORMULA_NAME in names
+    data, _ = download(rec, "#screening-download")
+    assert "'" + fx.FORMULA_NAME in data.decode("utf-8")
+    finish(rec, site_server)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_template_download_fill_and_upload(site_server, recorded_page, tmp_path, lang):
+    rec = open_page(recorded_page, site_server, lang)
+    data, filename = download(rec, "#screening-template")
+    assert data.startswith(b"\xef\xbb\xbf") and filename.endswith(".csv")
+    expected = api.handle_request({"id": 1, "type": "template", "lang": lang})["result"]["csv"]
+    assert data == expected.encode("utf-8")
+    records = csv_records(data)
+    assert records[0] == fx.question_order()
+    assert all(r[0].startswith("#") for r in records[1:])
+    # Fill the template: its rows stay, the candidates go below.
+    body = fixture_path("other").read_bytes().split(b"\r\n", 1)[1]
+    filled = tmp_path / f"filled-{lang}.csv"
+    filled.write_bytes(data + body)
+    kind = "other"
+    choose_kind(rec, kind)
+    upload(rec, filled, kind)
+    assert figures(rec)["rows_total"] == quota_of(kind) + fx.OVER + fx.EXEMPT + fx.INELIGIBLE + fx.MALFORMED
+    finish(rec, site_server)
+
+
+def test_drag_and_drop_gbk_and_bad_files(site_server, recorded_page, tmp_path):
+    rec = open_page(recorded_page, site_server, "zh")
+    kind = KIND_IDS[0]
+
+    def drop(name: str, data: bytes) -> None:
+        transfer = rec.evaluate_handle(
+            """([name, bytes]) => {
+                const dt = new DataTransfer();
+                dt.items.add(new File([new Uint8Array(bytes)], name, {type: "text/csv"}));
+                return dt;
+            }""", [name, list(data)])
+        rec.dispatch_event("#screening-drop", "dragenter", {"dataTransfer": transfer})
+        rec.dispatch_event("#screening-drop", "dragover", {"dataTransfer": transfer})
+        rec.dispatch_event("#screening-drop", "drop", {"dataTransfer": transfer})
+
+    # A CSV saved by Chinese Excel as GBK, dropped on the box.
+    text = fixture_path(kind).read_text("utf-8")
+    drop("gbk.csv", text.encode("gb18030"))
+    rec.locator('#screening[data-state="done"][data-file="gbk.csv"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    assert rec.locator("#screening-file-note").is_visible()
+    assert "GB18030" in rec.locator("#screening-file-note").inner_text()
+    assert "计入项目 01 counted" in [r["name"] for r in table_rows(rec)]
+    assert figures(rec)["quota"] == quota_of(kind)
+
+    # An Excel workbook is refused with advice; the previous results stay.
+    drop("book.xlsx", b"PK\x03\x04" + b"\0" * 64)
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached")
+    alert = rec.locator("#screening-error")
+    assert alert.get_attribute("role") == "alert" and "CSV" in alert.inner_text()
+    assert rec.locator("#screening-results").is_visible()
+
+    # A file without a header row: the checker's file-level error is shown, nothing crashes.
+    bad = tmp_path / "no-header.csv"
+    bad.write_text(",,,\r\nx,y\r\n", "utf-8")
+    rec.locator("#screening-file").set_input_files(str(bad))
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    assert "header" in alert.inner_text()
+
+    # An empty file.
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"\xef\xbb\xbf\r\n")
+    rec.locator("#screening-file").set_input_files(str(empty))
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached")
+    assert alert.inner_text().strip()
+
+    # And a good file afterwards works and clears the error.
+    upload(rec, fixture_path(kind), kind)
+    assert alert.inner_text().strip() == ""
+    finish(rec, site_server)
+
+
+def test_a_thousand_rows_complete_and_the_page_stays_responsive(site_server, recorded_page, tmp_path):
+    rec = open_page(recorded_page, site_server, "en")
+    path = tmp_path / "candidates-1000.csv"
+    path.write_text(fx.large_csv(1000), "utf-8")
+    kind = "province"
+    # Long tasks on the page's main thread while the batch runs (the work must be in the worker).
+    rec.evaluate("""() => {
+        window.__longest = 0;
+        new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+        }).observe({type: "longtask", buffered: false});
+    }""")
+    seconds = upload(rec, path, kind)
+    longest = rec.evaluate("window.__longest")
+    print(f"\n1,000-row batch: {seconds:.2f} s from choosing the file to the table; "
+          f"longest main-thread task {longest:.0f} ms")
+    assert rec.locator("#screening-tbody tr").count() == 1000
+    assert figures(rec)["rows_total"] == 1000
+    plan = cpython_plan(path.read_text("utf-8"), kind, "en")
+    assert {k: figures(rec)[k] for k in ("counted", "exempt", "over_by", "not_counted", "errors")} == \
+        {k: plan[k] for k in ("counted", "exempt", "over_by", "not_counted", "errors")}
+    # Reordering in a 1,000-row table still works.
+    second = rec.locator("#screening-tbody tr").nth(1)
+    row = second.get_attribute("data-row")
+    second.locator('button[data-move="up"]').click()
+    assert rec.locator("#screening-tbody tr").first.get_attribute("data-row") == row
+    data, _ = download(rec, "#screening-download")
+    assert len(csv_records(data)) == 1001
+    finish(rec, site_server)
+
+
+def test_works_under_a_sub_path_with_no_request_leaving_it(prefixed_site_server, recorded_page):
+    rec = open_page(recorded_page, prefixed_site_server, "en")
+    kind = "central_soe"
+    choose_kind(rec, kind)
+    upload(rec, fixture_path(kind), kind)
+    assert figures(rec)["quota"] == quota_of(kind)
+    assert rec.requested(r"\.wasm") and rec.requested(r"worker\.mjs")
+    finish(rec, prefixed_site_server)
+
+
+def test_guide_links_to_the_screening_page(site_server, page):
+    for lang in ("zh", "en"):
+        page.goto(site_server + ("en/" if lang == "en" else "") + "recommending-units/")
+        page.locator("article a[href$='screening/']").first.click()
+        assert page.url == page_url(site_server, lang)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_accessibility_with_results(site_server, recorded_page, width):
+    rec = recorded_page
+    rec.set_viewport_size({"width": width, "height": 800})
+    open_page(rec, site_server, "zh" if width == 360 else "en")
+    kind = "city"
+    choose_kind(rec, kind)
+    upload(rec, fixture_path(kind), kind)
+
+    # Labelled controls, a captioned table with scoped headers, a live region.
+    unlabelled = rec.evaluate("""() => [...document.querySelectorAll('#screening input, #screening button')]
+        .filter(e => !e.labels?.length && !e.getAttribute('aria-label') && !e.textContent.trim())
+        .map(e => e.outerHTML)""")
+    assert unlabelled == []
+    assert rec.locator("#screening-kinds legend").inner_text().strip()
+    table = rec.locator("#screening-result-table")
+    assert table.locator("caption").inner_text().strip()
+    assert table.locator("thead th").count() == table.locator("thead th[scope=col]").count() > 0
+    assert table.locator("tbody th").count() == table.locator("tbody th[scope=row]").count() > 0
+    live = rec.locator("#screening-live")
+    assert live.get_attribute("aria-live") == "polite" and live.get_attribute("role") == "status"
+    rec.wait_for_function("document.getElementById('screening-live').textContent.length > 0")
+    assert table.locator('button[data-move="up"]').first.get_attribute("aria-label")
+
+    # No page-wide horizontal scrolling at this width; the buttons can be reached and used.
+    assert rec.evaluate("document.documentElement.scrollWidth") <= width
+    for selector in ("#screening-file", "#screening-template", "#screening-download", "#screening-print"):
+        box = rec.locator(selector).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, selector
+    row = table.locator("tbody tr").nth(1)
+    name = row.locator("th").inner_text()
+    row.locator('button[data-move="up"]').click()
+    assert table.locator("tbody tr").first.locator("th").inner_text() == name
+
+    rec.add_script_tag(path=str(AXE))
+    result = rec.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == []
+    finish(rec, site_server)
+
+
+def test_print_shows_the_summary_and_table_only(site_server, recorded_page):
+    rec = open_page(recorded_page, site_server, "en")
+    kind = "other"
+    choose_kind(rec, kind)
+    upload(rec, fixture_path(kind), kind)
+    rec.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+    rec.locator("#screening-print").click()
+    assert rec.evaluate("window.__printed") == 1
+    rec.emulate_media(media="print")
+    assert rec.locator("#screening-summary").is_visible()
+    assert rec.locator("#screening-result-table").is_visible()
+    assert rec.locator("#screening-printed").is_visible()
+    for hidden in ("#screening-kinds", "#screening-drop", "#screening-download", "#rules",
+                   "#screening-tbody button[data-move]"):
+        assert not rec.locator(hidden).first.is_visible(), hidden
+    rec.emulate_media(media="screen")
+    finish(rec, site_server)
+
+
+def test_strings_are_complete_in_both_languages(site_dir):
+    """Every string the script uses exists in both pages' JSON, and the two have the same keys."""
+    strings = {}
+    for lang, path in (("zh", "screening/index.html"), ("en", "en/screening/index.html")):
+        html = (site_dir / path).read_text("utf-8")
+        found = re.search(r'<script type="application/json" id="screening-strings">(.*?)</script>', html, re.S)
+        strings[lang] = json.loads(found.group(1))
+
+    def keys(node, prefix=""):
+        if isinstance(node, dict):
+            return {k2 for k, v in node.items() for k2 in keys(v, f"{prefix}{k}.")} | {prefix}
+        return {prefix}
+
+    assert keys(strings["zh"]) == keys(strings["en"])
+    script = (REPO / "docs/assets/screening/screening.js").read_text("utf-8")
+    used = set(re.findall(r"\bT\.(\w+)", script))
+    assert used <= set(strings["zh"]), used - set(strings["zh"])
