@@ -548,15 +548,20 @@ function rowElement(entry) {
       h("button", { type: "button", class: "screening__move-button", "data-move": "up", text: T.up }),
       h("button", { type: "button", class: "screening__move-button", "data-move": "down", text: T.down }));
   }
+  // data-label: the column's name, shown beside each cell when narrow screens lay a row out as a card.
+  const C = T.col;
+  reasons.dataset.label = C.reasons;
   tr.append(
-    h("td", { class: "screening__rank", text: ranked ? String(entry.rank) : "—" }),
+    h("td", { class: "screening__rank", "data-label": C.rank, text: ranked ? String(entry.rank) : "—" }),
     moveCell,
     name,
     h("td", { class: "screening__status screening__status--" + entry.quota_status, "data-status": entry.quota_status,
-              text: entry.quota_status_label }),
-    h("td", { class: "screening__verdict-cell screening__verdict--" + entry.verdict, text: entry.verdict_label }),
-    h("td", { class: "screening__priorities", text: String((entry.priorities || []).length) }),
-    h("td", { class: "screening__row", text: String(entry.row) }),
+              "data-label": C.quota, text: entry.quota_status_label }),
+    h("td", { class: "screening__verdict-cell screening__verdict--" + entry.verdict, "data-label": C.verdict,
+              text: entry.verdict_label }),
+    h("td", { class: "screening__priorities", "data-label": C.priorities,
+              text: String((entry.priorities || []).length) }),
+    h("td", { class: "screening__row", "data-label": C.row, text: String(entry.row) }),
     reasons);
   state.trs.set(entry.row, tr);
   return tr;
