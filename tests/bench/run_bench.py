@@ -1,0 +1,851 @@
+#!/usr/bin/env python3
+"""Site benchmark (`make bench`): bytes, load and boot times, round trips, batch, build time. Prints one table.
+
+`make bench` builds the site first; this script builds nothing (except the timed builds of figure 6, which go to
+temporary folders). It serves site/ on loopback with build_scripts/serve_static.py -- the server of `make serve`
+and of the browser tests -- with one addition: compressible files (HTML, CSS, JS, JSON, .wasm) are sent gzip-encoded
+when the browser asks for it, from a copy compressed once in memory (like nginx's `gzip_static` with pre-compressed
+files, which the hosting notes recommend). Without that the figure "bytes transferred" would be the raw size, which
+no real host sends. --no-gzip serves raw; both raw and transferred bytes are reported either way.
+
+The same server also serves, from a temporary copy next to the site (never part of the published site), the bare
+Pyodide page of tests/bench/bare/ (boot Pyodide in a module worker, run `1+1`) with Pyodide's core files from
+node_modules/pyodide: the baseline that the checker page is compared with.
+
+Chromium is Debian's /usr/bin/chromium driven by Playwright (never a downloaded browser). Figures, each the median
+of --runs runs (default 5) with min and max:
+
+1. bytes transferred (as served) for a guide page (a direction page) and for the checker page until its first
+   verdict; the number of Pyodide files a guide page loads (must be 0);
+2. checker page: time to an interactive form and to the first verdict, cold (a new browser context: empty cache,
+   no service worker) and repeat visit (one persistent profile in a temporary user-data-dir, visited before);
+3. the bare Pyodide page, cold and repeat, and the ratios checker / bare;
+4. one answer change -> updated verdict (page -> worker -> page), median and p95 over --changes changes;
+5. a batch of 1,000 candidate projects: in CPython (tests/bench/bench_checker.py) and in the browser worker;
+6. full site build time (build_scripts/build_site.py into a temporary folder; --build-runs, default 5).
+
+The table goes to stdout and JSON to bench-results/bench-<date>.json (bench-results/ is gitignored).
+Times are milliseconds since navigation start (performance.now() in the page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import email.utils
+import gzip
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH_DIR))
+
+from build_scripts.serve_static import StaticHandler, serve  # noqa: E402
+
+SITE = ROOT / "site"
+BARE_DIR = BENCH_DIR / "bare"
+NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
+PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+GUIDE_PAGE = "directions/data-management/"  # a direction page (zh, at the root)
+CHECKER_PAGE = "checker/"
+BARE_PAGE = "__bench__/bare/"
+# A request for one of these is a Pyodide file (core, lock, stdlib, wheels).
+PYODIDE_URL = re.compile(r"pyodide|python_stdlib|\.whl(\?|$)|\.wasm(\?|$)")
+
+COMPRESSIBLE = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".xml", ".txt", ".svg", ".wasm", ".py",
+                ".csv", ".md", ".webmanifest"}
+
+
+# ------------------------------------------------------------------ server
+
+
+class GzipHandler(StaticHandler):
+    """StaticHandler that sends compressible files gzip-encoded (compressed once, kept in memory)."""
+
+    def send_head(self):
+        self._outside_prefix = False
+        if not self.server.gzip_enabled or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        url_path = urllib.parse.urlsplit(self.path).path
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not url_path.endswith("/"):
+                return super().send_head()  # the redirect to the slash
+            path = path / "index.html"
+        if path.suffix.lower() not in COMPRESSIBLE or not path.is_file():
+            return super().send_head()
+        stat = path.stat()
+        last_modified = int(stat.st_mtime)
+        since = self.headers.get("If-Modified-Since")
+        if since and "If-None-Match" not in self.headers:
+            with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+                if last_modified <= email.utils.parsedate_to_datetime(since).timestamp():
+                    self.send_response(304)
+                    self.send_header("Last-Modified", self.date_time_string(last_modified))
+                    self.send_header("Vary", "Accept-Encoding")
+                    self.end_headers()
+                    return None
+        body = self.server.gzipped(path)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Last-Modified", self.date_time_string(last_modified))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class GzipCache:
+    """gzip (level 6, like nginx's usual setting) of each file, computed once."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cache: dict[tuple, bytes] = {}
+
+    def __call__(self, path: Path) -> bytes:
+        real = path.resolve()
+        stat = real.stat()
+        key = (str(real), stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            body = self._cache.get(key)
+        if body is None:
+            body = gzip.compress(real.read_bytes(), compresslevel=6, mtime=0)
+            with self._lock:
+                self._cache[key] = body
+        return body
+
+    def warm(self, root: Path) -> None:
+        for path in root.rglob("*"):
+            if path.is_file() and path.suffix.lower() in COMPRESSIBLE:
+                self(path)
+
+
+@contextlib.contextmanager
+def bench_server(root: Path, use_gzip: bool):
+    cache = GzipCache()
+    if use_gzip:
+        cache.warm(root)
+    with serve(root) as server:
+        server.gzip_enabled = use_gzip
+        server.gzipped = cache
+        server.RequestHandlerClass = GzipHandler
+        yield server
+
+
+def make_serve_root(site: Path, tmp: Path) -> Path:
+    """tmp/root: the site's entries (symlinks) plus __bench__/bare (a copy) and __bench__/pyodide (Pyodide's core)."""
+    root = tmp / "root"
+    root.mkdir()
+    for entry in site.iterdir():
+        (root / entry.name).symlink_to(entry.resolve())
+    bench = root / "__bench__"
+    shutil.copytree(BARE_DIR, bench / "bare")
+    (bench / "pyodide").mkdir()
+    for name in PYODIDE_CORE:
+        (bench / "pyodide" / name).symlink_to((NODE_PYODIDE / name).resolve())
+    return root
+
+
+def file_for_url(root: Path, base: str, url: str) -> Path | None:
+    if not url.startswith(base):
+        return None
+    rel = urllib.parse.unquote(urllib.parse.urlsplit(url).path)[len(urllib.parse.urlsplit(base).path):]
+    path = root / rel
+    if path.is_dir():
+        path = path / "index.html"
+    return path if path.is_file() else None
+
+
+# ------------------------------------------------------------------ statistics
+
+
+def summary(values, unit="ms", digits=1):
+    values = [v for v in values if v is not None]
+    if not values:
+        return {"median": None, "min": None, "max": None, "runs": 0, "unit": unit, "values": []}
+    return {
+        "median": round(statistics.median(values), digits),
+        "min": round(min(values), digits),
+        "max": round(max(values), digits),
+        "runs": len(values),
+        "unit": unit,
+        "values": [round(v, digits) for v in values],
+    }
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+# ------------------------------------------------------------------ the browser side
+
+# Installed in every page at document start: records when the checker form becomes usable and when the results
+# panel first shows a verdict (a MutationObserver, so it needs no hook in the page's own code).
+PROBE_JS = r"""
+(() => {
+  if (window.__bench) return;
+  const bench = (window.__bench = { formReadyAt: null, verdictAt: null, verdict: null, stages: [] });
+  const FORM_SELECTOR = %(form_selector)s;
+  const VERDICT_SELECTOR = %(verdict_selector)s;
+  const STAGE_SELECTOR = %(stage_selector)s;
+  const usable = (el) => !el.disabled && el.getClientRects().length > 0;
+  const check = () => {
+    if (bench.formReadyAt === null) {
+      for (const el of document.querySelectorAll(FORM_SELECTOR)) {
+        if (usable(el)) { bench.formReadyAt = performance.now(); break; }
+      }
+    }
+    if (bench.verdictAt === null) {
+      const el = document.querySelector(VERDICT_SELECTOR);
+      const text = el && %(verdict_text)s;
+      if (text) { bench.verdictAt = performance.now(); bench.verdict = text; }
+    }
+    const stage = STAGE_SELECTOR && document.querySelector(STAGE_SELECTOR);
+    if (stage && stage.textContent !== lastStage) {
+      lastStage = stage.textContent;
+      bench.stages.push([Math.round(performance.now()), lastStage]);
+    }
+    if (bench.formReadyAt !== null && bench.verdictAt !== null) observer.disconnect();
+  };
+  let lastStage = null;
+  const observer = new MutationObserver(check);
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  document.addEventListener("DOMContentLoaded", check);
+})();
+"""
+
+NAV_TIMING_JS = """() => {
+  const nav = performance.getEntriesByType("navigation")[0] || {};
+  return { domContentLoaded: nav.domContentLoadedEventEnd || null, load: nav.loadEventEnd || null,
+           responseEnd: nav.responseEnd || null, timeOrigin: performance.timeOrigin };
+}"""
+
+
+class Browser:
+    """Playwright + Debian's chromium; cold contexts from one browser, repeat visits from persistent profiles."""
+
+    def __init__(self, tmp: Path):
+        from playwright.sync_api import sync_playwright
+
+        self._pw = sync_playwright().start()
+        self.tmp = tmp
+        self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        self._profiles = 0
+
+    def new_context(self):
+        return self.browser.new_context(service_workers="allow")
+
+    def persistent_context(self):
+        self._profiles += 1
+        profile = self.tmp / f"profile-{self._profiles}"
+        return self._pw.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, service_workers="allow")
+
+    def close(self):
+        with contextlib.suppress(Exception):
+            self.browser.close()
+        with contextlib.suppress(Exception):
+            self._pw.stop()
+
+
+def waterfall(requests, time_origin, base):
+    """[(path, start ms, end ms since navigation start, transferred bytes, from service worker)] of the requests."""
+    out = []
+    for request in requests:
+        try:
+            timing = request.timing
+            sizes = request.sizes()
+            response = request.response()
+        except Exception:
+            continue
+        start = timing["startTime"] - time_origin
+        end = start + timing["responseEnd"] if timing.get("responseEnd", -1) >= 0 else None
+        from_sw = bool(response and response.from_service_worker)
+        path = request.url[len(base):] if request.url.startswith(base) else request.url
+        out.append((path, round(start, 1), round(end, 1) if end is not None else None,
+                    0 if from_sw else sizes["responseBodySize"] + sizes["responseHeadersSize"], from_sw))
+    return sorted(out, key=lambda r: r[1])
+
+
+def sizes_of(requests):
+    """(transferred bytes, [(url, transferred, from_service_worker)]) for finished requests."""
+    rows = []
+    for request in requests:
+        try:
+            sizes = request.sizes()
+            response = request.response()
+        except Exception:  # the page was closed before Playwright got the sizes
+            continue
+        from_sw = bool(response and response.from_service_worker)
+        transferred = 0 if from_sw else sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        rows.append((request.url, transferred, from_sw))
+    return sum(r[1] for r in rows), rows
+
+
+def visit(context, url, done_js, timeout_ms, linger_ms=0, probe=None):
+    """Open url in a new page of context and wait until done_js is true.
+
+    Returns (metrics, requests finished by then, requests finished by the end of the linger, page); the caller
+    closes the page."""
+    finished = []
+
+    def record(request):
+        finished.append(request)
+
+    context.on("requestfinished", record)
+    page = context.new_page()
+    try:
+        if probe:
+            page.add_init_script(probe)
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(done_js, timeout=timeout_ms, polling=20)
+        metrics = page.evaluate("() => Object.assign({}, window.__bench || {}, window.__bare || {})")
+        metrics.update(page.evaluate(NAV_TIMING_JS))
+        at_done = list(finished)
+        metrics["waterfall"] = waterfall(at_done, metrics["timeOrigin"], url.split("/", 3)[0] + "//"
+                                         + url.split("/", 3)[2] + "/")
+        if linger_ms:
+            page.wait_for_timeout(linger_ms)
+        return metrics, at_done, list(finished), page
+    finally:
+        context.remove_listener("requestfinished", record)
+
+
+_GZIP_SIZES: dict[Path, int] = {}
+
+
+def gzip_size(path: Path) -> int:
+    """Size as a gzip-capable host would send it (level 6; archives and images as they are)."""
+    if path.suffix.lower() not in COMPRESSIBLE:
+        return path.stat().st_size
+    if path not in _GZIP_SIZES:
+        _GZIP_SIZES[path] = len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+    return _GZIP_SIZES[path]
+
+
+def byte_figures(rows, root, base):
+    files = [file_for_url(root, base, url) for url, _, _ in rows]
+    files = [f for f in files if f]
+    return {
+        "transferred": sum(r[1] for r in rows),
+        "raw": sum(f.stat().st_size for f in files),
+        "gzip": sum(gzip_size(f) for f in files),
+        "pyodide_requests": sum(1 for url, _, _ in rows if PYODIDE_URL.search(url)),
+        "requests": len(rows),
+        "from_service_worker": sum(1 for r in rows if r[2]),
+    }
+
+
+# ------------------------------------------------------------------ measurements
+
+
+def measure_guide(browser, base, root, runs):
+    """Figure 1 (guide page): bytes transferred (and raw, and gzip from the files), Pyodide requests."""
+    out = {"transferred": [], "raw": [], "gzip": [], "pyodide_requests": [], "dcl": [], "load": []}
+    urls = []
+    done = "() => document.readyState === 'complete'"
+    for _ in range(runs):
+        context = browser.new_context()
+        try:
+            # Material fetches its search index after "load": linger a second, then count everything.
+            metrics, _, finished, page = visit(context, base + GUIDE_PAGE, done, 30_000, linger_ms=1500)
+            _, rows = sizes_of(finished)
+            figures = byte_figures(rows, root, base)
+            for key in ("transferred", "raw", "gzip", "pyodide_requests"):
+                out[key].append(figures[key])
+            out["dcl"].append(metrics.get("domContentLoaded"))
+            out["load"].append(metrics.get("load"))
+            urls = sorted(url[len(base):] for url, _, _ in rows)
+        finally:
+            context.close()
+    return {
+        "guide_kb_transferred": summary([v / 1024 for v in out["transferred"]], "KB"),
+        "guide_kb_raw": summary([v / 1024 for v in out["raw"]], "KB"),
+        "guide_kb_gzip_from_files": summary([v / 1024 for v in out["gzip"]], "KB"),
+        "guide_pyodide_requests": summary(out["pyodide_requests"], "requests", 0),
+        "guide_dom_content_loaded_ms": summary(out["dcl"]),
+        "guide_load_ms": summary(out["load"]),
+        "guide_urls": urls,
+    }
+
+
+class PageKind:
+    """How to load one page and read its figures."""
+
+    def __init__(self, name, path, done_js, probe=None, fields=()):
+        self.name, self.path, self.done_js, self.probe, self.fields = name, path, done_js, probe, fields
+
+
+def measure_cold_and_repeat(browser, base, root, kinds, runs, linger_ms):
+    """Figures 1-3: each kind cold (a new context per run) and repeat (one persistent profile, visited once first).
+
+    Cold runs of the kinds alternate, and so do repeat visits, so that a slow spell of the machine hits both."""
+    results = {kind.name: {"cold": [], "repeat": [], "prime": None} for kind in kinds}
+    for _ in range(runs):
+        for kind in kinds:
+            context = browser.new_context()
+            try:
+                metrics, at_done, _, _ = visit(context, base + kind.path, kind.done_js, 120_000, probe=kind.probe)
+                _, rows = sizes_of(at_done)
+                metrics["bytes"] = byte_figures(rows, root, base)
+                results[kind.name]["cold"].append(metrics)
+            finally:
+                context.close()
+    profiles = {kind.name: browser.persistent_context() for kind in kinds}
+    try:
+        for visit_number in range(runs + 1):
+            for kind in kinds:
+                context = profiles[kind.name]
+                metrics, at_done, _, page = visit(context, base + kind.path, kind.done_js, 120_000,
+                                                  linger_ms=linger_ms, probe=kind.probe)
+                _, rows = sizes_of(at_done)
+                metrics["bytes"] = byte_figures(rows, root, base)
+                page.close()
+                if visit_number == 0:
+                    results[kind.name]["prime"] = metrics
+                else:
+                    results[kind.name]["repeat"].append(metrics)
+    finally:
+        for context in profiles.values():
+            context.close()
+    return results
+
+
+def measure_build(runs):
+    """Figure 6: build_scripts/build_site.py into a temporary folder, `runs` times (wall clock, s)."""
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="bench-build-") as out:
+            start = time.perf_counter()
+            result = subprocess.run([sys.executable, str(ROOT / "build_scripts" / "build_site.py"),
+                                     "--site-dir", str(Path(out) / "site")],
+                                    cwd=ROOT, capture_output=True, text=True)
+            elapsed = time.perf_counter() - start
+        if result.returncode != 0:
+            print(result.stdout[-2000:], result.stderr[-2000:], file=sys.stderr)
+            raise SystemExit(f"run_bench: the timed build failed (exit {result.returncode})")
+        times.append(elapsed)
+    return summary(times, "s", 2)
+
+
+def measure_cpython():
+    """Figure 5 (CPython side): tests/bench/bench_checker.py."""
+    import bench_checker
+
+    return bench_checker.run()
+
+
+def bare_kind():
+    return PageKind("bare", BARE_PAGE, "() => window.__bare && (window.__bare.resultAt || window.__bare.error)")
+
+
+def page_figures(pages):
+    """Figures 1-3 from measure_cold_and_repeat's runs."""
+    figures = {}
+    checker, bare = pages["checker"], pages["bare"]
+    for when in ("cold", "repeat"):
+        runs = checker[when]
+        form = [max(m["formReadyAt"], m.get("domContentLoaded") or 0) if m.get("formReadyAt") is not None else None
+                for m in runs]
+        figures[f"checker_form_ms_{when}"] = summary(form)
+        figures[f"checker_verdict_ms_{when}"] = summary(pick(runs, "verdictAt"))
+        figures[f"checker_dom_content_loaded_ms_{when}"] = summary(pick(runs, "domContentLoaded"))
+        figures[f"checker_kb_transferred_{when}"] = summary([m["bytes"]["transferred"] / 1024 for m in runs], "KB")
+        figures[f"checker_kb_raw_{when}"] = summary([m["bytes"]["raw"] / 1024 for m in runs], "KB")
+        figures[f"checker_kb_gzip_from_files_{when}"] = summary([m["bytes"]["gzip"] / 1024 for m in runs], "KB")
+        figures[f"bare_ms_{when}"] = summary(pick(bare[when], "resultAt"))
+        figures[f"bare_boot_ms_{when}"] = summary(pick(bare[when], "bootMs"))
+        figures[f"bare_kb_transferred_{when}"] = summary([m["bytes"]["transferred"] / 1024 for m in bare[when]], "KB")
+    return figures
+
+
+# The checker page (docs/assets/checker/checker.js): the form is static HTML in #checker-form; the verdict goes into
+# #checker-verdict (data-verdict) and the explanation into #checker-details; a failed boot shows #checker-boot-error.
+CHECKER_PROBE = PROBE_JS % {
+    "form_selector": json.dumps("#checker-form input:not([type=hidden]), #checker-form select"),
+    "verdict_selector": json.dumps("#checker-verdict[data-verdict]"),
+    "verdict_text": "el.dataset.verdict",
+    "stage_selector": json.dumps("#checker-engine-text"),  # the worker's boot stages, as the page shows them
+}
+CHECKER_DONE_JS = """() => (window.__bench && window.__bench.verdictAt !== null)
+  || (document.getElementById('checker-boot-error') && !document.getElementById('checker-boot-error').hidden)"""
+
+
+def checker_kind():
+    return PageKind("checker", CHECKER_PAGE, CHECKER_DONE_JS, probe=CHECKER_PROBE)
+
+
+# Figure 4: click a radio button of the form and time until the results panel changes (a MutationObserver on
+# #checker-verdict and #checker-details). That is everything a visitor waits for: the page's own handling (its
+# debounce included), the request to the worker, the assessment in Python, the answer and the re-rendering.
+ROUNDTRIP_JS = """async ({ n, question, values }) => {
+  const targets = ["checker-verdict", "checker-details"].map((id) => document.getElementById(id));
+  const times = [];
+  let missed = 0;
+  for (let i = 0; i < n; i++) {
+    // Always the value that is not checked now, so that every click is a change.
+    const current = document.querySelector(`#checker-form input[name="${question}"]:checked`);
+    const value = values.find((v) => !current || v !== current.value);
+    const input = document.querySelector(`#checker-form input[name="${question}"][value="${value}"]`);
+    const updated = new Promise((resolve) => {
+      const observer = new MutationObserver(() => { observer.disconnect(); resolve(performance.now()); });
+      for (const target of targets) observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: true });
+      setTimeout(() => { observer.disconnect(); resolve(null); }, 3000);
+    });
+    const start = performance.now();
+    input.click();
+    const end = await updated;
+    if (end === null) missed++; else times.push(end - start);
+    // Let the page finish the update (a second render pass, the summary) before the next change.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { times, missed };
+}"""
+
+# Which radio button to toggle: the first always-visible question with "yes" and "no" (law_abiding in 2022):
+# yes/no flips a blocking rule, so every change changes the result.
+PICK_QUESTION_JS = """() => {
+  const form = JSON.parse(document.getElementById("checker-questionnaire").textContent);
+  for (const section of form.sections) for (const q of section.questions) {
+    if (q.conditional) continue;
+    const ids = (q.options || []).map((o) => o.id);
+    if (ids.includes("yes") && ids.includes("no")) return { question: q.id, values: ["yes", "no"] };
+  }
+  return null;
+}"""
+
+
+def measure_roundtrip(browser, base, changes):
+    """Figure 4: median and p95 of `changes` answer changes -> updated verdict, on the checker page (one run)."""
+    context = browser.new_context()
+    try:
+        metrics, _, _, page = visit(context, base + CHECKER_PAGE, CHECKER_DONE_JS, 120_000, probe=CHECKER_PROBE)
+        target = page.evaluate(PICK_QUESTION_JS)
+        if target is None:
+            raise SystemExit("run_bench: no yes/no question found on the checker page")
+        page.evaluate(ROUNDTRIP_JS, {"n": 5, **target})  # warm-up, not counted
+        result = page.evaluate(ROUNDTRIP_JS, {"n": changes, **target})
+    finally:
+        context.close()
+    fig = summary(result["times"])
+    fig["p95"] = round(percentile(result["times"], 95), 1) if result["times"] else None
+    fig["p99"] = round(percentile(result["times"], 99), 1) if result["times"] else None
+    fig["missed"] = result["missed"]
+    fig["question"] = target["question"]
+    fig.pop("values")
+    return fig
+
+
+WORKER_PATH = "assets/checker/worker.mjs"
+
+# The checker worker's protocol (docs/assets/checker/worker.mjs): page -> worker {v: 1, id, type, ...fields},
+# worker -> page {v: 1, id, ok, result | error}, plus progress messages {v: 1, type: "progress", stage}.
+WORKER_BATCH_JS = """async ({ workerUrl, csv, runs, assessRuns }) => {
+  const worker = new Worker(workerUrl, { type: "module" });
+  const pending = new Map();
+  let next = 1;
+  worker.onmessage = (event) => {
+    const message = event.data;
+    if (!message || message.v !== 1 || message.type === "progress") return;
+    const resolve = pending.get(message.id);
+    if (resolve) { pending.delete(message.id); resolve(message); }
+  };
+  const request = (type, fields) => new Promise((resolve) => {
+    const id = next++;
+    pending.set(id, resolve);
+    worker.postMessage({ v: 1, id, type, ...fields });
+  });
+  const start = performance.now();
+  const meta = await request("meta", {});
+  const bootMs = performance.now() - start;
+  const times = [];
+  let rows = null;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const answer = await request("batch", { csv, unit_kind: "province", lang: "zh" });
+    times.push(performance.now() - t);
+    if (!answer.ok) { worker.terminate(); return { error: JSON.stringify(answer.error), meta }; }
+    rows = (answer.result.rows || answer.result.projects || []).length;
+  }
+  // The protocol alone, without the page: `assess` requests alternating one answer, as in figure 4.
+  const assessTimes = [];
+  for (let i = 0; i < assessRuns; i++) {
+    const t = performance.now();
+    const answer = await request("assess", { answers: { law_abiding: i % 2 ? "no" : "yes" }, lang: "zh" });
+    assessTimes.push(performance.now() - t);
+    if (!answer.ok) { worker.terminate(); return { error: JSON.stringify(answer.error), meta }; }
+  }
+  worker.terminate();
+  return { bootMs, times, rows, assessTimes, meta: meta.result };
+}"""
+
+
+def measure_browser_batch(browser, base, runs, assess_runs=200):
+    """Figure 5 (browser): a `batch` request of 1,000 rows through the checker worker's own protocol.
+
+    A fresh worker is started from a guide page (which runs no Pyodide of its own); after its first answer
+    (`meta`, i.e. once booted) the same 1,000-row CSV as the CPython figure is screened `runs` times. The time is
+    page -> worker -> page: posting the CSV, reading it, screening, the result CSV, and the answer back."""
+    import bench_checker
+    from checker.ruleset import load_default
+
+    csv_text = bench_checker.candidates_csv(load_default())
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(base, wait_until="load")
+        result = page.evaluate(WORKER_BATCH_JS, {"workerUrl": base + WORKER_PATH, "csv": csv_text, "runs": runs,
+                                                 "assessRuns": assess_runs})
+    finally:
+        context.close()
+    if "error" in result:
+        raise SystemExit(f"run_bench: the worker's batch failed: {result['error']}")
+    fig = summary(result["times"])
+    fig["worker_boot_ms"] = round(result["bootMs"], 1)
+    fig["rows"] = result["rows"]
+    times = result["assessTimes"][5:]  # the first few warm the code paths up
+    assess = summary(times)
+    assess["p95"] = round(percentile(times, 95), 1) if times else None
+    return fig, assess
+
+
+# ------------------------------------------------------------------ report
+
+
+def pick(runs, key):
+    return [m.get(key) for m in runs]
+
+
+def ratio(a, b):
+    return round(a / b, 3) if a is not None and b else None
+
+
+def row(label, fig, note=""):
+    if fig is None or fig.get("median") is None:
+        return f"{label:<52} {'n/a':>10}"
+    unit = fig.get("unit", "")
+    fmt = (lambda v: f"{v:,.0f}") if unit in ("KB", "requests") else (lambda v: f"{v:,.1f}")
+    if unit == "s":
+        fmt = lambda v: f"{v:.2f}"  # noqa: E731
+    return (f"{label:<52} {fmt(fig['median']):>10} {fmt(fig['min']):>10} {fmt(fig['max']):>10} "
+            f"{fig.get('runs', ''):>5}  {unit}{'  ' + note if note else ''}")
+
+
+def print_table(report, out=sys.stdout):
+    f = report["figures"]
+    lines = [f"{'figure':<52} {'median':>10} {'min':>10} {'max':>10} {'runs':>5}  unit", "-" * 100]
+    for label, key in [
+        ("1  guide page: bytes transferred (as served)", "guide_kb_transferred"),
+        ("   guide page: raw bytes of the same files", "guide_kb_raw"),
+        ("   guide page: Pyodide requests", "guide_pyodide_requests"),
+        ("1  checker page to 1st verdict: bytes transferred", "checker_kb_transferred_cold"),
+        ("   checker page to 1st verdict: raw bytes", "checker_kb_raw_cold"),
+        ("   checker page: repeat visit, bytes transferred", "checker_kb_transferred_repeat"),
+        ("2  checker: interactive form, cold", "checker_form_ms_cold"),
+        ("   checker: first verdict, cold", "checker_verdict_ms_cold"),
+        ("   checker: interactive form, repeat visit", "checker_form_ms_repeat"),
+        ("   checker: first verdict, repeat visit", "checker_verdict_ms_repeat"),
+        ("3  bare Pyodide 1+1, cold", "bare_ms_cold"),
+        ("   bare Pyodide 1+1, repeat visit", "bare_ms_repeat"),
+        ("   bare Pyodide: bytes transferred, cold", "bare_kb_transferred_cold"),
+        ("4  answer change -> verdict, median of changes", "roundtrip_ms"),
+        ("   worker protocol only: assess request -> answer", "worker_assess_roundtrip_ms"),
+        ("5  batch of 1,000 projects: CPython", "cpython_batch_1000_ms"),
+        ("   batch of 1,000 projects: browser worker", "browser_batch_1000_ms"),
+        ("   one assessment: CPython", "cpython_assess_ms"),
+        ("6  full site build (build_site.py)", "build_s"),
+    ]:
+        if key in f:
+            lines.append(row(label, f[key]))
+    for label, key in [("   answer change -> verdict: p95 (max)", "roundtrip_ms"),
+                       ("   worker protocol only: p95 (max)", "worker_assess_roundtrip_ms")]:
+        rt = f.get(key)
+        if rt and rt.get("p95") is not None:
+            lines.append(f"{label:<52} {rt['p95']:>10.1f} {'':>10} {rt['max']:>10.1f} {rt['runs']:>5}  ms "
+                         f"(p95 of {rt['runs']} requests in one run)")
+    lines.append("")
+    r = report["ratios"]
+    lines.append("ratios (of medians, this run)")
+    for label, key in [("checker first verdict / bare Pyodide, cold", "verdict_cold_over_bare_cold"),
+                       ("checker first verdict / bare Pyodide, repeat", "verdict_repeat_over_bare_repeat"),
+                       ("checker repeat / checker cold (first verdict)", "verdict_repeat_over_cold"),
+                       ("bare repeat / bare cold", "bare_repeat_over_cold")]:
+        lines.append(f"   {label:<49} {r.get(key) if r.get(key) is not None else 'n/a':>10}")
+    lines.append("")
+    machine = report.get("machine", {})
+    busy = max(machine.get("loadavg_start", (0,))[0], machine.get("loadavg_end", (0,))[0])
+    if busy > (machine.get("cpus") or 1):
+        lines.append(f"warning: the machine was busy (1-minute load average up to {busy:.1f} on "
+                     f"{machine.get('cpus')} CPUs): times are noisier and slower than on an idle machine")
+        lines.append("")
+    lines.append("targets")
+    for t in report["targets"]:
+        lines.append(f"   [{'met' if t['met'] else 'NOT met' if t['met'] is False else 'n/a'}] {t['name']}: "
+                     f"{t['value']} (target {t['target']})")
+    print("\n".join(lines), file=out)
+
+
+def targets(figures, ratios):
+    def med(key):
+        return (figures.get(key) or {}).get("median")
+
+    def check(name, value, limit, target):
+        return {"name": name, "value": value, "target": target,
+                "met": None if value is None else value <= limit}
+
+    rt = figures.get("roundtrip_ms") or {}
+    return [
+        check("first verdict cold / bare Pyodide cold", ratios.get("verdict_cold_over_bare_cold"), 1.10, "<= 1.10"),
+        check("repeat visit / cold (first verdict)", ratios.get("verdict_repeat_over_cold"), 0.70, "<= 0.70"),
+        check("answer change round trip p95 (ms)", rt.get("p95"), 10.0, "<= 10 ms"),
+        check("interactive form after navigation, cold (ms)", med("checker_form_ms_cold"), 500.0, "<= 500 ms"),
+        check("guide page transferred (KB)", med("guide_kb_transferred"), 300.0, "<= 300 KB"),
+        check("guide page Pyodide requests", med("guide_pyodide_requests"), 0, "= 0"),
+    ]
+
+
+# ------------------------------------------------------------------ main
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per browser figure (default 5)")
+    parser.add_argument("--changes", type=int, default=200, help="answer changes for figure 4 (default 200)")
+    parser.add_argument("--build-runs", type=int, default=5, help="timed site builds (default 5; 0 skips)")
+    parser.add_argument("--linger-ms", type=int, default=2000,
+                        help="how long each repeat-profile visit stays open after its verdict (default 2000)")
+    parser.add_argument("--no-gzip", action="store_true", help="serve files uncompressed")
+    parser.add_argument("--site", type=Path, default=SITE, help="built site to serve (default site/)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results", help="folder for the JSON")
+    parser.add_argument("--label", default="", help="a note stored in the JSON (e.g. which variant ran)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    site = args.site.resolve()
+    if not (site / "index.html").is_file():
+        print(f"run_bench: {site}/index.html is missing: build first (make bench builds)", file=sys.stderr)
+        return 1
+    if not (site / CHECKER_PAGE / "index.html").is_file():
+        print(f"run_bench: {site}/{CHECKER_PAGE} is missing", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    load_start = os.getloadavg()
+    figures, ratios, extra = {}, {}, {}
+
+    print("run_bench: CPython checker ...", file=sys.stderr, flush=True)
+    figures.update(measure_cpython())
+
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        root = make_serve_root(site, tmp)
+        with bench_server(root, use_gzip=not args.no_gzip) as server:
+            base = server.base_url
+            browser = Browser(tmp)
+            try:
+                print("run_bench: guide page ...", file=sys.stderr, flush=True)
+                guide = measure_guide(browser, base, root, args.runs)
+                extra["guide_urls"] = guide.pop("guide_urls")
+                figures.update(guide)
+
+                print("run_bench: checker and bare Pyodide pages, cold and repeat ...", file=sys.stderr, flush=True)
+                checker, bare = checker_kind(), bare_kind()
+                pages = measure_cold_and_repeat(browser, base, root, [checker, bare], args.runs, args.linger_ms)
+                extra["pages"] = pages
+                figures.update(page_figures(pages))
+
+                print(f"run_bench: {args.changes} answer changes ...", file=sys.stderr, flush=True)
+                figures["roundtrip_ms"] = measure_roundtrip(browser, base, args.changes)
+
+                print("run_bench: batch in the browser worker ...", file=sys.stderr, flush=True)
+                batch_fig, assess_fig = measure_browser_batch(browser, base, args.runs, args.changes)
+                figures["browser_batch_1000_ms"] = batch_fig
+                figures["worker_assess_roundtrip_ms"] = assess_fig
+            finally:
+                browser.close()
+
+    if args.build_runs:
+        print(f"run_bench: {args.build_runs} timed site builds ...", file=sys.stderr, flush=True)
+        figures["build_s"] = measure_build(args.build_runs)
+
+    def med(key):
+        return (figures.get(key) or {}).get("median")
+
+    ratios = {
+        "verdict_cold_over_bare_cold": ratio(med("checker_verdict_ms_cold"), med("bare_ms_cold")),
+        "verdict_repeat_over_bare_repeat": ratio(med("checker_verdict_ms_repeat"), med("bare_ms_repeat")),
+        "verdict_repeat_over_cold": ratio(med("checker_verdict_ms_repeat"), med("checker_verdict_ms_cold")),
+        "bare_repeat_over_cold": ratio(med("bare_ms_repeat"), med("bare_ms_cold")),
+    }
+    now = datetime.datetime.now()
+    report = {
+        "date": now.isoformat(timespec="seconds"),
+        "label": args.label,
+        "git": git_describe(),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "chromium": chromium_version(), "loadavg_start": load_start, "loadavg_end": os.getloadavg()},
+        "settings": {"runs": args.runs, "changes": args.changes, "build_runs": args.build_runs,
+                     "linger_ms": args.linger_ms, "gzip": not args.no_gzip, "site": str(site)},
+        "figures": figures,
+        "ratios": ratios,
+        "targets": targets(figures, ratios),
+        "extra": extra,
+        "elapsed_s": round(time.perf_counter() - started, 1),
+    }
+    print_table(report)
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"bench-{now:%Y-%m-%d}.json"
+    if path.exists():
+        path = args.out / f"bench-{now:%Y-%m-%d-%H%M%S}.json"
+    path.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"\nrun_bench: {report['elapsed_s']} s; JSON in {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    return 0
+
+
+def git_describe():
+    with contextlib.suppress(Exception):
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    return ""
+
+
+def chromium_version():
+    with contextlib.suppress(Exception):
+        return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+    return ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
