@@ -97,6 +97,7 @@ async function checkWasmType(url) {
   let response;
   try {
     response = await fetch(url, { method: "HEAD", cache: "no-store" });
+    await response.arrayBuffer(); // (empty) read to the end, so the request completes instead of being dropped
   } catch (error) {
     return; // the boot's own fetch reports network failures
   }

@@ -1,0 +1,531 @@
+"""End to end on the self-check page: the real Pyodide worker in Chromium, both languages, root and sub-path.
+
+Expected results come from CPython (checker.api) for the same answers, so the page is checked against the checker
+itself, not against copies of its wording. The site is built before pytest runs (make test).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import pytest
+import yaml
+
+from build_scripts.serve_static import StaticHandler
+
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+CASES = REPO / "tests" / "cases"
+BOOT_MS = 90_000
+PAYLOAD = "<img src=x onerror=window.__pwned=1>"
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def case_answers(name: str) -> dict:
+    return yaml.safe_load((CASES / f"{name}.yaml").read_text("utf-8"))["answers"]
+
+
+def cpython(answers: dict, lang: str) -> dict:
+    """The checker's own answer for these answers today (the page uses the browser's local date)."""
+    from checker import api
+
+    request = {"id": 0, "type": "assess", "answers": answers, "lang": lang,
+               "as_of": datetime.date.today().isoformat()}
+    return json.loads(api.handle(json.dumps(request)))
+
+
+def checker_url(base: str, lang: str = "zh", query: str = "") -> str:
+    return base + ("en/" if lang == "en" else "") + "checker/" + query
+
+
+def open_checker(page, url: str) -> None:
+    """Open the page and wait until Python is ready."""
+    page.goto(url)
+    page.wait_for_selector("#checker[data-ready=true]", state="attached", timeout=BOOT_MS)
+
+
+def open_form(page, url: str) -> None:
+    """Open the page; the form works before Python is ready."""
+    page.goto(url)
+    page.wait_for_selector("#checker-form")
+
+
+def wait_verdict(page, verdict: str) -> None:
+    page.wait_for_function("v => document.getElementById('checker-verdict').dataset.verdict === v",
+                           arg=verdict, timeout=30_000)
+
+
+def fill(page, answers: dict) -> None:
+    """Answer through the form the way a visitor does: in the questionnaire's order, waiting for each
+    conditional question to be shown by the checker."""
+    order = page.eval_on_selector_all("#checker-form [data-question]", "els => els.map(e => e.dataset.question)")
+    for qid in order:
+        if qid not in answers:
+            continue
+        value = answers[qid]
+        wrapper = page.locator(f"#q-{qid}")
+        wrapper.wait_for(state="visible", timeout=30_000)
+        kind = wrapper.get_attribute("data-kind")
+        if kind in ("single", "tristate"):
+            page.check(f"#in-{qid}--{value}")
+        elif kind == "multi":
+            for item in value:
+                page.check(f"#in-{qid}--{item}")
+        else:
+            page.fill(f"#in-{qid}", str(value))
+
+
+def checked(page, qid: str) -> list[str]:
+    return page.eval_on_selector_all(f"[name='{qid}']:checked", "els => els.map(e => e.value)")
+
+
+def same_origin(url: str, base: str) -> bool:
+    return urlparse(url).netloc == urlparse(base).netloc or url.startswith(("data:", "blob:", "about:"))
+
+
+def link_for(answers: dict) -> str:
+    doc = {"call": "2022", "ruleset_version": "x", "answers": answers}
+    return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
+
+
+# ------------------------------------------------------------------ verdicts and reasons
+
+
+@pytest.mark.parametrize("lang, server", [("zh", "site_server"), ("en", "prefixed_site_server")])
+def test_verdict_and_reasons_in_both_languages(request, recorded_page, lang, server):
+    base = request.getfixturevalue(server)
+    page = recorded_page
+    open_checker(page, checker_url(base, lang))
+    assert page.get_attribute("html", "lang").startswith(lang)
+    answers = case_answers("eligible_d4")
+    fill(page, answers)
+    expected = cpython(answers, lang)["result"]
+    assert expected["verdict"] == "eligible"
+    wait_verdict(page, "eligible")
+    assert page.text_content("#checker-verdict") == expected["verdict_label"]
+    priorities = page.locator("#checker-priorities li")
+    assert priorities.count() == len([p for p in expected["priorities"] if p["met"]]) == 3
+    assert page.text_content("#checker-quota") == expected["quota"]["message"]
+    assert expected["timeline"]["message"] in page.text_content("#checker-details")
+    assert expected["ruleset_version"] in page.text_content("#checker-version")
+
+    # One answer below the direction's minimum: not eligible, and the reason links to the guide's clause.
+    page.fill("#in-d4_scenarios", "4")
+    answers["d4_scenarios"] = 4
+    expected = cpython(answers, lang)["result"]
+    wait_verdict(page, "not_eligible")
+    assert page.text_content("#checker-verdict") == expected["verdict_label"]
+    reason = page.locator("#checker-failed li[data-rule=d4_scenarios]")
+    failed = next(f for f in expected["findings"] if f["rule"] == "d4_scenarios")
+    assert failed["title"] in reason.inner_text() and failed["citation"]["quote"] in reason.inner_text()
+    guide = reason.locator("a").last
+    assert guide.get_attribute("href") == "../" + failed["guide"]
+    other = page.locator("#checker-other li")
+    assert [o["direction"] for o in expected["other_directions"]] == other.evaluate_all(
+        "els => els.map(e => e.dataset.direction)")
+    assert page.locator("#checker-other li[data-direction=d5] a[href='../directions/service-innovation/']").count() == 1
+    # The guide link leads to the clause, in the same language, under the same prefix.
+    guide.click()
+    page.wait_for_load_state()
+    target_path, anchor = failed["guide"].split("#")
+    assert page.url == base + ("en/" if lang == "en" else "") + target_path + "#" + anchor
+    assert page.locator(f"[id='{anchor}']").count() == 1
+
+    page.wait_for_timeout(200)
+    page.assert_clean()
+    assert [u for u in page.requests if not same_origin(u, base)] == []
+    assert page.requested(r"pyodide\.asm\.wasm") and page.requested(r"bdpilot_checker-.*\.whl")
+
+
+def test_other_direction_link_switches_in_place(site_server, page):
+    open_checker(page, checker_url(site_server))
+    fill(page, case_answers("d4_4_scenarios"))
+    wait_verdict(page, "not_eligible")
+    page.click("#checker-other li[data-direction=d5] [data-switch-direction]")
+    assert checked(page, "direction") == ["d5"]
+    assert checked(page, "law_abiding") == ["yes"]
+    page.locator("#q-d5_cases").wait_for(state="visible")
+    wait_verdict(page, "incomplete")
+
+
+def test_conditional_questions_follow_the_answers(site_server, page):
+    open_checker(page, checker_url(site_server))
+    assert page.locator("#q-demo_period_running").is_hidden()
+    page.check("#in-previously_listed--yes")
+    page.locator("#q-demo_period_running").wait_for(state="visible")
+    page.check("#in-previously_listed--no")
+    page.locator("#q-demo_period_running").wait_for(state="hidden")
+
+
+def test_deep_link_preselects_the_direction_once(site_server, page):
+    open_form(page, checker_url(site_server, "en", "?direction=d7"))
+    assert checked(page, "direction") == ["d7"]
+    page.locator("#q-d7_cases").wait_for(state="visible")
+    page.check("#in-direction--d6")
+    page.wait_for_timeout(300)
+    page.reload()
+    page.wait_for_selector("#checker-form")
+    assert checked(page, "direction") == ["d6"], "a reload must not undo the visitor's choice"
+
+
+def test_exclusive_option_clears_the_others(site_server, page):
+    open_form(page, checker_url(site_server))
+    page.check("#in-business_areas--analysis")
+    page.check("#in-business_areas--none")
+    assert checked(page, "business_areas") == ["none"]
+    page.check("#in-business_areas--storage")
+    assert checked(page, "business_areas") == ["storage"]
+
+
+def test_invalid_number_is_announced(site_server, page):
+    open_checker(page, checker_url(site_server, "en"))
+    page.fill("#in-projects_filed", "1.5")
+    page.wait_for_function("document.getElementById('err-projects_filed').textContent !== ''")
+    expected = cpython({"projects_filed": 1.5}, "en")
+    assert expected["error"]["code"] == "invalid_answers"
+    assert page.text_content("#err-projects_filed") == expected["error"]["details"][0]["message"]
+    assert page.get_attribute("#checker-errors", "role") == "alert"
+    assert page.get_attribute("#in-projects_filed", "aria-invalid") == "true"
+    page.fill("#in-projects_filed", "1")
+    page.wait_for_function("document.getElementById('err-projects_filed').textContent === ''")
+
+
+# ------------------------------------------------------------------ never lose work
+
+
+def test_answers_survive_reload_and_language_switch(site_server, page):
+    open_checker(page, checker_url(site_server))
+    fill(page, {"project_name": "数据 <b>x</b>", "applicant_kind": "enterprise", "business_areas": ["analysis", "security"],
+                "projects_filed": 1, "filing_date": "2022-05-01", "direction": "d4"})
+    page.locator("#q-d4_scenarios").wait_for(state="visible")
+    page.fill("#in-d4_scenarios", "6")
+    page.wait_for_timeout(300)
+    page.reload()
+    page.wait_for_selector("#checker-form")
+    assert page.input_value("#in-project_name") == "数据 <b>x</b>"
+    assert checked(page, "business_areas") == ["analysis", "security"]
+    # The language switcher leads to the English twin, which restores the same answers.
+    switch = page.locator(".md-select__link[hreflang=en]").get_attribute("href")
+    open_checker(page, urljoin(page.url, switch))
+    assert page.url == checker_url(site_server, "en")
+    assert checked(page, "applicant_kind") == ["enterprise"]
+    assert page.input_value("#in-filing_date") == "2022-05-01"
+    assert page.input_value("#in-d4_scenarios") == "6"
+    wait_verdict(page, "incomplete")
+    assert page.text_content("#checker-verdict") == "Some questions are not answered yet"
+
+
+def test_export_import_round_trip_and_the_cli_reads_the_export(site_server, page, tmp_path):
+    open_checker(page, checker_url(site_server, "en"))
+    answers = case_answers("eligible_d2")
+    fill(page, answers)
+    wait_verdict(page, cpython(answers, "en")["result"]["verdict"])
+    with page.expect_download() as download:
+        page.click("#checker-export")
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    doc = json.loads(exported.read_text("utf-8"))
+    assert set(doc) == {"call", "ruleset_version", "exported_on", "answers"}
+    assert doc["call"] == "2022" and doc["ruleset_version"] == page.get_attribute("#checker", "data-ruleset-version")
+    assert doc["answers"] == json.loads(json.dumps(answers))
+
+    # The command line accepts the export as it is.
+    cli = subprocess.run([sys.executable, "-m", "checker", "assess", str(exported), "--format", "json", "--lang", "en"],
+                         cwd=REPO, capture_output=True, text=True)
+    assert cli.returncode in (0, 1), cli.stderr
+    assert json.loads(cli.stdout)["verdict"] == cpython(answers, "en")["result"]["verdict"]
+
+    # Clear (a confirm step first), then import the file back.
+    page.click("#checker-clear")
+    assert page.locator("#checker-clear-confirm").is_visible()
+    page.click("#checker-clear-no")
+    assert checked(page, "direction") == ["d2"]
+    page.click("#checker-clear")
+    page.click("#checker-clear-yes")
+    assert checked(page, "direction") == []
+    wait_verdict(page, "incomplete")
+    page.set_input_files("#checker-import", str(exported))
+    page.wait_for_function("document.getElementById('checker-message').textContent.includes('Imported')")
+    assert checked(page, "direction") == ["d2"]
+    assert checked(page, "d2_role") == [answers["d2_role"]]
+    wait_verdict(page, cpython(answers, "en")["result"]["verdict"])
+    # The undo button brings back the state before the import (nothing).
+    page.click("#checker-undo")
+    assert checked(page, "direction") == []
+
+
+def test_import_from_older_rules_and_invalid_files(site_server, page, tmp_path):
+    open_checker(page, checker_url(site_server))
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"call": "2022", "ruleset_version": "000000000000", "exported_on": "2022-04-01",
+                               "answers": {"law_abiding": "是", "direction": "d8"}}, ensure_ascii=False), "utf-8")
+    page.set_input_files("#checker-import", str(old))
+    page.wait_for_function("document.getElementById('checker-message').textContent.includes('000000000000')")
+    message = page.text_content("#checker-message")
+    assert page.get_attribute("#checker", "data-ruleset-version") in message
+    assert checked(page, "law_abiding") == ["yes"] and checked(page, "direction") == ["d8"]
+
+    bad = tmp_path / "bad.json"
+    bad_answers = {"direction": "d9", "projects_filed": "many", "nonsense": 1}
+    bad.write_text(json.dumps({"answers": bad_answers}), "utf-8")
+    page.set_input_files("#checker-import", str(bad))
+    page.wait_for_function("document.querySelectorAll('#checker-alert li').length > 0")
+    expected = [d["message"] for d in cpython(bad_answers, "zh")["error"]["details"]]
+    assert page.locator("#checker-alert li").all_text_contents() == expected
+    assert checked(page, "direction") == ["d8"], "a rejected file changes nothing"
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"answers": {', "utf-8")
+    page.set_input_files("#checker-import", str(broken))
+    page.wait_for_function("document.getElementById('checker-alert').textContent.includes('broken.json')")
+    assert checked(page, "direction") == ["d8"]
+
+
+def test_shared_link_restores_answers(site_server, browser):
+    sender = browser.new_context()
+    page = sender.new_page()
+    open_checker(page, checker_url(site_server))
+    fill(page, {"project_name": PAYLOAD, "applicant_kind": "research_institute", "direction": "d3"})
+    page.locator("#q-d3_role").wait_for(state="visible")
+    page.check("#in-d3_role--data_owner")
+    page.click("#checker-share")
+    link = page.input_value("#checker-share-url")
+    assert "#answers=" in link and link.startswith(checker_url(site_server))
+    assert page.locator("#checker-share-url").is_visible()
+    sender.close()
+
+    # A visitor with nothing saved: the answers are simply there, nothing is asked.
+    fresh = browser.new_context()
+    page = fresh.new_page()
+    open_checker(page, link)
+    assert checked(page, "d3_role") == ["data_owner"]
+    assert page.input_value("#in-project_name") == PAYLOAD
+    assert page.locator("#checker-undo").count() == 0
+    assert "#answers=" not in page.url
+    assert page.evaluate("window.__pwned") is None
+    fresh.close()
+
+    # A visitor with other saved answers: the link wins, and "undo" brings the saved ones back.
+    other = browser.new_context()
+    page = other.new_page()
+    open_checker(page, checker_url(site_server))
+    page.check("#in-applicant_kind--enterprise")
+    page.wait_for_timeout(300)
+    page.goto(link)
+    page.wait_for_selector("#checker-form")
+    assert checked(page, "applicant_kind") == ["research_institute"]
+    page.click("#checker-undo")
+    assert checked(page, "applicant_kind") == ["enterprise"]
+    page.reload()
+    page.wait_for_selector("#checker-form")
+    assert checked(page, "applicant_kind") == ["enterprise"]
+    other.close()
+
+
+@pytest.mark.parametrize("fragment", ["%%%garbage!!", "eyJhbnN3ZXJzIjogeyJ", "W10"])
+def test_bad_fragment_keeps_saved_answers(site_server, recorded_page, fragment):
+    page = recorded_page
+    open_checker(page, checker_url(site_server))
+    page.check("#in-own_ip--yes")
+    page.wait_for_timeout(300)
+    page.goto("about:blank")
+    page.goto(checker_url(site_server) + "#answers=" + fragment)
+    page.wait_for_function("document.getElementById('checker-alert').textContent !== ''")
+    assert checked(page, "own_ip") == ["yes"]
+    # The same through a hash change in an open page.
+    page.evaluate("fragment => { location.hash = 'answers=' + fragment }", fragment)
+    page.wait_for_timeout(200)
+    assert checked(page, "own_ip") == ["yes"]
+    page.assert_clean()
+
+
+def test_html_in_answers_is_text(site_server, page):
+    open_checker(page, checker_url(site_server, "en"))
+    page.fill("#in-project_name", PAYLOAD)
+    page.check("#in-law_abiding--yes")
+    wait_verdict(page, "incomplete")
+    page.wait_for_timeout(300)
+    page.reload()
+    open_checker(page, page.url)
+    assert page.input_value("#in-project_name") == PAYLOAD
+    page.wait_for_function("document.getElementById('checker-report-meta').textContent.includes('onerror')")
+    assert PAYLOAD in page.text_content("#checker-report-meta")
+    assert PAYLOAD in page.text_content("#checker-summary-body")
+    assert page.locator("#checker img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+
+
+# ------------------------------------------------------------------ failures
+
+
+def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorded_page, monkeypatch):
+    monkeypatch.setitem(StaticHandler.extensions_map, ".wasm", "application/octet-stream")
+    server = serve_directory(site_dir)
+    page = recorded_page
+    page.goto(checker_url(server.base_url, "en", "?boot_timeout=20000"))
+    error = page.locator("#checker-boot-error")
+    error.wait_for(state="visible", timeout=20_000)
+    assert error.get_attribute("data-code") == "wasm_mime"
+    text = error.inner_text()
+    assert "application/octet-stream" in text and "application/wasm" in text
+    assert error.get_attribute("role") == "alert"
+    assert page.locator("#checker-requirements-link").get_attribute("href") == "../hosting/"
+    # Nothing else breaks: the form still takes and keeps answers.
+    page.check("#in-own_ip--no")
+    page.wait_for_timeout(200)
+    page.reload()
+    page.wait_for_selector("#checker-form")
+    assert checked(page, "own_ip") == ["no"]
+
+
+def test_boot_time_out_is_reported(site_dir, serve_directory, page, monkeypatch):
+    stop = threading.Event()
+    original = StaticHandler.send_head
+
+    def stalled(self):
+        if self.path.endswith(".wasm"):
+            stop.wait(15)
+            return None
+        return original(self)
+
+    monkeypatch.setattr(StaticHandler, "send_head", stalled)
+    server = serve_directory(site_dir)
+    try:
+        page.goto(checker_url(server.base_url, "zh", "?boot_timeout=1500"))
+        error = page.locator("#checker-boot-error")
+        error.wait_for(state="visible", timeout=15_000)
+        assert error.get_attribute("data-code") == "timeout"
+        assert "1" in error.inner_text() or "2" in error.inner_text()
+        assert "application/wasm" in error.inner_text()
+    finally:
+        stop.set()
+
+
+def test_form_works_while_python_loads(site_dir, serve_directory, page, monkeypatch):
+    """Hold the .wasm back: the form takes answers and the panel says Python is loading; then let it through."""
+    release = threading.Event()
+    original = StaticHandler.send_head
+
+    def held(self):
+        if self.path.endswith(".wasm") and self.command == "GET":
+            release.wait(30)
+        return original(self)
+
+    monkeypatch.setattr(StaticHandler, "send_head", held)
+    server = serve_directory(site_dir)
+    try:
+        page.goto(checker_url(server.base_url, "en"))
+        page.wait_for_function("document.getElementById('checker-engine-text').textContent.includes('Downloading')")
+        assert page.locator("#checker-engine").is_visible()
+        assert page.get_attribute("#checker-engine", "role") == "status"
+        answers = case_answers("eligible_d7")
+        fill(page, {k: v for k, v in answers.items() if k != "d7_cases"})
+        assert "loaded" in page.text_content("#checker-verdict-explain")
+        assert page.get_attribute("#checker", "data-ready") is None
+    finally:
+        release.set()
+    page.wait_for_selector("#checker[data-ready=true]", state="attached", timeout=BOOT_MS)
+    assert page.locator("#checker-engine").is_hidden()
+    page.locator("#q-d7_cases").wait_for(state="visible")
+    page.fill("#in-d7_cases", str(answers["d7_cases"]))
+    wait_verdict(page, cpython(answers, "en")["result"]["verdict"])
+
+
+def test_missing_pyodide_files_are_named(site_dir, tmp_path, serve_directory, page):
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy, ignore=shutil.ignore_patterns("pyodide.asm.wasm"))
+    server = serve_directory(copy)
+    page.goto(checker_url(server.base_url, "en"))
+    error = page.locator("#checker-boot-error")
+    error.wait_for(state="visible", timeout=30_000)
+    assert error.get_attribute("data-code") == "fetch_failed"
+    assert "pyodide.asm.wasm" in error.inner_text() and "404" in error.inner_text()
+
+
+def test_no_webassembly(site_server, page):
+    page.add_init_script("delete window.WebAssembly")
+    page.goto(checker_url(site_server, "en"))
+    error = page.locator("#checker-boot-error")
+    error.wait_for(state="visible", timeout=10_000)
+    assert error.get_attribute("data-code") == "no_webassembly"
+    assert "WebAssembly" in error.inner_text()
+
+
+# ------------------------------------------------------------------ accessibility and print
+
+
+@pytest.mark.parametrize("lang, width", [("zh", 1280), ("en", 360)])
+def test_axe_and_phone_width(site_server, page, lang, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_checker(page, checker_url(site_server, lang))
+    fill(page, case_answers("d4_4_scenarios"))
+    wait_verdict(page, "not_eligible")
+    page.click("#checker-share")
+    page.click("#checker-clear")
+    page.evaluate("document.querySelectorAll('#checker details').forEach(d => d.open = true)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_keyboard_only(site_server, page):
+    open_form(page, checker_url(site_server, "en"))
+    page.focus("#checker-print")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "in-project_name"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "applicant_kind"
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    assert checked(page, "applicant_kind") == ["research_institute"]
+    style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert style not in ("", "none")
+    # Letters on a radio button stay in the form (Material's "n" would open the next page).
+    url = page.url
+    page.keyboard.press("n")
+    page.wait_for_timeout(300)
+    assert page.url == url
+
+
+def test_printable_report(site_server, page):
+    open_checker(page, checker_url(site_server, "en"))
+    answers = case_answers("d4_4_scenarios")
+    fill(page, dict(answers, project_name="Grain data"))
+    wait_verdict(page, "not_eligible")
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("#checker-form").is_hidden()
+    assert page.locator("#checker-tools").is_hidden()
+    assert page.locator("#checker-summary").is_visible()
+    rows = page.locator("#checker-summary-body tr")
+    assert rows.count() >= len(answers)
+    table = page.inner_text("#checker-summary-body")
+    assert "Grain data" in table and "Completed" in table
+    assert page.locator("#checker-verdict").is_visible()
+    assert page.locator("#checker-failed li[data-rule=d4_scenarios] .checker-cite").is_visible()
+    assert page.locator("#checker-met").is_visible()
+    meta = page.inner_text("#checker-report-meta")
+    assert datetime.date.today().isoformat() in meta and "Grain data" in meta
+    assert page.locator("#checker-version").is_visible()
+    page.emulate_media(media="screen")
+    assert page.locator("#checker-summary").is_hidden()
+
+
+def test_guide_pages_load_no_pyodide(site_server, recorded_page):
+    for path in ("", "eligibility/", "en/directions/key-products/"):
+        recorded_page.goto(site_server + path, wait_until="networkidle")
+    assert recorded_page.requested(r"pyodide|\.wasm|\.whl|worker\.mjs") == []
