@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Write the service worker's configuration into the built site's sw.js (a build step; runs after the checker's).
+
+docs/sw.js (copied to <site>/sw.js by MkDocs) holds a placeholder between the markers ``/* @sw-config */`` and
+``/* @end-sw-config */``. This step replaces it with:
+
+* ``pyodide``: the Pyodide version and ``checker``: the checker wheel's version (which carries the rule-set
+  version), both from assets/checker/manifest.json, written by the checker's build step
+  (build_scripts/pyodide_assets.py); without it, from node_modules/pyodide/package.json and the wheel's name;
+* ``hash``: the first 12 hex digits of a SHA-256 over the precached files' paths and contents, so any change
+  to them (a new Pyodide, a new wheel, a recompiled stdlib) gives the cache a new name;
+* ``precache``: the files the worker caches at install and serves cache-first, relative to sw.js: the checker's
+  manifest, wheel and lock file, and the Pyodide files the checker worker loads (pyodide.mjs, pyodide.asm.mjs,
+  pyodide.asm.wasm, python_stdlib.zip).
+
+Without Pyodide in the site (the checker build has not run) the placeholder is left as it is: the worker then
+caches nothing. Standard library only.
+
+    python build_scripts/sw_config.py [--site-dir site]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PYODIDE_PACKAGE = REPO_ROOT / "node_modules" / "pyodide" / "package.json"
+# What the worker fetches from Pyodide's folder (it passes the checker's own lock file, so not pyodide-lock.json).
+RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+MANIFEST = "assets/checker/manifest.json"
+CONFIG_RE = re.compile(r"/\* @sw-config \*/.*?/\* @end-sw-config \*/")
+WHEEL_RE = re.compile(r"^(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-]+)-.*\.whl$")
+
+
+def find_pyodide_dir(site: Path) -> Path | None:
+    found = sorted(p.parent for p in site.rglob("pyodide.asm.wasm") if "__bench__" not in p.parts)
+    return found[0] if found else None
+
+
+def pyodide_version(pyodide_dir: Path) -> str:
+    try:
+        return json.loads(PYODIDE_PACKAGE.read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        pass
+    match = re.search(r'version\s*[:=]\s*"(\d+\.\d+\.\d+[^"]*)"', (pyodide_dir / "pyodide.mjs").read_text("utf-8"))
+    return match.group(1) if match else "unknown"
+
+
+def from_manifest(site: Path) -> tuple[list[Path], str, str] | None:
+    """(files, pyodide version, checker version) from <site>/assets/checker/manifest.json, which the checker's
+    build step (build_scripts/pyodide_assets.py) writes and the worker reads first; None without it."""
+    manifest_path = site / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    folder = manifest_path.parent
+    runtime = (folder / manifest["index_url"]).resolve()
+    files = [manifest_path, folder / manifest["wheel"], folder / manifest["lock_file"]]
+    files += [runtime / name for name in RUNTIME_FILES]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise FileNotFoundError(f"files named by {manifest_path} are missing: {', '.join(missing)}")
+    return files, str(manifest["pyodide_version"]), str(manifest.get("checker_version", "unknown"))
+
+
+def by_scanning(site: Path) -> tuple[list[Path], str, str] | None:
+    """Without a manifest: Pyodide's folder (found by its .wasm), its lock file, and every wheel in the site."""
+    pyodide_dir = find_pyodide_dir(site)
+    if pyodide_dir is None:
+        return None
+    files = [pyodide_dir / name for name in RUNTIME_FILES + ["pyodide-lock.json"] if (pyodide_dir / name).is_file()]
+    wheels = sorted(p for p in site.rglob("*.whl") if "__bench__" not in p.parts)
+    versions = [m.group("version") for m in (WHEEL_RE.match(w.name) for w in wheels) if m]
+    return files + wheels, pyodide_version(pyodide_dir), "+".join(versions) or "none"
+
+
+def content_hash(site: Path, files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(site).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:12]
+
+
+def configure(site: Path) -> dict | None:
+    """Rewrite <site>/sw.js; returns the configuration written (None when there is nothing to cache)."""
+    sw = site / "sw.js"
+    if not sw.is_file():
+        raise FileNotFoundError(f"{sw} is missing (docs/sw.js is copied there by MkDocs)")
+    found = from_manifest(site) or by_scanning(site)
+    if found is None:
+        print("sw_config: no Pyodide in the site; the service worker stays unconfigured (caches nothing)")
+        return None
+    files, pyodide, checker = found
+    config = {
+        "pyodide": re.sub(r"[^A-Za-z0-9.+_-]", "_", pyodide),
+        "checker": re.sub(r"[^A-Za-z0-9.+_-]", "_", checker),
+        "hash": content_hash(site, files),
+        "precache": [p.relative_to(site).as_posix() for p in files],
+    }
+    text = sw.read_text(encoding="utf-8")
+    new_text, count = CONFIG_RE.subn(
+        lambda _: "/* @sw-config */ " + json.dumps(config, ensure_ascii=False) + " /* @end-sw-config */", text, count=1)
+    if count != 1:
+        raise ValueError(f"{sw}: the /* @sw-config */ ... /* @end-sw-config */ placeholder is missing")
+    sw.write_text(new_text, encoding="utf-8")
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site-dir", type=Path, default=REPO_ROOT / "site")
+    args = parser.parse_args(argv)
+    try:
+        config = configure(args.site_dir.resolve())
+    except (OSError, ValueError) as error:
+        print(f"sw_config: {error}", file=sys.stderr)
+        return 1
+    if config:
+        print(f"sw_config: cache version pyodide-{config['pyodide']}-checker-{config['checker']}-{config['hash']}, "
+              f"{len(config['precache'])} files precached")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
