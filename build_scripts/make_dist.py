@@ -1,0 +1,454 @@
+#!/usr/bin/env python3
+"""Release archives of the built site for hosts without internet (intranets), with checksums and instructions.
+
+    python build_scripts/make_dist.py [--site-dir site] [--out-dir dist] [--version V]
+
+(``make dist`` builds the site first, then runs this.) It writes into the output folder:
+
+* ``bdpilot-site-<version>.tar.gz`` and ``bdpilot-site-<version>.zip``: the same files, under one top folder
+  ``bdpilot-site-<version>/`` holding ``site/`` (the web root: serve this folder), ``INSTALL.txt`` and
+  ``server-config/nginx/bdpilot.conf`` (the nginx snippet the hosting page documents);
+* ``INSTALL.txt``: the same instructions beside the archives, in Chinese and English;
+* ``SHA256SUMS``: checksums of the three files above, for ``sha256sum -c SHA256SUMS``.
+
+Archives of an earlier version in the output folder are removed, so SHA256SUMS always covers what is there.
+
+The version is ``git describe --tags --always --dirty`` (e.g. ``v1.2.0``, ``v1.2.0-3-g1a2b3c4`` or ``1a2b3c4-dirty``):
+it names the exact source the archive was built from, the same one every time for the same commit, and says when
+the work tree had uncommitted changes. The rule-set version plus a date would give the same content a new name
+every day and two different contents the same name within a day. Outside a git checkout, the fallback is the
+checker version from the site's assets/checker/manifest.json plus the date of SOURCE_DATE_EPOCH
+(``<checker version>-<YYYYMMDD>``). ``--version`` overrides both.
+
+Reproducible: the same site gives byte-identical archives. Entries are sorted, every file and folder gets the same
+time (SOURCE_DATE_EPOCH when set, else the time of the last git commit, else 1980-01-01; never earlier than
+1980-01-01, the zip format's first date), fixed permissions (0644 files, 0755 folders), owner and group 0 with no
+names, and the gzip header carries no file name. (To make the *site* itself reproducible, build it with the same
+SOURCE_DATE_EPOCH: MkDocs uses it for the dates in sitemap.xml.)
+
+Standard library only. Exit status 0 on success, 1 with a message on failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+NAME = "bdpilot-site"
+NGINX_SNIPPET = REPO_ROOT / "build_scripts" / "nginx" / "bdpilot.conf"
+ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z: the earliest time a zip entry can hold
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+# Stored rather than deflated in the zip: already compressed, deflating them again gains nothing.
+STORED_SUFFIXES = {".gz", ".zip", ".whl", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2"}
+# What a complete build has; a site without these would not work once deployed.
+REQUIRED = ["index.html", "en/index.html", "404.html", "assets/checker/manifest.json"]
+
+
+class DistError(Exception):
+    """The archives cannot be made; the message says why and what to do."""
+
+
+@dataclass
+class Dist:
+    version: str
+    mtime: int
+    tar_gz: Path
+    zip: Path
+    install: Path
+    sums: Path
+
+
+# ------------------------------------------------------------------ version and time
+
+
+def _git(*args: str, cwd: Path = REPO_ROOT) -> str | None:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+
+
+def source_date_epoch(repo: Path = REPO_ROOT) -> int:
+    """SOURCE_DATE_EPOCH, else the last commit's time, else 1980-01-01; never before 1980-01-01."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value:
+        try:
+            return max(ZIP_EPOCH, int(value))
+        except ValueError:
+            raise DistError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}") from None
+    committed = _git("log", "-1", "--format=%ct", cwd=repo)
+    if committed and committed.isdigit():
+        return max(ZIP_EPOCH, int(committed))
+    return ZIP_EPOCH
+
+
+def site_manifest(site_dir: Path) -> dict:
+    try:
+        return json.loads((site_dir / "assets" / "checker" / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def default_version(site_dir: Path, mtime: int, repo: Path = REPO_ROOT) -> str:
+    described = _git("describe", "--tags", "--always", "--dirty", cwd=repo)
+    if described:
+        return described
+    checker = site_manifest(site_dir).get("checker_version", "unknown")
+    day = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime("%Y%m%d")
+    return f"{checker}-{day}"
+
+
+def clean_version(version: str) -> str:
+    """Only characters that are safe in a file name on every system."""
+    cleaned = re.sub(r"[^A-Za-z0-9._+-]+", "-", version.strip()).strip("-.")
+    if not cleaned:
+        raise DistError(f"unusable version {version!r}")
+    return cleaned
+
+
+# ------------------------------------------------------------------ contents
+
+
+def check_site(site_dir: Path) -> dict:
+    """Fail unless site_dir looks like a complete build; returns the checker manifest."""
+    if not site_dir.is_dir():
+        raise DistError(f"{site_dir} does not exist: build the site first (`make build`, or `make dist`)")
+    missing = [name for name in REQUIRED if not (site_dir / name).is_file()]
+    manifest = site_manifest(site_dir)
+    if manifest:
+        runtime = site_dir / "assets" / "pyodide" / str(manifest.get("pyodide_version", "?"))
+        for name in ("pyodide.mjs", "pyodide.asm.wasm"):
+            if not (runtime / name).is_file():
+                missing.append(str((runtime / name).relative_to(site_dir)))
+        wheel = manifest.get("wheel")
+        if not wheel or not (site_dir / "assets" / "checker" / wheel).is_file():
+            missing.append(f"assets/checker/{wheel or '<wheel>'}")
+    if missing:
+        raise DistError(f"{site_dir} is not a complete build (missing: {', '.join(missing)}): run `make build`")
+    return manifest
+
+
+def built_for(site_dir: Path) -> str:
+    """The SITE_URL the site was built with (the home page's canonical link), or '' when it has none."""
+    try:
+        text = (site_dir / "index.html").read_text("utf-8", errors="replace")
+    except OSError:
+        return ""
+    match = re.search(r'<link rel="canonical" href="([^"]+)"', text)
+    return match.group(1) if match else ""
+
+
+def site_entries(site_dir: Path) -> list[tuple[str, Path | None]]:
+    """(relative POSIX path, file path or None for a folder), folders before their contents, sorted by path."""
+    entries: list[tuple[tuple[str, ...], Path | None]] = []
+    for path in site_dir.rglob("*"):
+        parts = path.relative_to(site_dir).parts
+        if path.is_dir():
+            entries.append((parts, None))
+        elif path.is_file():
+            entries.append((parts, path))
+        # anything else (a socket, a dangling link) is not part of a site
+    entries.sort(key=lambda e: e[0])
+    return [("/".join(parts), path) for parts, path in entries]
+
+
+def archive_members(site_dir: Path, top: str, install_text: str) -> list[tuple[str, bytes | None]]:
+    """Every entry of the archive in order: (name, content or None for a folder)."""
+    members: list[tuple[str, bytes | None]] = [
+        (f"{top}/", None),
+        (f"{top}/INSTALL.txt", install_text.encode("utf-8")),
+        (f"{top}/server-config/", None),
+        (f"{top}/server-config/nginx/", None),
+        (f"{top}/server-config/nginx/bdpilot.conf", NGINX_SNIPPET.read_bytes()),
+        (f"{top}/site/", None),
+    ]
+    for rel, path in site_entries(site_dir):
+        if path is None:
+            members.append((f"{top}/site/{rel}/", None))
+        else:
+            members.append((f"{top}/site/{rel}", path.read_bytes()))
+    return members
+
+
+def write_tar_gz(target: Path, members: list[tuple[str, bytes | None]], mtime: int) -> None:
+    with open(target, "wb") as raw:
+        # filename="" and a fixed mtime: nothing in the gzip header depends on where or when it was made.
+        with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=mtime, compresslevel=9) as gz:
+            with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                for name, data in members:
+                    info = tarfile.TarInfo(name.rstrip("/"))
+                    info.mtime = mtime
+                    info.uid = info.gid = 0
+                    info.uname = info.gname = ""
+                    if data is None:
+                        info.type = tarfile.DIRTYPE
+                        info.mode = DIR_MODE
+                        tar.addfile(info)
+                    else:
+                        info.mode = FILE_MODE
+                        info.size = len(data)
+                        tar.addfile(info, io.BytesIO(data))
+
+
+def write_zip(target: Path, members: list[tuple[str, bytes | None]], mtime: int) -> None:
+    date_time = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).timetuple()[:6]
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in members:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.create_system = 3  # Unix, so the permissions below are used when unpacking
+            if data is None:
+                info.external_attr = ((stat.S_IFDIR | DIR_MODE) << 16) | 0x10  # 0x10: MS-DOS directory flag
+                info.compress_type = zipfile.ZIP_STORED
+                archive.writestr(info, b"")
+            else:
+                info.external_attr = (stat.S_IFREG | FILE_MODE) << 16
+                stored = Path(name).suffix.lower() in STORED_SUFFIXES
+                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                archive.writestr(info, data, compresslevel=None if stored else 9)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ------------------------------------------------------------------ INSTALL.txt
+
+
+def install_text(version: str, mtime: int, manifest: dict, site_url: str) -> str:
+    top = f"{NAME}-{version}"
+    date = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime("%Y-%m-%d")
+    pyodide = manifest.get("pyodide_version", "?")
+    checker = manifest.get("checker_version", "?")
+    rulesets = ", ".join(f"{call}: {rs}" for call, rs in sorted(manifest.get("rulesets", {}).items())) or "?"
+    url = site_url or "?"
+    path = "/"
+    match = re.match(r"^[a-z]+://[^/]+(/.*)?$", site_url or "")
+    if match and match.group(1):
+        path = match.group(1)
+    return f"""\
+{top}
+{"=" * len(top)}
+
+大数据产业发展试点示范项目申报指南（2022 年）网站 —— 离线部署包
+Guide to the 2022 Big Data Industry Development Pilot Demonstration call -- offline release
+
+版本 / Version:            {version}
+源码日期 / Source date:     {date}
+检查程序 / Checker:        {checker} (rule sets / 规则集 {rulesets})
+Pyodide:                   {pyodide} (self-hosted / 本地自带)
+构建地址 / Built for:       {url}
+
+
+----------------------------------------------------------------------------------------------------
+中文
+----------------------------------------------------------------------------------------------------
+
+1. 这是什么
+
+   这是一个完整的静态网站（中文在站点根目录，英文在 en/ 下），包括在浏览器中运行的申报条件自查程序
+   （Python，经 Pyodide/WebAssembly 运行）。网站不连接任何外部网站，可以部署在没有互联网的内网中。
+   任何能提供静态文件的 Web 服务器（nginx、Apache、IIS 等）都可以托管它，不需要数据库或后端程序。
+
+   包内结构：
+     {top}/site/           网站本身：把 Web 服务器指向这个目录
+     {top}/INSTALL.txt     本说明
+     {top}/server-config/nginx/bdpilot.conf   nginx 配置片段（与网站“托管与部署”页面中的一致）
+
+2. 校验下载的文件
+
+   在放有 SHA256SUMS 的目录中执行：
+     sha256sum -c SHA256SUMS
+   每个文件都应显示“OK”（或“成功”）。Windows 上可用 PowerShell：
+     Get-FileHash -Algorithm SHA256 {top}.zip
+   再与 SHA256SUMS 中的值比较。
+
+3. 解压
+
+   Linux：  tar -xzf {top}.tar.gz -C /srv
+   Windows：右键“全部解压缩”，或 PowerShell：Expand-Archive {top}.zip -DestinationPath C:\\inetpub
+   解压后网站目录为 /srv/{top}/site/（或 C:\\inetpub\\{top}\\site\\）。
+
+4. 服务器必须满足的要求
+
+   * .wasm 必须以 application/wasm 类型提供。否则自查程序会一直停在“正在启动”，不报任何错误。
+   * .mjs 必须以 JavaScript 类型（text/javascript）提供，否则检查程序的模块 Worker 无法启动。
+   * .json 以 application/json 提供。
+   * 建议：对 .wasm、.js、.mjs、.json 启用 gzip 或 brotli 压缩（运行环境的 .wasm 文件约 10 MB，gzip 后约 3.6 MB）；
+     assets/pyodide/ 下的文件可长期缓存（目录名含版本号），HTML 页面应设置为每次重新验证（no-cache）。
+   * 离线缓存（Service Worker）只在 HTTPS 或 localhost 下可用；在普通 HTTP 内网中自查程序照常工作，
+     只是每次访问都要重新下载运行环境（受浏览器 HTTP 缓存影响）。
+
+   nginx、Apache（.htaccess / 虚拟主机）和 IIS（web.config）的完整配置示例见网站中的“托管与部署”页面：
+     部署后：<网站地址>/hosting/（英文：<网站地址>/en/hosting/）
+     部署前：用浏览器打开 site/hosting/index.html
+   nginx 片段也在包内：server-config/nginx/bdpilot.conf（放到 /etc/nginx/snippets/ 并在 location 中 include）。
+
+5. 部署在子路径下（例如 https://intranet.example/intranet/bdpilot/）
+
+   所有页面使用相对链接，可以部署在任意子路径下。nginx 示例：
+     location /intranet/bdpilot/ {{
+         alias /srv/{top}/site/;
+         include /etc/nginx/snippets/bdpilot.conf;
+         error_page 404 /intranet/bdpilot/404.html;
+     }}
+   注意 location 和 alias 都以“/”结尾。
+   只有 404 页面使用构建时的地址（SITE_URL）：本包构建时的地址是 {url}，
+   因此 404 页面的链接以“{path}”开头。若部署到其他路径，请用
+     SITE_URL=https://你的地址/子路径/ make dist
+   重新生成本包，否则 404 页面的样式和链接会失效（其他页面不受影响）。
+
+6. 检查部署是否正确
+
+   curl -sI https://你的地址/子路径/assets/pyodide/{pyodide}/pyodide.asm.wasm | grep -i content-type
+   应显示 Content-Type: application/wasm。然后打开“自查”页面，回答一个问题，应在几秒内显示结果。
+
+
+----------------------------------------------------------------------------------------------------
+English
+----------------------------------------------------------------------------------------------------
+
+1. What this is
+
+   A complete static website (Chinese at the site root, English under en/), including the eligibility
+   self-check that runs in the visitor's browser (Python, run by Pyodide/WebAssembly). The site loads
+   nothing from other websites, so it works on an intranet with no internet access. Any web server that
+   serves static files (nginx, Apache, IIS, ...) can host it: no database, no server-side program.
+
+   Contents:
+     {top}/site/           the website: point the web server at this folder
+     {top}/INSTALL.txt     these instructions
+     {top}/server-config/nginx/bdpilot.conf   the nginx snippet (the same as on the site's Hosting page)
+
+2. Verify the download
+
+   In the folder that holds SHA256SUMS:
+     sha256sum -c SHA256SUMS
+   Every file must say "OK". On Windows, in PowerShell:
+     Get-FileHash -Algorithm SHA256 {top}.zip
+   and compare with the value in SHA256SUMS.
+
+3. Unpack
+
+   Linux:   tar -xzf {top}.tar.gz -C /srv
+   Windows: "Extract All...", or in PowerShell: Expand-Archive {top}.zip -DestinationPath C:\\inetpub
+   The web root is then /srv/{top}/site/ (or C:\\inetpub\\{top}\\site\\).
+
+4. What the server must do
+
+   * Serve .wasm as application/wasm. Otherwise the self-check stays at "Starting" forever, with no error.
+   * Serve .mjs as JavaScript (text/javascript), otherwise the checker's module worker does not start.
+   * Serve .json as application/json.
+   * Recommended: gzip or brotli compression for .wasm, .js, .mjs and .json (the runtime's .wasm file is
+     about 10 MB, about 3.6 MB with gzip); long-lived caching for assets/pyodide/ (its folder is named
+     after its version); HTML revalidated on every visit (no-cache).
+   * Offline caching (the service worker) needs HTTPS or localhost. On a plain-HTTP intranet the
+     self-check works all the same; the runtime is just downloaded again when the browser's cache expires.
+
+   Ready-to-copy configuration for nginx, Apache (.htaccess / virtual host) and IIS (web.config) is on the
+   site's Hosting page:
+     once deployed: <site address>/en/hosting/ (Chinese: <site address>/hosting/)
+     before that:   open site/en/hosting/index.html in a browser
+   The nginx snippet is also in this archive: server-config/nginx/bdpilot.conf (copy it to
+   /etc/nginx/snippets/ and include it in the location that serves the site).
+
+5. Serving from a sub-path (e.g. https://intranet.example/intranet/bdpilot/)
+
+   Every page links relatively, so the site works under any sub-path. nginx example:
+     location /intranet/bdpilot/ {{
+         alias /srv/{top}/site/;
+         include /etc/nginx/snippets/bdpilot.conf;
+         error_page 404 /intranet/bdpilot/404.html;
+     }}
+   Note that both the location and the alias end in "/".
+   Only the 404 page uses the address the site was built for (SITE_URL): this archive was built for
+   {url}, so the 404 page's links start with "{path}". To serve it from another path, make the archive
+   again with
+     SITE_URL=https://your.host/sub/path/ make dist
+   or the 404 page loses its styles and links (no other page is affected).
+
+6. Check the deployment
+
+   curl -sI https://your.host/sub/path/assets/pyodide/{pyodide}/pyodide.asm.wasm | grep -i content-type
+   must print Content-Type: application/wasm. Then open the Self-check page and answer a question: the
+   result should appear within seconds.
+"""
+
+
+# ------------------------------------------------------------------ main
+
+
+def _replace(target: Path, write) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half-written file."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def make_dist(site_dir: Path, out_dir: Path, version: str | None = None, mtime: int | None = None) -> Dist:
+    site_dir = Path(site_dir).resolve()
+    out_dir = Path(out_dir)
+    manifest = check_site(site_dir)
+    mtime = source_date_epoch() if mtime is None else max(ZIP_EPOCH, int(mtime))
+    version = clean_version(version if version else default_version(site_dir, mtime))
+    top = f"{NAME}-{version}"
+    text = install_text(version, mtime, manifest, built_for(site_dir))
+    members = archive_members(site_dir, top, text)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dist = Dist(version, mtime, out_dir / f"{top}.tar.gz", out_dir / f"{top}.zip", out_dir / "INSTALL.txt",
+                out_dir / "SHA256SUMS")
+    for old in [*out_dir.glob(f"{NAME}-*.tar.gz"), *out_dir.glob(f"{NAME}-*.zip")]:
+        if old not in (dist.tar_gz, dist.zip):
+            old.unlink()
+    _replace(dist.tar_gz, lambda p: write_tar_gz(p, members, mtime))
+    _replace(dist.zip, lambda p: write_zip(p, members, mtime))
+    _replace(dist.install, lambda p: p.write_bytes(text.encode("utf-8")))
+    sums = "".join(f"{sha256_file(p)}  {p.name}\n" for p in sorted((dist.tar_gz, dist.zip, dist.install)))
+    _replace(dist.sums, lambda p: p.write_bytes(sums.encode("ascii")))
+    return dist
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site-dir", type=Path, default=REPO_ROOT / "site", help="the built site (default: site/)")
+    parser.add_argument("--out-dir", type=Path, default=REPO_ROOT / "dist", help="output folder (default: dist/)")
+    parser.add_argument("--version", help="version in the names (default: git describe --tags --always --dirty)")
+    args = parser.parse_args(argv)
+    try:
+        dist = make_dist(args.site_dir, args.out_dir, version=args.version)
+    except (DistError, OSError) as exc:
+        print(f"make_dist: {exc}", file=sys.stderr)
+        return 1
+    when = datetime.datetime.fromtimestamp(dist.mtime, datetime.timezone.utc).isoformat()
+    print(f"make_dist: version {dist.version}, file times {when}")
+    for path in (dist.tar_gz, dist.zip, dist.install, dist.sums):
+        print(f"  {path} ({path.stat().st_size:,} bytes)")
+    print(f"make_dist: check with: (cd {args.out_dir} && sha256sum -c SHA256SUMS)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
