@@ -38,6 +38,7 @@ const el = {
   live: $("screening-live"),
   results: $("screening-results"),
   printed: $("screening-printed"),
+  checkedFile: $("screening-checked-file"),
   summary: $("screening-summary"),
   errors: $("screening-errors"),
   download: $("screening-download"),
@@ -458,6 +459,7 @@ function renderSummary() {
     h("q", { class: "cite-quote", lang: "zh-Hans", text: plan.citation?.quote || "" }));
   el.summary.replaceChildren(h("h4", { text: T.summary_title }), dl, note, cite);
   el.printed.textContent = fmt(T.printed, { date: new Date().toLocaleString(LANG === "zh" ? "zh-CN" : "en-GB") });
+  el.checkedFile.textContent = fmt(T.checked_file, { name: state.fileName });
 }
 
 function errorText(row, error) {
@@ -659,7 +661,10 @@ el.print.addEventListener("click", () => window.print());
 
 el.file.addEventListener("change", () => {
   const file = el.file.files && el.file.files[0];
-  if (file) handleFile(file);
+  if (!file) return;
+  handleFile(file);
+  // Choosing the same file again after editing it must read it again: no "change" without clearing the value.
+  el.file.value = "";
 });
 
 let dragDepth = 0;
