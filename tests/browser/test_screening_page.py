@@ -500,3 +500,19 @@ def test_strings_are_complete_in_both_languages(site_dir):
     script = (REPO / "docs/assets/screening/screening.js").read_text("utf-8")
     used = set(re.findall(r"\bT\.(\w+)", script))
     assert used <= set(strings["zh"]), used - set(strings["zh"])
+
+
+def test_a_checker_that_cannot_start_is_reported(site_server, recorded_page, tmp_path):
+    """The worker's boot fails (its manifest is missing): the page says so, and a file then gets an error, not a hang."""
+    rec = recorded_page
+    rec.route("**/assets/checker/manifest.json", lambda route: route.fulfill(status=404, body="missing"))
+    rec.goto(page_url(site_server, "en"))
+    alert = rec.locator("#screening-error")
+    rec.wait_for_function("document.getElementById('screening-error').textContent.length > 0", timeout=BOOT_TIMEOUT)
+    assert "could not start" in alert.inner_text()
+    assert rec.locator("#screening-engine progress").is_hidden()
+    rec.locator("#screening-file").set_input_files(str(fixture_path("city")))
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    assert "could not" in alert.inner_text()
+    assert rec.page_errors == []
+    assert [status for status, _ in rec.http_errors] == [404]

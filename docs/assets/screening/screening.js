@@ -89,7 +89,13 @@ class Checker {
     this.failed = null;
     this.ready = false;
     this.lastMessage = Date.now();
-    this.worker = new Worker(url, { type: "module" });
+    try {
+      this.worker = new Worker(url, { type: "module" });
+    } catch (error) {
+      // e.g. a browser without module workers: say so once the page is set up
+      window.setTimeout(() => this.fail(String(error.message || error)), 0);
+      return;
+    }
     this.worker.onmessage = (event) => this.receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
@@ -125,7 +131,7 @@ class Checker {
     if (this.failed) return;
     this.failed = text;
     window.clearInterval(this.watchdog);
-    this.worker.terminate();
+    if (this.worker) this.worker.terminate();
     for (const waiting of this.pending.values()) {
       waiting.reject(Object.assign(new Error(text), { info: { code: "engine" } }));
     }
@@ -134,7 +140,9 @@ class Checker {
   }
 
   request(type, fields = {}) {
-    if (this.failed) return Promise.reject(Object.assign(new Error(this.failed), { info: { code: "engine" } }));
+    if (this.failed || !this.worker) {
+      return Promise.reject(Object.assign(new Error(this.failed || T.engine_timeout), { info: { code: "engine" } }));
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
