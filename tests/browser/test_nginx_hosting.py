@@ -1,0 +1,317 @@
+"""A release archive served by a real nginx under a sub-path, with the documented snippet, used in Chromium.
+
+What an intranet administrator does, end to end: `make dist` (build_scripts/make_dist.py, here into a temporary
+folder), unpack the .tar.gz, include build_scripts/nginx/bdpilot.conf (the snippet on the hosting page) in a
+`location /intranet/bdpilot/ { alias ...; }`, start nginx. The config is build_scripts/nginx/test-server.conf.in:
+a loopback port, pid file, logs and temp folders in the test's temporary folder, and no `include mime.types`, so
+the snippet alone must give .wasm, .mjs and .json their types.
+
+Then plain HTTP requests check the headers (types, caching, compression, redirects, 404s), and Chromium checks
+that a guide page loads cleanly, that the language switch leads to the English twin and that the self-check
+reaches a verdict, with .wasm served as application/wasm and every request to the nginx origin.
+
+Needs /usr/sbin/nginx (`make nginx` installs it): without it these tests fail (test_nginx_is_installed),
+they are not silently skipped.
+"""
+
+from __future__ import annotations
+
+import datetime
+import getpass
+import gzip
+import http.client
+import json
+import os
+import socket
+import subprocess
+import tarfile
+import time
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+import pytest
+
+from build_scripts import make_dist
+
+REPO = Path(__file__).resolve().parents[2]
+NGINX = Path("/usr/sbin/nginx")
+NGINX_DIR = REPO / "build_scripts" / "nginx"
+SNIPPET = NGINX_DIR / "bdpilot.conf"
+TEMPLATE = NGINX_DIR / "test-server.conf.in"
+PREFIX = "/intranet/bdpilot/"
+VERSION = "nginx-test"
+BOOT_MS = 90_000
+# A simple profile, from policy_data/calls/2022/questions.yaml: the project is only planned (not yet under
+# construction), which the notice excludes ("申报项目须为在建或已建项目").
+PROFILE = {"project_status": "planned"}
+
+
+def test_nginx_is_installed():
+    """Not marked `nginx`, so it runs (and fails) where the marked tests below would be skipped."""
+    assert NGINX.exists(), f"{NGINX} is missing: run `make nginx` (as root it installs Debian's nginx with apt-get)"
+
+
+
+# ------------------------------------------------------------------ the server
+
+
+class Nginx:
+    def __init__(self, process: subprocess.Popen, port: int, tmp: Path, site: Path) -> None:
+        self.process = process
+        self.port = port
+        self.tmp = tmp
+        self.site = site
+        self.origin = f"http://127.0.0.1:{port}"
+        self.base_url = self.origin + PREFIX
+
+    def log(self) -> str:
+        path = self.tmp / "error.log"
+        return path.read_text("utf-8", errors="replace")[-4000:] if path.exists() else "(no error.log)"
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+        """One plain HTTP GET (redirects are not followed): (status, lower-cased headers, body)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_config(tmp: Path, site: Path, port: int) -> Path:
+    values = {
+        "@TMP@": str(tmp),
+        "@USER@": "root" if os.geteuid() == 0 else getpass.getuser(),
+        "@PORT@": str(port),
+        "@PREFIX_NO_SLASH@": PREFIX.rstrip("/"),
+        "@PREFIX@": PREFIX,
+        "@SITE@": str(site),
+        "@SNIPPET@": str(SNIPPET),
+    }
+    text = TEMPLATE.read_text("utf-8")
+    for key in sorted(values, key=len, reverse=True):  # @PREFIX_NO_SLASH@ before @PREFIX@
+        text = text.replace(key, values[key])
+    leftover = [word for word in text.split() if word.startswith("@") and word.rstrip(";/").endswith("@")]
+    assert not leftover, f"unreplaced placeholders in {TEMPLATE.name}: {leftover}"
+    conf = tmp / "nginx.conf"
+    conf.write_text(text, encoding="utf-8")
+    return conf
+
+
+def start_nginx(tmp: Path, site: Path) -> Nginx:
+    """Start nginx in the foreground (daemon off) on a free loopback port; retried when the port was taken."""
+    (tmp / "outside").mkdir(exist_ok=True)
+    for attempt in range(3):
+        port = free_port()
+        conf = write_config(tmp, site, port)
+        base = [str(NGINX), "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)]
+        checked = subprocess.run([*base, "-t"], capture_output=True, text=True)
+        assert checked.returncode == 0, f"nginx -t failed for {conf}:\n{checked.stderr}"
+        process = subprocess.Popen([*base, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        server = Nginx(process, port, tmp, site)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            try:
+                status, _, _ = server.get(PREFIX)
+                if status == 200:
+                    return server
+            except OSError:
+                pass
+            time.sleep(0.1)
+        stderr = ""
+        if process.poll() is None:
+            stop_nginx(server)
+        else:
+            stderr = process.stderr.read().decode("utf-8", errors="replace")
+        if "Address already in use" in stderr + server.log() and attempt < 2:
+            continue
+        pytest.fail(f"nginx did not answer on {server.base_url} within 15 s:\n{stderr}\n{server.log()}",
+                    pytrace=False)
+    raise AssertionError("unreachable")
+
+
+def stop_nginx(server: Nginx) -> None:
+    process = server.process
+    if process.poll() is None:
+        process.terminate()  # SIGTERM: nginx's fast shutdown
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    if process.stderr:
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def unpacked_site(site_dir: Path, tmp_path_factory) -> Path:
+    """site/ -> make_dist -> .tar.gz -> unpacked: the folder an administrator would serve."""
+    dist = make_dist.make_dist(site_dir, tmp_path_factory.mktemp("dist"), version=VERSION)
+    target = tmp_path_factory.mktemp("unpacked")
+    with tarfile.open(dist.tar_gz, "r:gz") as tar:
+        tar.extractall(target, filter="data")
+    top = target / f"bdpilot-site-{VERSION}"
+    assert [p.name for p in target.iterdir()] == [top.name]
+    return top / "site"
+
+
+@pytest.fixture(scope="module")
+def nginx(unpacked_site: Path, tmp_path_factory) -> Iterator[Nginx]:
+    if not NGINX.exists():
+        pytest.fail(f"{NGINX} is missing: run `make nginx` (as root it installs Debian's nginx with apt-get)",
+                    pytrace=False)
+    server = start_nginx(tmp_path_factory.mktemp("nginx"), unpacked_site)
+    try:
+        yield server
+    finally:
+        stop_nginx(server)
+
+
+def runtime_path(site: Path) -> str:
+    manifest = json.loads((site / "assets" / "checker" / "manifest.json").read_text("utf-8"))
+    return f"assets/pyodide/{manifest['pyodide_version']}/"
+
+
+def on_origin(url: str, origin: str) -> bool:
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}" == origin
+
+
+# ------------------------------------------------------------------ plain HTTP
+
+
+@pytest.mark.nginx
+def test_types_caching_and_compression(nginx, unpacked_site):
+    runtime = PREFIX + runtime_path(unpacked_site)
+    status, headers, body = nginx.get(runtime + "pyodide.asm.wasm")
+    assert status == 200 and headers["content-type"] == "application/wasm"
+    assert body == (unpacked_site / runtime_path(unpacked_site) / "pyodide.asm.wasm").read_bytes()
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert headers["x-content-type-options"] == "nosniff"
+
+    status, headers, body = nginx.get(runtime + "pyodide.asm.wasm", {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers.get("content-encoding") == "gzip"
+    assert len(body) < 0.5 * (unpacked_site / runtime_path(unpacked_site) / "pyodide.asm.wasm").stat().st_size
+    assert gzip.decompress(body)[:4] == b"\x00asm"
+
+    for path, content_type, cache in [
+        (runtime + "pyodide.mjs", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"),
+        (runtime + "pyodide.asm.mjs", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"),
+        (PREFIX + "assets/checker/worker.mjs", "text/javascript; charset=utf-8", "no-cache"),
+        (PREFIX + "assets/checker/checker.js", "text/javascript; charset=utf-8", "no-cache"),
+        (PREFIX + "assets/checker/manifest.json", "application/json; charset=utf-8", "no-cache"),
+        (PREFIX, "text/html; charset=utf-8", "no-cache"),
+        (PREFIX + "en/checker/", "text/html; charset=utf-8", "no-cache"),
+        (PREFIX + "sw.js", "text/javascript; charset=utf-8", "no-cache"),
+    ]:
+        status, headers, _ = nginx.get(path)
+        assert (status, headers["content-type"], headers["cache-control"]) == (200, content_type, cache), path
+    manifest = json.loads((unpacked_site / "assets" / "checker" / "manifest.json").read_text("utf-8"))
+    for name in (manifest["wheel"], manifest["lock_file"]):
+        status, headers, _ = nginx.get(PREFIX + "assets/checker/" + name)
+        assert status == 200 and "immutable" in headers["cache-control"], name
+
+
+@pytest.mark.nginx
+def test_redirects_and_not_found(nginx, unpacked_site):
+    # Relative redirects: the browser keeps the host and port it used.
+    status, headers, _ = nginx.get(PREFIX.rstrip("/"))
+    assert (status, headers["location"]) == (301, PREFIX)
+    status, headers, _ = nginx.get(PREFIX + "checker")
+    assert (status, headers["location"]) == (301, PREFIX + "checker/")
+    # The site's own 404 page inside the prefix; nothing at all outside it.
+    status, _, body = nginx.get(PREFIX + "no-such-page/")
+    assert status == 404 and body == (unpacked_site / "404.html").read_bytes()
+    assert nginx.get("/")[0] == 404
+    assert nginx.get("/index.html")[0] == 404
+    # No directory listings.
+    assert nginx.get(PREFIX + "assets/")[0] in (403, 404)
+
+
+# ------------------------------------------------------------------ in Chromium
+
+
+def record_types(page, found: dict[str, str]) -> None:
+    """URL -> Content-Type of every response, the workers' included (context-level events)."""
+    page.context.on("response", lambda response: found.setdefault(response.url, response.headers.get("content-type", "")))
+
+
+@pytest.mark.nginx
+def test_guide_page_and_language_switch(nginx, recorded_page):
+    page = recorded_page
+    response = page.goto(nginx.base_url, wait_until="networkidle")
+    assert response.status == 200 and page.locator("article h1").count() == 1
+
+    response = page.goto(nginx.base_url + "hosting/", wait_until="networkidle")
+    assert response.status == 200
+    assert page.get_attribute("html", "lang").startswith("zh")
+    # The snippet nginx is running now is the one the page shows.
+    shown = [text.strip("\n") for text in page.locator("article pre code").all_inner_texts()]
+    assert SNIPPET.read_text("utf-8").strip("\n") in shown
+
+    page.hover(".md-header__option .md-select")
+    english = page.locator(".md-select__link[hreflang=en]")
+    english.wait_for(state="visible")
+    english.click()
+    page.wait_for_url(nginx.base_url + "en/hosting/")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang").startswith("en")
+    assert page.locator("article h1").inner_text().startswith("Hosting")
+
+    page.wait_for_timeout(200)
+    page.assert_clean()
+    assert [u for u in page.requests if not on_origin(u, nginx.origin)] == []
+    assert page.requested(r"pyodide|\.wasm") == []
+
+
+@pytest.mark.nginx
+def test_checker_reaches_a_verdict(nginx, recorded_page):
+    from checker import api
+
+    page = recorded_page
+    types: dict[str, str] = {}
+    record_types(page.page, types)
+    response = page.goto(nginx.base_url + "checker/")
+    assert response.status == 200
+    if page.locator("#checker").count() == 0:
+        pytest.fail("the self-check page has no #checker element: the checker page (build_scripts/templates/pages/"
+                    "checker.md.j2 and docs/assets/checker/) is not in this build", pytrace=False)
+    # Ready, or a boot failure shown on the page (e.g. a wrong .wasm type): whichever comes first.
+    page.wait_for_function(
+        "() => document.getElementById('checker').dataset.ready === 'true'"
+        " || !document.getElementById('checker-boot-error').hidden", timeout=BOOT_MS)
+    if page.get_attribute("#checker", "data-ready") != "true":
+        shown = page.locator("#checker-boot-error").inner_text()
+        pytest.fail(f"the checker did not start behind nginx. The page says:\n{shown}\n"
+                    + "\n".join(page.problems()) + f"\nnginx error.log:\n{nginx.log()}", pytrace=False)
+
+    request = {"id": 0, "type": "assess", "answers": PROFILE, "lang": "zh",
+               "as_of": datetime.date.today().isoformat()}
+    expected = json.loads(api.handle(json.dumps(request)))["result"]
+    assert expected["verdict"] == "not_eligible"
+    for qid, value in PROFILE.items():
+        page.check(f"#in-{qid}--{value}")
+    page.wait_for_function("v => document.getElementById('checker-verdict').dataset.verdict === v",
+                           arg=expected["verdict"], timeout=30_000)
+    assert page.text_content("#checker-verdict") == expected["verdict_label"]
+    assert page.locator("#checker-failed li[data-rule=project_status]").count() == 1
+
+    wasm = {url: kind for url, kind in types.items() if urlparse(url).path.endswith(".wasm")}
+    assert wasm, "no .wasm was fetched"
+    assert all(kind == "application/wasm" for kind in wasm.values()), wasm
+    assert all(urlparse(url).path.startswith(PREFIX) for url in wasm)
+    page.wait_for_timeout(200)
+    page.assert_clean()
+    assert [u for u in page.requests if not on_origin(u, nginx.origin)] == []
