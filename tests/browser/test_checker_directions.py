@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from test_checker_page import checker_url, fill, open_form, wait_verdict
+from test_checker_page import checker_url, fill, open_checker, wait_verdict
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 
@@ -38,7 +38,7 @@ def test_every_direction_has_both_profiles():
 @pytest.mark.parametrize("direction,name,case", PROFILES, ids=[f"{d}-{n}" for d, n, _c in PROFILES])
 def test_direction_profile_reaches_its_verdict(site_server, ruleset, page, direction, name, case):
     lang = "en" if int(direction[1]) % 2 else "zh"
-    open_form(page, checker_url(site_server, lang))  # a new browser context per test: nothing saved yet
+    open_checker(page, checker_url(site_server, lang))  # a new browser context per test: nothing saved yet
     fill(page, case["answers"])
     wait_verdict(page, case["expected"]["verdict"])
     results = page.locator("#checker-results").inner_text()
