@@ -453,6 +453,22 @@ def test_missing_pyodide_files_are_named(site_dir, tmp_path, serve_directory, pa
     assert "pyodide.asm.wasm" in error.inner_text() and "404" in error.inner_text()
 
 
+def test_tampered_wheel_is_refused(site_dir, tmp_path, serve_directory, page):
+    """The lock file pins the wheel's sha256: a changed wheel is not run."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    wheel = next((copy / "assets" / "checker").glob("*.whl"))
+    wheel.write_bytes(wheel.read_bytes() + b"\0")
+    server = serve_directory(copy)
+    page.goto(checker_url(server.base_url, "en"))
+    error = page.locator("#checker-boot-error")
+    error.wait_for(state="visible", timeout=BOOT_MS)
+    assert error.get_attribute("data-code") == "checker_failed"
+    assert "sha256" in error.inner_text()
+
+
 def test_no_webassembly(site_server, page):
     page.add_init_script("delete window.WebAssembly")
     page.goto(checker_url(site_server, "en"))

@@ -602,7 +602,7 @@ async function importFile(name, text) {
   }
   const raw = unwrap(doc);
   if (!raw) {
-    showMessage(fill(S.import_error, { file: name, message: S.errors_title }), { alert: true });
+    showMessage(fill(S.import_no_answers, { file: name }), { alert: true });
     return;
   }
   const notes = [];
@@ -713,6 +713,13 @@ function selectDirection(id) {
   const input = [...controls(DIRECTION_QUESTION)].find((i) => i.value === id);
   if (input) input.checked = true;
   return Boolean(input);
+}
+
+// The bar with the current verdict is for when the results are out of sight.
+if ("IntersectionObserver" in window) {
+  new IntersectionObserver((entries) => {
+    $("checker-livebar").classList.toggle("checker-livebar--away", entries.some((e) => e.isIntersecting));
+  }).observe($("checker-results"));
 }
 
 // ------------------------------------------------------------------------------------------------ start-up

@@ -164,15 +164,18 @@ async function boot() {
   } catch (error) {
     problems.push(String(error.message || error));
   }
+  const details = { package: manifest.package, wheel: manifest.wheel, problems };
+  if (problems.length) {
+    // An integrity (sha256) mismatch shows up here as a failed fetch.
+    const said = problems.map((p) => p.replace(/\s+/g, " ").trim()).filter(Boolean).join(" ");
+    throw new BootError("checker_failed", `${manifest.wheel}: ${said}`, details);
+  }
   let handle;
   try {
     handle = pyodide.pyimport("checker.api").handle;
   } catch (error) {
-    throw new BootError("checker_failed", `the checker could not be loaded: ${problems.concat(String(error.message || error)).join("; ")}`, {
-      package: manifest.package,
-      wheel: manifest.wheel,
-      problems,
-    });
+    const last = String(error.message || error).trim().split("\n").pop();
+    throw new BootError("checker_failed", `${manifest.wheel}: import checker.api: ${last}`, details);
   }
   const answer = JSON.parse(handle(JSON.stringify({ id: 0, type: "meta" })));
   if (!answer.ok) throw new BootError("checker_failed", answer.error.message, answer.error);
