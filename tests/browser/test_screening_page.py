@@ -268,6 +268,17 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
     within_label = next(r for r in plan["rows"] if r["quota_status"] == "within")["quota_status_label"]
     assert next(r for r in records[1:] if int(r[1]) == mover["row"])[5] == within_label
 
+    # Another kind of unit re-runs the batch and keeps the hand-made order; back to this kind, the same.
+    shown_order = [r["row"] for r in shown]
+    for other_kind in ("other", kind):
+        runs = int(rec.locator("#screening").get_attribute("data-runs"))
+        rec.locator(f"#screening-kind-{other_kind}").check()
+        rec.locator(f'#screening[data-state="done"][data-unit="{other_kind}"][data-runs="{runs + 1}"]').wait_for(
+            state="attached", timeout=RUN_TIMEOUT)
+        assert [r["row"] for r in table_rows(rec)] == shown_order
+        assert rec.locator("#screening-reset").is_visible()
+    assert csv_records(download(rec, "#screening-download")[0]) == records
+
     # Restoring the checker's order gives back the checker's CSV.
     rec.locator("#screening-reset").click()
     data, _ = download(rec, "#screening-download")
@@ -508,7 +519,7 @@ def test_a_checker_that_cannot_start_is_reported(site_server, recorded_page, tmp
     rec.route("**/assets/checker/manifest.json", lambda route: route.fulfill(status=404, body="missing"))
     rec.goto(page_url(site_server, "en"))
     alert = rec.locator("#screening-error")
-    rec.wait_for_function("document.getElementById('screening-error').textContent.length > 0", timeout=BOOT_TIMEOUT)
+    rec.locator("#screening-error:not(:empty)").wait_for(state="attached", timeout=BOOT_TIMEOUT)
     assert "could not start" in alert.inner_text()
     assert rec.locator("#screening-engine progress").is_hidden()
     rec.locator("#screening-file").set_input_files(str(fixture_path("city")))

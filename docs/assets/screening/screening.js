@@ -259,6 +259,7 @@ const state = {
   job: 0,          // the latest file or re-run; older answers are dropped
   csvText: null,   // the unit's file as text, kept to re-run when the unit kind changes
   fileName: "",
+  inflight: null,  // {text, name} being screened now
   plan: null,      // the worker's plan
   ranked: [],      // the plan's ranked rows in the current order (objects of plan.rows)
   unranked: [],    // the rest, in the plan's order
@@ -312,31 +313,32 @@ async function handleFile(file) {
     el.fileNote.textContent = decoded.note;
     el.fileNote.hidden = false;
   }
-  state.csvText = decoded.text;
-  state.fileName = file.name;
-  state.custom = false;
-  await runBatch(job, null);
+  await runBatch(job, { text: decoded.text, name: file.name }, null);
 }
 
-function countLines(text) {
-  let n = 0;
+/** About how many rows follow the header (for the progress line only). */
+function countRows(text) {
+  let n = text.endsWith("\n") ? 0 : 1;
   for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
-  return Math.max(1, n);
+  return Math.max(1, n - 1);
 }
 
-async function runBatch(job, keepOrder) {
+/** Screen `source` ({text, name}); it becomes the page's file only when the worker accepted it. */
+async function runBatch(job, source, keepOrder) {
+  state.inflight = source;
   const kind = unitKind();
-  const lines = countLines(state.csvText);
+  const lines = countRows(source.text);
   const started = performance.now();
   const tick = () => setProgress(fmt(T.screening_rows, { n: lines, s: Math.round((performance.now() - started) / 1000) }), null);
   tick();
   const timer = window.setInterval(() => { if (job === state.job) tick(); }, 1000);
   let plan;
   try {
-    plan = await checker.request("batch", { csv: state.csvText, unit_kind: kind.value, lang: LANG });
+    plan = await checker.request("batch", { csv: source.text, unit_kind: kind.value, lang: LANG });
   } catch (error) {
     window.clearInterval(timer);
     if (job !== state.job) return;
+    state.inflight = null;
     hideProgress();
     showError(fmt(T.err_file, { message: error.message }));
     announce(el.error.textContent);
@@ -349,6 +351,9 @@ async function runBatch(job, keepOrder) {
   // Let the browser paint the progress line before building a large table.
   await nextFrame();
   if (job !== state.job) return;
+  state.inflight = null;
+  state.csvText = source.text;
+  state.fileName = source.name;
   if (!(await showPlan(plan, keepOrder, job))) return;
   hideProgress();
   const msg = fmt(T.done, {
@@ -424,6 +429,7 @@ async function showPlan(plan, keepOrder, job) {
   state.header = records[0];
   state.records = new Map();
   records.slice(1).forEach((record) => state.records.set(Number(record[CSV_COLUMNS.row]), record));
+  state.custom = false;
   if (keepOrder && keepOrder.length) {
     const position = new Map(keepOrder.map((row, i) => [row, i]));
     const known = state.ranked.filter((r) => position.has(r.row)).sort((a, b) => position.get(a.row) - position.get(b.row));
@@ -695,11 +701,11 @@ el.drop.addEventListener("drop", (event) => {
   el.drop.classList.remove("screening__drop--active");
   const files = event.dataTransfer ? [...event.dataTransfer.files] : [];
   if (!files.length) return;
+  handleFile(files[0]); // (its synchronous start clears the note below)
   if (files.length > 1) {
     el.fileNote.textContent = fmt(T.err_many_files, { name: files[0].name });
     el.fileNote.hidden = false;
   }
-  handleFile(files[0]);
 });
 // A file dropped beside the box must not make the browser open it (and lose the results).
 for (const type of ["dragover", "drop"]) {
@@ -708,14 +714,18 @@ for (const type of ["dragover", "drop"]) {
   });
 }
 
+// Another kind of unit: screen the same file again (the one being checked, else the one shown), keeping a
+// hand-made order.
 root.addEventListener("change", (event) => {
-  if (event.target.name !== "screening-unit-kind" || state.csvText === null) return;
-  const keep = state.custom ? state.ranked.map((r) => r.row) : null;
+  if (event.target.name !== "screening-unit-kind") return;
+  const source = state.inflight || (state.csvText !== null ? { text: state.csvText, name: state.fileName } : null);
+  if (!source) return;
+  const keep = state.custom && source.text === state.csvText ? state.ranked.map((r) => r.row) : null;
   const job = ++state.job;
   root.dataset.state = "busy";
   clearError();
   announce(fmt(T.rerun, { unit: event.target.dataset.label }));
-  runBatch(job, keep);
+  runBatch(job, source, keep);
 });
 
 root.hidden = false;
