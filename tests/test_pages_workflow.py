@@ -114,6 +114,9 @@ def test_upload_and_deploy(workflow):
 
 
 def test_hosting_page_describes_this_workflow():
+    # (The page shows the address as https://<owner>.github.io/<repo>/: the site's tests allow no other host in
+    # its output, not even in a code sample.)
     for lang in ("zh", "en"):
         page = (REPO / "docs" / f"hosting.{lang}.md").read_text("utf-8")
-        assert ".github/workflows/pages.yml" in page and PAGES_URL in page, lang
+        assert ".github/workflows/pages.yml" in page and "`https://<owner>.github.io/<repo>/`" in page, lang
+        assert "SITE_URL" in page and "Source: GitHub Actions" in page, lang
