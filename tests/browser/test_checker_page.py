@@ -56,12 +56,12 @@ def open_checker(page, url: str) -> None:
 def open_form(page, url: str) -> None:
     """Open the page; the form works before Python is ready."""
     page.goto(url)
-    page.wait_for_selector("#checker-form")
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
 
 
 def wait_verdict(page, verdict: str) -> None:
     page.wait_for_function("v => document.getElementById('checker-verdict').dataset.verdict === v",
-                           arg=verdict, timeout=30_000)
+                           arg=verdict, timeout=60_000)
 
 
 def fill(page, answers: dict) -> None:
@@ -73,7 +73,7 @@ def fill(page, answers: dict) -> None:
             continue
         value = answers[qid]
         wrapper = page.locator(f"#q-{qid}")
-        wrapper.wait_for(state="visible", timeout=30_000)
+        wrapper.wait_for(state="visible", timeout=60_000)
         kind = wrapper.get_attribute("data-kind")
         if kind in ("single", "tristate"):
             page.check(f"#in-{qid}--{value}")
@@ -169,11 +169,11 @@ def test_conditional_questions_follow_the_answers(site_server, page):
 def test_deep_link_preselects_the_direction_once(site_server, page):
     open_form(page, checker_url(site_server, "en", "?direction=d7"))
     assert checked(page, "direction") == ["d7"]
-    page.locator("#q-d7_cases").wait_for(state="visible")
+    page.locator("#q-d7_cases").wait_for(state="visible", timeout=BOOT_MS)  # shown once Python is ready
     page.check("#in-direction--d6")
     page.wait_for_timeout(300)
     page.reload()
-    page.wait_for_selector("#checker-form")
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "direction") == ["d6"], "a reload must not undo the visitor's choice"
 
 
@@ -210,7 +210,7 @@ def test_answers_survive_reload_and_language_switch(site_server, page):
     page.fill("#in-d4_scenarios", "6")
     page.wait_for_timeout(300)
     page.reload()
-    page.wait_for_selector("#checker-form")
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert page.input_value("#in-project_name") == "数据 <b>x</b>"
     assert checked(page, "business_areas") == ["analysis", "security"]
     # The language switcher leads to the English twin, which restores the same answers.
@@ -321,12 +321,12 @@ def test_shared_link_restores_answers(site_server, browser):
     page.check("#in-applicant_kind--enterprise")
     page.wait_for_timeout(300)
     page.goto(link)
-    page.wait_for_selector("#checker-form")
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "applicant_kind") == ["research_institute"]
     page.click("#checker-undo")
     assert checked(page, "applicant_kind") == ["enterprise"]
     page.reload()
-    page.wait_for_selector("#checker-form")
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "applicant_kind") == ["enterprise"]
     other.close()
 
@@ -383,7 +383,7 @@ def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorde
     page.check("#in-own_ip--no")
     page.wait_for_timeout(200)
     page.reload()
-    page.wait_for_selector("#checker-form")
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "own_ip") == ["no"]
 
 
