@@ -31,7 +31,12 @@ if (!args.pyodide || !args.lock || !args.requests) {
 const indexURL = path.resolve(args.pyodide) + path.sep;
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
 const started = performance.now();
-const pyodide = await loadPyodide({ indexURL, lockFileURL: path.resolve(args.lock) });
+// packageBaseUrl set explicitly: otherwise Pyodide keeps a CDN address to download missing wheels from.
+const pyodide = await loadPyodide({
+  indexURL,
+  lockFileURL: path.resolve(args.lock),
+  packageBaseUrl: path.dirname(path.resolve(args.lock)) + path.sep,
+});
 const booted = performance.now();
 const problems = [];
 await pyodide.loadPackage(args.package, {

@@ -144,6 +144,10 @@ async function boot() {
   const loading = pyodideModule.loadPyodide({
     indexURL,
     lockFileURL,
+    // Wheels named in the lock file come from beside it; Pyodide would otherwise keep a CDN address as a fallback.
+    packageBaseUrl: new URL("./", lockFileURL).href,
+    // Fetched and installed while Python boots (checked below, with the reason if it failed).
+    packages: [manifest.package],
     // Called once the WebAssembly module is instantiated, just before the interpreter starts.
     fsInit: async () => progress("starting"),
   });
@@ -155,14 +159,17 @@ async function boot() {
 
   progress("loading");
   const problems = [];
-  try {
-    await pyodide.loadPackage(manifest.package, {
-      messageCallback: () => {},
-      errorCallback: (message) => problems.push(String(message)),
-      checkIntegrity: true,
-    });
-  } catch (error) {
-    problems.push(String(error.message || error));
+  if (!pyodide.loadedPackages[manifest.package]) {
+    // The boot could not install it: try once more, this time collecting the reason (e.g. a sha256 mismatch).
+    try {
+      await pyodide.loadPackage(manifest.package, {
+        messageCallback: () => {},
+        errorCallback: (message) => problems.push(String(message)),
+        checkIntegrity: true,
+      });
+    } catch (error) {
+      problems.push(String(error.message || error));
+    }
   }
   const details = { package: manifest.package, wheel: manifest.wheel, problems };
   if (problems.length) {
