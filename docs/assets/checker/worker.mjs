@@ -8,7 +8,8 @@
  *   manifest.json                      {pyodide_version, index_url, lock_file, package, rulesets, ...}
  *   ../pyodide/<version>/              Pyodide core (pyodide.mjs, pyodide.asm.mjs/.wasm, python_stdlib.zip)
  *   checker-lock-<hash>.json           the site's lock file: the checker wheel by name, with its sha256
- *   bdpilot_checker-<version>.whl      the checker (loaded with pyodide.loadPackage(package), integrity-checked)
+ *   bdpilot_checker-<version>.whl      the checker, loaded by name from the lock file (loadPyodide's `packages`,
+ *                                      i.e. loadPackage during the boot), integrity-checked
  *
  * ---------------------------------------------------------------------------------------------------------------
  * MESSAGE PROTOCOL, version 1 (every message carries v: 1)
@@ -37,8 +38,9 @@
  *   progress events, never in reply to a request:
  *     {v: 1, type: "progress", stage, elapsed_ms, ...}
  *       stage "downloading"  fetching the manifest and Pyodide's files              (+ pyodide_version)
- *             "starting"     the WebAssembly module is compiled; Python is starting
- *             "loading"      Python runs; loading the checker package and importing checker.api
+ *             "starting"     the WebAssembly module is compiled; Python is starting and the checker package
+ *                            (fetched beside the boot, sha256-checked) is being installed
+ *             "loading"      Python runs; importing checker.api
  *             "ready"        requests are answered now   (+ meta: {protocol, call, ruleset_version,
  *                            checker_version, pyodide_version, rulesets}, boot_ms)
  *             "failed"       the boot failed; nothing will work  (+ error: {code, message, details})
