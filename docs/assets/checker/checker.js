@@ -494,8 +494,9 @@ function renderResult(result) {
   if (result.other_directions.length) {
     blocks.push(section(S.other_title, el("p", {}, S.other_intro), el("ul", { id: "checker-other" },
       result.other_directions.map((o) => el("li", { "data-direction": o.direction },
-        el("strong", {}, o.title), " — ", o.verdict_label,
-        o.missing.length ? el("span", {}, ". ", S.other_missing, o.missing.map((m) => m.label).join(S.list_sep)) : null,
+        // "Incomplete" says nothing here: name the direction's own questions still to answer instead.
+        el("strong", {}, o.title), " — ",
+        o.missing.length ? el("span", {}, S.other_missing, o.missing.map((m) => m.label).join(S.list_sep)) : o.verdict_label,
         el("br"),
         o.slug ? el("a", { href: `${LANG_ROOT}directions/${o.slug}/` }, S.other_page) : null,
         o.slug ? " · " : null,
