@@ -62,7 +62,9 @@ def handle_request(request):
         return {"id": req_id, "ok": False,
                 "error": {"code": "invalid_answers", "message": str(exc), "details": exc.errors}}
     except batch_mod.BatchError as exc:
-        return {"id": req_id, "ok": False, "error": {"code": "invalid_file", "message": str(exc), "details": []}}
+        lang = request.get("lang") if request.get("lang") in ("zh", "en") else "zh"
+        return {"id": req_id, "ok": False,
+                "error": {"code": "invalid_file", "message": exc.message(lang), "details": [{"code": exc.code}]}}
     except (ValueError, TypeError, KeyError) as exc:
         return {"id": req_id, "ok": False, "error": {"code": "bad_request", "message": str(exc), "details": []}}
 

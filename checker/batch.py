@@ -30,13 +30,21 @@ QUOTA_STATUS = {
 class BatchError(Exception):
     """The file as a whole cannot be read (no header, unknown unit kind); row problems never raise."""
 
+    def __init__(self, code, **values):
+        self.code, self.values = code, values
+        super().__init__(self.message("en"))
+
+    def message(self, lang):
+        """The problem in `lang`."""
+        return s("batch." + self.code, lang, **self.values)
+
 
 def unit_kind_id(ruleset, value):
     """Accept `central-soe` or `central_soe`; raise BatchError naming the known kinds."""
     wanted = str(value).strip().replace("-", "_")
     ids = [u["id"] for u in ruleset.quota.get("units", [])]
     if wanted not in ids:
-        raise BatchError(f"unknown unit kind {value!r}; known: {', '.join(i.replace('_', '-') for i in ids)}")
+        raise BatchError("unknown_unit_kind", value=value, allowed=", ".join(i.replace("_", "-") for i in ids))
     return wanted
 
 
@@ -68,7 +76,7 @@ def read_csv_rows(text):
     text = text.lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or not any(cell.strip() for cell in rows[0]):
-        raise BatchError("the file has no header row")
+        raise BatchError("no_header")
     header = [cell.strip() for cell in rows[0]]
     body = []
     for number, cells in enumerate(rows[1:], start=2):
@@ -83,7 +91,7 @@ def read_xlsx_rows(data):
     try:
         import openpyxl
     except ImportError:
-        raise BatchError("reading .xlsx needs the openpyxl package; save the sheet as CSV instead") from None
+        raise BatchError("xlsx_needs_openpyxl") from None
     sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     lines = []
     for row in sheet.iter_rows(values_only=True):
@@ -130,7 +138,7 @@ def screen(ruleset, header, rows, unit_kind, lang="zh"):
 
 
 def _extra_cells(lang):
-    return "该行的单元格多于表头列数" if lang == "zh" else "the row has more cells than the header has columns"
+    return s("batch.extra_cells", lang)
 
 
 def _exempt(ruleset, kept):

@@ -125,7 +125,7 @@ def cmd_batch(args):
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from None
     except batch_mod.BatchError as exc:
-        raise InputError(f"{path}: {exc}") from None
+        raise InputError(f"{path}: {exc.message(args.lang)}") from None
     text = (json.dumps(plan, ensure_ascii=False, indent=2) + "\n" if args.format == "json"
             else batch_mod.result_csv(plan, args.lang))
     if args.output:

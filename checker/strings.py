@@ -91,6 +91,16 @@ STRINGS = {
         "zh": "问题“{question}”需要一个选项，收到的是“{value}”。可选：{allowed}",
         "en": "Question “{question}” needs one option; got “{value}”. Allowed: {allowed}",
     },
+    "batch.unknown_unit_kind": {
+        "zh": "未知的推荐单位类型“{value}”。可选：{allowed}",
+        "en": "Unknown kind of recommending unit “{value}”. Known: {allowed}",
+    },
+    "batch.no_header": {"zh": "文件没有表头行（第一行应为问题编号）", "en": "The file has no header row (the first row must hold the question ids)"},
+    "batch.xlsx_needs_openpyxl": {
+        "zh": "读取 .xlsx 需要 openpyxl 包；请另存为 CSV（UTF-8）",
+        "en": "Reading .xlsx needs the openpyxl package; save the sheet as CSV (UTF-8) instead",
+    },
+    "batch.extra_cells": {"zh": "该行的单元格多于表头列数", "en": "The row has more cells than the header has columns"},
     "error.answers_not_mapping": {
         "zh": "回答文件的内容应为“问题: 回答”的映射",
         "en": "The answers must be a mapping of question: answer",

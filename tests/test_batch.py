@@ -104,7 +104,7 @@ def test_template_round_trips(ruleset):
 
 
 def test_unknown_unit_kind(ruleset):
-    with pytest.raises(batch.BatchError, match="known: province, city, central-soe, other"):
+    with pytest.raises(batch.BatchError, match="Known: province, city, central-soe, other"):
         screen(ruleset, [], "county")
 
 
@@ -129,3 +129,15 @@ def test_cli_template():
     done = subprocess.run([sys.executable, "-m", "checker", "template", "--lang", "en"], cwd=REPO,
                           capture_output=True, text=True)
     assert done.stdout.splitlines()[0].lstrip("\ufeff").startswith("project_name,applicant_kind")
+
+
+def test_file_level_errors_speak_the_request_language():
+    import json
+
+    from checker import api
+
+    for lang, text in (("zh", "文件没有表头行"), ("en", "The file has no header row")):
+        response = json.loads(api.handle(json.dumps({"id": 1, "type": "batch", "csv": "", "unit_kind": "city",
+                                                     "lang": lang})))
+        assert response["ok"] is False and response["error"]["code"] == "invalid_file"
+        assert text in response["error"]["message"]
