@@ -2,8 +2,13 @@
  * Registers the site's service worker (sw.js at the site root, two folders above this file), for the checker and
  * screening pages only: it caches Pyodide and the checker wheel so repeat visits start faster and work offline.
  *
- * Only on https or localhost (browsers allow service workers nowhere else), after the page has loaded and become
- * idle, so that registering never competes with the page's own start-up. Every failure is swallowed with a
+ *   <script src="../assets/sw/register.js" data-wait-for="#checker[data-ready]" defer></script>
+ *
+ * Only on https or localhost (browsers allow service workers nowhere else). It waits until the page has loaded
+ * and, with data-wait-for, until an element matches that selector (the page's Python worker is ready), then until
+ * the browser is idle: the worker's install step fetches Pyodide's files to cache them, and doing that while the
+ * page's own worker is still downloading them would fetch the 3.5 MB .wasm twice (measured by
+ * tests/bench/run_bench.py). After 60 s it registers regardless. Every failure is swallowed with a
  * console.warn: the page works the same without a service worker.
  */
 (function () {
@@ -16,18 +21,36 @@
     if (location.protocol !== "https:" && !(location.protocol === "http:" && local)) return;
     var swUrl = new URL("../../sw.js", script.src);
     var scope = new URL("./", swUrl).pathname;
+    var waitFor = script.getAttribute("data-wait-for");
+    var done = false;
 
     var register = function () {
+      if (done) return;
+      done = true;
       navigator.serviceWorker.register(swUrl.href, { scope: scope }).catch(function (error) {
         console.warn("service worker not registered:", error);
       });
     };
     var whenIdle = function () {
       if ("requestIdleCallback" in window) window.requestIdleCallback(register, { timeout: 5000 });
-      else window.setTimeout(register, 1000);
+      else window.setTimeout(register, 500);
     };
-    if (document.readyState === "complete") whenIdle();
-    else window.addEventListener("load", whenIdle, { once: true });
+    var whenReady = function () {
+      if (!waitFor || document.querySelector(waitFor)) return whenIdle();
+      var observer = new MutationObserver(function () {
+        if (document.querySelector(waitFor)) {
+          observer.disconnect();
+          whenIdle();
+        }
+      });
+      observer.observe(document.body, { subtree: true, attributes: true, childList: true });
+      window.setTimeout(function () {
+        observer.disconnect();
+        whenIdle();
+      }, 60000);
+    };
+    if (document.readyState === "complete") whenReady();
+    else window.addEventListener("load", whenReady, { once: true });
   } catch (error) {
     console.warn("service worker not registered:", error);
   }
