@@ -433,6 +433,8 @@ function finding(f) {
   return el("li", { class: `checker-finding checker-finding--${f.outcome}`, "data-rule": f.rule },
     el("p", { class: "checker-finding__title" }, el("strong", {}, f.title), " ", el("span", { class: "checker-badge" }, f.outcome_label)),
     f.message !== f.title ? el("p", {}, f.message) : null,
+    // What the notice asks for, with the number from the policy data ("Scenarios in use is at least 5 ...").
+    f.outcome !== "pass" ? el("p", { class: "checker-finding__requirement" }, S.requirement, f.requirement) : null,
     f.answers.length ? el("p", { class: "checker-finding__answers" }, S.your_answer,
       f.answers.map((a, i) => [i ? "; " : "", `${a.label} → ${a.answer}`])) : null,
     citation(f.citation),
