@@ -4,8 +4,8 @@
 docs/sw.js (copied to <site>/sw.js by MkDocs) holds a placeholder between the markers ``/* @sw-config */`` and
 ``/* @end-sw-config */``. This step replaces it with:
 
-* ``pyodide``: the Pyodide version and ``checker``: the checker wheel's version (which carries the rule-set
-  version), both from assets/checker/manifest.json, written by the checker's build step
+* ``pyodide``: the Pyodide version and ``checker``: the checker wheel's version and each call's rule-set version
+  (``<wheel version>-rs<call>.<rule set>``), both from assets/checker/manifest.json, written by the checker's build step
   (build_scripts/pyodide_assets.py); without it, from node_modules/pyodide/package.json and the wheel's name;
 * ``hash``: the first 12 hex digits of a SHA-256 over the precached files' paths and contents, so any change
   to them (a new Pyodide, a new wheel, a recompiled stdlib) gives the cache a new name;
@@ -66,7 +66,11 @@ def from_manifest(site: Path) -> tuple[list[Path], str, str] | None:
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise FileNotFoundError(f"files named by {manifest_path} are missing: {', '.join(missing)}")
-    return files, str(manifest["pyodide_version"]), str(manifest.get("checker_version", "unknown"))
+    checker = str(manifest.get("checker_version", "unknown"))
+    rulesets = manifest.get("rulesets") or {}
+    if rulesets:  # the rule-set versions too, e.g. "...-rs2022.6526130aaa83" (the wheel's version may not say)
+        checker += "-rs" + "+".join(f"{call}.{version}" for call, version in sorted(rulesets.items()))
+    return files, str(manifest["pyodide_version"]), checker
 
 
 def by_scanning(site: Path) -> tuple[list[Path], str, str] | None:

@@ -85,7 +85,17 @@ COMPRESSIBLE = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".xml",
 
 
 class GzipHandler(StaticHandler):
-    """StaticHandler that sends compressible files gzip-encoded (compressed once, kept in memory)."""
+    """StaticHandler that sends compressible files gzip-encoded (compressed once, kept in memory), and counts the
+    bytes it sends (status line, headers and body) in server.bytes_sent: "bytes transferred", whoever asked (the
+    page, its worker or a service worker), measured where they leave."""
+
+    def flush_headers(self):
+        self.server.count_bytes(sum(len(chunk) for chunk in getattr(self, "_headers_buffer", [])))
+        super().flush_headers()
+
+    def copyfile(self, source, outputfile):
+        counting = _CountingWriter(outputfile, self.server.count_bytes)
+        super().copyfile(source, counting)
 
     def send_head(self):
         self._outside_prefix = False
@@ -121,6 +131,15 @@ class GzipHandler(StaticHandler):
         return io.BytesIO(body)
 
 
+class _CountingWriter:
+    def __init__(self, out, count):
+        self._out, self._count = out, count
+
+    def write(self, data):
+        self._count(len(data))
+        return self._out.write(data)
+
+
 class GzipCache:
     """gzip (level 6, like nginx's usual setting) of each file, computed once."""
 
@@ -152,6 +171,14 @@ def bench_server(root: Path, use_gzip: bool):
     if use_gzip:
         cache.warm(root)
     with serve(root) as server:
+        lock = threading.Lock()
+        server.bytes_sent = 0
+
+        def count_bytes(n):
+            with lock:
+                server.bytes_sent += n
+
+        server.count_bytes = count_bytes
         server.gzip_enabled = use_gzip
         server.gzipped = cache
         server.RequestHandlerClass = GzipHandler
@@ -280,40 +307,36 @@ class Browser:
 
 
 def waterfall(requests, time_origin, base):
-    """[(path, start ms, end ms since navigation start, transferred bytes, from service worker)] of the requests."""
+    """[(path, start ms, end ms since navigation start, from service worker, made by a service worker)]."""
     out = []
     for request in requests:
         try:
             timing = request.timing
-            sizes = request.sizes()
             response = request.response()
         except Exception:
             continue
         start = timing["startTime"] - time_origin
         end = start + timing["responseEnd"] if timing.get("responseEnd", -1) >= 0 else None
-        from_sw = bool(response and response.from_service_worker)
         path = request.url[len(base):] if request.url.startswith(base) else request.url
         out.append((path, round(start, 1), round(end, 1) if end is not None else None,
-                    0 if from_sw else sizes["responseBodySize"] + sizes["responseHeadersSize"], from_sw))
+                    bool(response and response.from_service_worker), request.service_worker is not None))
     return sorted(out, key=lambda r: r[1])
 
 
-def sizes_of(requests):
-    """(transferred bytes, [(url, transferred, from_service_worker)]) for finished requests."""
+def rows_of(requests):
+    """[(url, from service worker)] of finished requests. (Playwright's request.sizes() never answers for some
+    requests a service worker makes, so bytes are counted by the server instead: GzipHandler.)"""
     rows = []
     for request in requests:
         try:
-            sizes = request.sizes()
             response = request.response()
-        except Exception:  # the page was closed before Playwright got the sizes
+        except Exception:
             continue
-        from_sw = bool(response and response.from_service_worker)
-        transferred = 0 if from_sw else sizes["responseBodySize"] + sizes["responseHeadersSize"]
-        rows.append((request.url, transferred, from_sw))
-    return sum(r[1] for r in rows), rows
+        rows.append((request.url, bool(response and response.from_service_worker)))
+    return rows
 
 
-def visit(context, url, done_js, timeout_ms, linger_ms=0, probe=None):
+def visit(context, url, done_js, timeout_ms, linger_ms=0, probe=None, server=None):
     """Open url in a new page of context and wait until done_js is true.
 
     Returns (metrics, requests finished by then, requests finished by the end of the linger, page); the caller
@@ -328,15 +351,18 @@ def visit(context, url, done_js, timeout_ms, linger_ms=0, probe=None):
     try:
         if probe:
             page.add_init_script(probe)
+        sent_before = server.bytes_sent if server else 0
         page.goto(url, wait_until="commit")
         page.wait_for_function(done_js, timeout=timeout_ms, polling=20)
         metrics = page.evaluate("() => Object.assign({}, window.__bench || {}, window.__bare || {})")
         metrics.update(page.evaluate(NAV_TIMING_JS))
+        metrics["bytes_sent"] = (server.bytes_sent - sent_before) if server else None
         at_done = list(finished)
         metrics["waterfall"] = waterfall(at_done, metrics["timeOrigin"], url.split("/", 3)[0] + "//"
                                          + url.split("/", 3)[2] + "/")
         if linger_ms:
             page.wait_for_timeout(linger_ms)
+            metrics["bytes_sent_with_linger"] = (server.bytes_sent - sent_before) if server else None
         return metrics, at_done, list(finished), page
     finally:
         context.remove_listener("requestfinished", record)
@@ -354,24 +380,27 @@ def gzip_size(path: Path) -> int:
     return _GZIP_SIZES[path]
 
 
-def byte_figures(rows, root, base):
-    files = [file_for_url(root, base, url) for url, _, _ in rows]
-    files = [f for f in files if f]
+def byte_figures(rows, root, base, transferred):
+    """Bytes of one visit: `transferred` as counted by the server; raw and gzip sizes of the files requested over
+    the network (each URL once), and how many requests there were."""
+    network = sorted({url for url, from_sw in rows if not from_sw})
+    files = [f for f in (file_for_url(root, base, url) for url in network) if f]
     return {
-        "transferred": sum(r[1] for r in rows),
+        "transferred": transferred,
         "raw": sum(f.stat().st_size for f in files),
         "gzip": sum(gzip_size(f) for f in files),
-        "pyodide_requests": sum(1 for url, _, _ in rows if PYODIDE_URL.search(url)),
+        "pyodide_requests": sum(1 for url, _ in rows if PYODIDE_URL.search(url)),
         "requests": len(rows),
-        "from_service_worker": sum(1 for r in rows if r[2]),
+        "from_service_worker": sum(1 for _, from_sw in rows if from_sw),
     }
 
 
 # ------------------------------------------------------------------ measurements
 
 
-def measure_guide(browser, base, root, runs):
+def measure_guide(browser, server, root, runs):
     """Figure 1 (guide page): bytes transferred (and raw, and gzip from the files), Pyodide requests."""
+    base = server.base_url
     out = {"transferred": [], "raw": [], "gzip": [], "pyodide_requests": [], "dcl": [], "load": []}
     urls = []
     done = "() => document.readyState === 'complete'"
@@ -379,14 +408,15 @@ def measure_guide(browser, base, root, runs):
         context = browser.new_context()
         try:
             # Material fetches its search index after "load": linger a second, then count everything.
-            metrics, _, finished, page = visit(context, base + GUIDE_PAGE, done, 30_000, linger_ms=1500)
-            _, rows = sizes_of(finished)
-            figures = byte_figures(rows, root, base)
+            metrics, _, finished, page = visit(context, base + GUIDE_PAGE, done, 30_000, linger_ms=1500,
+                                               server=server)
+            rows = rows_of(finished)
+            figures = byte_figures(rows, root, base, metrics["bytes_sent_with_linger"])
             for key in ("transferred", "raw", "gzip", "pyodide_requests"):
                 out[key].append(figures[key])
             out["dcl"].append(metrics.get("domContentLoaded"))
             out["load"].append(metrics.get("load"))
-            urls = sorted(url[len(base):] for url, _, _ in rows)
+            urls = sorted(url[len(base):] for url, _ in rows)
         finally:
             context.close()
     return {
@@ -407,18 +437,19 @@ class PageKind:
         self.name, self.path, self.done_js, self.probe, self.fields = name, path, done_js, probe, fields
 
 
-def measure_cold_and_repeat(browser, base, root, kinds, runs, linger_ms):
+def measure_cold_and_repeat(browser, server, root, kinds, runs, linger_ms):
     """Figures 1-3: each kind cold (a new context per run) and repeat (one persistent profile, visited once first).
 
     Cold runs of the kinds alternate, and so do repeat visits, so that a slow spell of the machine hits both."""
+    base = server.base_url
     results = {kind.name: {"cold": [], "repeat": [], "prime": None} for kind in kinds}
     for _ in range(runs):
         for kind in kinds:
             context = browser.new_context()
             try:
-                metrics, at_done, _, _ = visit(context, base + kind.path, kind.done_js, 120_000, probe=kind.probe)
-                _, rows = sizes_of(at_done)
-                metrics["bytes"] = byte_figures(rows, root, base)
+                metrics, at_done, _, _ = visit(context, base + kind.path, kind.done_js, 120_000, probe=kind.probe,
+                                               server=server)
+                metrics["bytes"] = byte_figures(rows_of(at_done), root, base, metrics["bytes_sent"])
                 results[kind.name]["cold"].append(metrics)
             finally:
                 context.close()
@@ -428,9 +459,8 @@ def measure_cold_and_repeat(browser, base, root, kinds, runs, linger_ms):
             for kind in kinds:
                 context = profiles[kind.name]
                 metrics, at_done, _, page = visit(context, base + kind.path, kind.done_js, 120_000,
-                                                  linger_ms=linger_ms, probe=kind.probe)
-                _, rows = sizes_of(at_done)
-                metrics["bytes"] = byte_figures(rows, root, base)
+                                                  linger_ms=linger_ms, probe=kind.probe, server=server)
+                metrics["bytes"] = byte_figures(rows_of(at_done), root, base, metrics["bytes_sent"])
                 page.close()
                 if visit_number == 0:
                     results[kind.name]["prime"] = metrics
@@ -688,12 +718,10 @@ def print_table(report, out=sys.stdout):
     ]:
         if key in f:
             lines.append(row(label, f[key]))
-    for label, key in [("   answer change -> verdict: p95 (max)", "roundtrip_ms"),
-                       ("   worker protocol only: p95 (max)", "worker_assess_roundtrip_ms")]:
-        rt = f.get(key)
-        if rt and rt.get("p95") is not None:
-            lines.append(f"{label:<52} {rt['p95']:>10.1f} {'':>10} {rt['max']:>10.1f} {rt['runs']:>5}  ms "
-                         f"(p95 of {rt['runs']} requests in one run)")
+        rt = f.get(key) or {}
+        if key in ("roundtrip_ms", "worker_assess_roundtrip_ms") and rt.get("p95") is not None:
+            lines.append(f"{'      the same, p95 (and max)':<52} {rt['p95']:>10.1f} {'':>10} {rt['max']:>10.1f} "
+                         f"{rt['runs']:>5}  ms (one run)")
     lines.append("")
     r = report["ratios"]
     lines.append("ratios (of medians, this run)")
@@ -776,13 +804,13 @@ def main(argv=None):
             browser = Browser(tmp)
             try:
                 print("run_bench: guide page ...", file=sys.stderr, flush=True)
-                guide = measure_guide(browser, base, root, args.runs)
+                guide = measure_guide(browser, server, root, args.runs)
                 extra["guide_urls"] = guide.pop("guide_urls")
                 figures.update(guide)
 
                 print("run_bench: checker and bare Pyodide pages, cold and repeat ...", file=sys.stderr, flush=True)
                 checker, bare = checker_kind(), bare_kind()
-                pages = measure_cold_and_repeat(browser, base, root, [checker, bare], args.runs, args.linger_ms)
+                pages = measure_cold_and_repeat(browser, server, root, [checker, bare], args.runs, args.linger_ms)
                 extra["pages"] = pages
                 figures.update(page_figures(pages))
 

@@ -76,7 +76,8 @@ def test_the_built_worker_is_configured_with_versions_and_files():
     m = manifest()
     assert config["pyodide"] == m["pyodide_version"] == json.loads(
         (REPO / "node_modules" / "pyodide" / "package.json").read_text("utf-8"))["version"]
-    assert config["checker"] == m["checker_version"]
+    rulesets = "+".join(f"{call}.{version}" for call, version in sorted(m["rulesets"].items()))
+    assert config["checker"] == f"{m['checker_version']}-rs{rulesets}"
     assert re.fullmatch(r"[0-9a-f]{12}", config["hash"])
     precache = set(config["precache"])
     pyodide_dir = "assets/pyodide/" + m["pyodide_version"] + "/"
@@ -103,6 +104,8 @@ def test_repeat_visit_is_served_by_the_service_worker_from_a_versioned_cache(sit
     assert len(core) == 1, names
     assert f"pyodide-{m['pyodide_version']}" in core[0]
     assert f"checker-{m['checker_version']}" in core[0]
+    for version in m["rulesets"].values():
+        assert version in core[0]
     assert core[0].endswith(config["hash"])
     keys_js = "async (name) => (await (await caches.open(name)).keys()).map((r) => r.url)"
     assert sorted(page.evaluate(keys_js, core[0])) == sorted(expected)
