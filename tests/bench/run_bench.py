@@ -5,8 +5,13 @@
 temporary folders). It serves site/ on loopback with build_scripts/serve_static.py -- the server of `make serve`
 and of the browser tests -- with one addition: compressible files (HTML, CSS, JS, JSON, .wasm) are sent gzip-encoded
 when the browser asks for it, from a copy compressed once in memory (like nginx's `gzip_static` with pre-compressed
-files, which the hosting notes recommend). Without that the figure "bytes transferred" would be the raw size, which
-no real host sends. --no-gzip serves raw; both raw and transferred bytes are reported either way.
+files, which the hosting page recommends). Without that the figure "bytes transferred" would be the raw size, which
+no real host sends. --no-gzip serves raw; both raw and transferred bytes are reported either way. Bytes transferred
+are counted by the server (status line, headers, body) for everything a visit fetched -- the page, its worker and
+a service worker alike -- up to the figure's end (the first verdict; for a guide page, 1.5 s after "load", when
+Material has fetched its search index). The JSON also keeps, per visit, the request waterfall and the boot stages
+the checker page showed, and the machine's load average (the table warns when it was busy: colleagues' test runs
+on the same 2 cores slow every figure down).
 
 The same server also serves, from a temporary copy next to the site (never part of the published site), the bare
 Pyodide page of tests/bench/bare/ (boot Pyodide in a module worker, run `1+1`) with Pyodide's core files from
