@@ -541,14 +541,16 @@ function updateSummary(result) {
 
 // ------------------------------------------------------------------------------------------------ changes
 
-function changed() {
+function changed(delay) {
   save();
-  scheduleAssess();
+  scheduleAssess(delay);
 }
 
+// A click on a choice is assessed at once; typing (numbers, dates, text) waits for a pause.
+const CHOICES = new Set(["radio", "checkbox", "select-one", "select-multiple"]);
 form.addEventListener("change", (event) => {
   onExclusive(event.target);
-  changed();
+  changed(CHOICES.has(event.target.type) ? 0 : undefined);
 });
 form.addEventListener("input", (event) => {
   const target = event.target;
