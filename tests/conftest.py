@@ -21,10 +21,11 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NGINX = Path("/usr/sbin/nginx")
-CHROMIUM = Path("/usr/bin/chromium")
 
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
+
+from build_scripts.chromium import CHROMIUM  # noqa: E402 - needs the repository root on sys.path
 
 
 def in_ci() -> bool:

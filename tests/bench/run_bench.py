@@ -60,22 +60,13 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH_DIR))
 
+from build_scripts.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from build_scripts.serve_static import StaticHandler, serve  # noqa: E402
 
 SITE = ROOT / "site"
 BARE_DIR = BENCH_DIR / "bare"
 NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
 PYODIDE_CORE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 GUIDE_PAGE = "directions/data-management/"  # a direction page (zh, at the root)
 CHECKER_PAGE = "checker/"
 BARE_PAGE = "__bench__/bare/"
@@ -292,7 +283,7 @@ class Browser:
 
         self._pw = sync_playwright().start()
         self.tmp = tmp
-        self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        self.browser = self._pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         self._profiles = 0
 
     def new_context(self):
@@ -302,7 +293,7 @@ class Browser:
         self._profiles += 1
         profile = self.tmp / f"profile-{self._profiles}"
         return self._pw.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, service_workers="allow")
+            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, service_workers="allow")
 
     def close(self):
         with contextlib.suppress(Exception):
@@ -876,7 +867,7 @@ def git_describe():
 
 def chromium_version():
     with contextlib.suppress(Exception):
-        return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
+        return subprocess.run([str(CHROMIUM), "--version"], capture_output=True, text=True, timeout=20).stdout.strip()
     return ""
 
 

@@ -47,18 +47,9 @@ from typing import Callable, Iterable, Iterator
 
 import pytest
 
+from build_scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 from build_scripts.serve_static import StaticServer, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SITE_PREFIX = "/some/prefix/"
 BROWSER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BROWSER_DIR.parent.parent
