@@ -353,6 +353,7 @@ def visit(context, url, done_js, timeout_ms, linger_ms=0, probe=None, server=Non
         metrics = page.evaluate("() => Object.assign({}, window.__bench || {}, window.__bare || {})")
         metrics.update(page.evaluate(NAV_TIMING_JS))
         metrics["bytes_sent"] = (server.bytes_sent - sent_before) if server else None
+        metrics["bytes_before"] = sent_before
         at_done = list(finished)
         metrics["waterfall"] = waterfall(at_done, metrics["timeOrigin"], url.split("/", 3)[0] + "//"
                                          + url.split("/", 3)[2] + "/")
@@ -415,7 +416,9 @@ def measure_guide(browser, server, root, runs):
             urls = sorted(url[len(base):] for url, _ in rows)
         finally:
             context.close()
+    search = measure_guide_search(browser, server, root, runs)
     return {
+        **search,
         "guide_kb_transferred": summary([v / 1024 for v in out["transferred"]], "KB"),
         "guide_kb_raw": summary([v / 1024 for v in out["raw"]], "KB"),
         "guide_kb_gzip_from_files": summary([v / 1024 for v in out["gzip"]], "KB"),
@@ -423,6 +426,38 @@ def measure_guide(browser, server, root, runs):
         "guide_dom_content_loaded_ms": summary(out["dcl"]),
         "guide_load_ms": summary(out["load"]),
         "guide_urls": urls,
+    }
+
+
+# The visitor reaches for search (a click into the box) and types a query; done when Material lists a result.
+SEARCH_QUERY = "DCMM"  # typed key by key: every Material version answers real key presses
+SEARCH_DONE = "() => document.querySelector('.md-search-result__item') !== null"
+
+
+def measure_guide_search(browser, server, root, runs):
+    """Figure 1 (guide page, search used): bytes transferred from navigation until the first search result (the
+    page's files plus what searching costs: worker, lunr, the page language's index), and the raw size of the
+    search index files fetched."""
+    base = server.base_url
+    transferred, index_kb = [], []
+    for _ in range(runs):
+        context = browser.new_context()
+        finished = []
+        context.on("requestfinished", lambda request: finished.append(request))
+        try:
+            metrics, _, _, page = visit(context, base + GUIDE_PAGE, "() => document.readyState === 'complete'",
+                                        30_000, server=server)
+            page.locator(".md-search__input").click()
+            page.keyboard.type(SEARCH_QUERY)
+            page.wait_for_function(SEARCH_DONE, timeout=30_000, polling=20)
+            transferred.append(server.bytes_sent - metrics["bytes_before"])
+            files = {file_for_url(root, base, url) for url, _ in rows_of(finished)}
+            index_kb.append(sum(f.stat().st_size for f in files if f and f.parent.name == "search") / 1024)
+        finally:
+            context.close()
+    return {
+        "guide_search_kb_transferred": summary([v / 1024 for v in transferred], "KB"),
+        "guide_search_index_kb_raw": summary(index_kb, "KB"),
     }
 
 
@@ -695,6 +730,8 @@ def print_table(report, out=sys.stdout):
         ("1  guide page: bytes transferred (as served)", "guide_kb_transferred"),
         ("   guide page: raw bytes of the same files", "guide_kb_raw"),
         ("   guide page: Pyodide requests", "guide_pyodide_requests"),
+        ("   guide page + a search: bytes transferred", "guide_search_kb_transferred"),
+        ("   the same: raw bytes of search index files", "guide_search_index_kb_raw"),
         ("1  checker page to 1st verdict: bytes transferred", "checker_kb_transferred_cold"),
         ("   checker page to 1st verdict: raw bytes", "checker_kb_raw_cold"),
         ("   checker page: repeat visit, bytes transferred", "checker_kb_transferred_repeat"),
