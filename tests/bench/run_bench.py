@@ -9,7 +9,7 @@ files, which the hosting page recommends). Without that the figure "bytes transf
 no real host sends. --no-gzip serves raw; both raw and transferred bytes are reported either way. Bytes transferred
 are counted by the server (status line, headers, body) for everything a visit fetched -- the page, its worker and
 a service worker alike -- up to the figure's end (the first verdict; for a guide page, 1.5 s after "load", when
-Material has fetched its search index). The JSON also keeps, per visit, the request waterfall and the boot stages
+Material has set up its search; for "guide page + a search", the first search result). The JSON also keeps, per visit, the request waterfall and the boot stages
 the checker page showed, and the machine's load average (the table warns when it was busy: colleagues' test runs
 on the same 2 cores slow every figure down).
 
@@ -21,7 +21,9 @@ Chromium is Debian's /usr/bin/chromium driven by Playwright (never a downloaded 
 of --runs runs (default 5) with min and max:
 
 1. bytes transferred (as served) for a guide page (a direction page) and for the checker page until its first
-   verdict; the number of Pyodide files a guide page loads (must be 0);
+   verdict; the number of Pyodide files a guide page loads (must be 0); a guide page whose visitor then clicks
+   into the search box and types a query, until the first result (the search index is fetched only then, and
+   only the page language's);
 2. checker page: time to an interactive form and to the first verdict, cold (a new browser context: empty cache,
    no service worker) and repeat visit (one persistent profile in a temporary user-data-dir, visited before);
 3. the bare Pyodide page, cold and repeat, and the ratios checker / bare;
@@ -404,7 +406,8 @@ def measure_guide(browser, server, root, runs):
     for _ in range(runs):
         context = browser.new_context()
         try:
-            # Material fetches its search index after "load": linger a second, then count everything.
+            # Material sets up its search after "load" (the index itself waits for a visitor who searches):
+            # linger, then count everything.
             metrics, _, finished, page = visit(context, base + GUIDE_PAGE, done, 30_000, linger_ms=1500,
                                                server=server)
             rows = rows_of(finished)
