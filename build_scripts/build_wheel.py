@@ -5,8 +5,8 @@
 
 What goes in the wheel (``bdpilot_checker-<version>-py3-none-any.whl``):
 
-* ``checker/{__init__,api,answers,batch,conditions,engine,questionnaire,report,ruleset,strings}.py`` -- the
-  standard-library-only code the browser worker runs;
+* ``checker/{__init__,api,answers,batch,conditions,engine,present,questionnaire,report,ruleset,strings}.py`` --
+  the standard-library-only code the browser worker runs, and ``checker/i18n/<lang>.json``, its interface strings;
 * ``checker/data/<call>.json`` -- each call's compiled rule set, written by ``python -m checker compile``
   (``ruleset.load_default`` reads it when there is no policy_data/ beside the package, as in Pyodide).
 
@@ -55,8 +55,8 @@ DEFAULT_OUT = REPO_ROOT / "build" / "checker"
 
 DIST_NAME = "bdpilot-checker"  # the name the worker loads (Pyodide's lock file key)
 WHEEL_NAME = "bdpilot_checker"  # the same, normalised for file names
-RUNTIME_MODULES = ("__init__", "api", "answers", "batch", "conditions", "engine", "questionnaire", "report",
-                   "ruleset", "strings")
+RUNTIME_MODULES = ("__init__", "api", "answers", "batch", "conditions", "engine", "present", "questionnaire",
+                   "report", "ruleset", "strings")
 EXCLUDED_MODULES = ("loader", "yamlsource", "cli", "__main__")
 BUILD_ONLY_PACKAGES = ("yaml", "jsonschema", "openpyxl")
 # (module, function) where importing an excluded module is allowed: the branch for a source checkout.
@@ -227,6 +227,7 @@ def call_ids() -> list[str]:
 
 def input_files() -> list[Path]:
     files = [CHECKER_DIR / f"{m}.py" for m in RUNTIME_MODULES]
+    files += sorted((CHECKER_DIR / "i18n").glob("*.json"))
     # The compiler (loader, yamlsource) shapes the bundle, so it is an input too.
     files += [CHECKER_DIR / f"{m}.py" for m in ("loader", "yamlsource", "cli")]
     files += sorted(p for p in POLICY_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
@@ -262,6 +263,7 @@ def stage(staging: Path, python: str) -> dict:
     (package / "data").mkdir(parents=True)
     for module in RUNTIME_MODULES:
         shutil.copyfile(CHECKER_DIR / f"{module}.py", package / f"{module}.py")
+    shutil.copytree(CHECKER_DIR / "i18n", package / "i18n")  # the interface strings (checker/strings.py)
     versions = {}
     for call in call_ids():
         target = package / "data" / f"{call}.json"

@@ -1,6 +1,6 @@
 """The one JSON entry point used by the browser worker: a request object in, a response object out.
 
-Request:  {"id": any, "type": "assess" | "questions" | "template" | "batch" | "meta", ...}
+Request:  {"id": any, "call": call id, "type": "assess" | "questions" | "template" | "batch" | "replan" | "meta", ...}
 Response: {"id": same, "ok": true, "result": {...}} or {"id": same, "ok": false, "error": {code, message, details}}
 """
 
@@ -33,9 +33,8 @@ def _assess(ruleset, req):
 
 def _batch(ruleset, req):
     header, rows = batch_mod.read_csv_rows(req.get("csv", ""))
-    plan = batch_mod.screen(ruleset, header, rows, req.get("unit_kind", ""), req.get("lang", "zh"))
-    plan["csv"] = batch_mod.result_csv(plan, req.get("lang", "zh"))
-    return plan
+    plan = batch_mod.screen(ruleset, header, rows, req.get("unit_kind", ""), req.get("lang", "zh"), req.get("order"))
+    return batch_mod.exported(plan)
 
 
 HANDLERS = {
@@ -44,6 +43,7 @@ HANDLERS = {
     "assess": _assess,
     "template": lambda rs, req: {"csv": batch_mod.template_csv(rs, req.get("lang", "zh"))},
     "batch": _batch,
+    "replan": lambda rs, req: batch_mod.replan_request(rs, req.get("plan_id"), req.get("order")),
 }
 
 
@@ -56,7 +56,9 @@ def handle_request(request):
         handler = HANDLERS.get(request.get("type"))
         if handler is None:
             raise ValueError(f"unknown request type {request.get('type')!r}; known: {', '.join(HANDLERS)}")
-        result = handler(_ruleset(request.get("call", "2022")), request)
+        if not request.get("call"):
+            raise ValueError("a request must name its call (\"call\": a folder of policy_data/calls)")
+        result = handler(_ruleset(request["call"]), request)
         return {"id": req_id, "ok": True, "result": result}
     except answers_mod.AnswersError as exc:
         return {"id": req_id, "ok": False,

@@ -1,30 +1,17 @@
-"""Screen many candidate projects for a recommending unit: verdicts, a priority order and a quota plan."""
+"""Screen many candidate projects for a recommending unit: verdicts, a priority order, a quota plan in the
+unit's order, and the plan's export as CSV. The only place the quota is planned and the result file is written."""
 
 import csv
 import io
+import itertools
 
 from . import answers as answers_mod
-from .engine import decide
+from .engine import COUNTABLE, GROUPS, decide
+from .present import finding_message
 from .strings import s
 
 BATCH_SCHEMA = "bdpilot.batch/1"
-COUNTABLE = ("eligible", "eligible_with_points_to_confirm")
-HEADER_STRINGS = {
-    "row": {"zh": "行号", "en": "Row"},
-    "rank": {"zh": "排序", "en": "Rank"},
-    "project_name": {"zh": "项目名称", "en": "Project name"},
-    "verdict": {"zh": "结论", "en": "Verdict"},
-    "priorities_met": {"zh": "满足的优先条件数", "en": "Priority conditions met"},
-    "quota_status": {"zh": "指标", "en": "Quota"},
-    "reasons": {"zh": "原因", "en": "Reasons"},
-}
-QUOTA_STATUS = {
-    "exempt": {"zh": "不占指标（DCMM 豁免）", "en": "Exempt (DCMM)"},
-    "within": {"zh": "占用指标，在限额内", "en": "Counts, within quota"},
-    "over": {"zh": "占用指标，超出限额", "en": "Counts, over quota"},
-    "not_counted": {"zh": "不计入（不符合条件或未完成）", "en": "Not counted (not eligible or incomplete)"},
-    "error": {"zh": "不计入（该行有错误）", "en": "Not counted (row has errors)"},
-}
+REASON_GROUPS = ("blocking", "confirm", "missing")  # a row's reasons, in this order
 
 
 class BatchError(Exception):
@@ -101,10 +88,10 @@ def read_xlsx_rows(data):
     return read_csv_rows(out.getvalue())
 
 
-def screen(ruleset, header, rows, unit_kind, lang="zh"):
-    """Assess every row and plan the quota; one bad row never stops the others."""
+def screen(ruleset, header, rows, unit_kind, lang="zh", order=None):
+    """Assess every row and plan the quota (in `order`, the visitor's order of row numbers, when given);
+    one bad row never stops the others."""
     unit_id = unit_kind_id(ruleset, unit_kind)
-    unit = next(u for u in ruleset.quota["units"] if u["id"] == unit_id)
     known = set(ruleset.questions)
     unknown_columns = [c for c in header if c and c not in known]
     results = []
@@ -112,45 +99,45 @@ def screen(ruleset, header, rows, unit_kind, lang="zh"):
         raw = {col: cells[i] for i, col in enumerate(header) if col in known and i < len(cells)}
         entry = {"row": number, "project_name": raw.get("project_name", "").strip(), "errors": []}
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            entry["errors"].append({"column": None, "message": _extra_cells(lang)})
+            entry["errors"].append({"column": None, "message": s("batch.extra_cells", lang)})
         try:
             answers = answers_mod.validate(ruleset, raw, lang)
         except answers_mod.AnswersError as exc:
             entry["errors"] += [{"column": e["question"], "message": e["message"]} for e in exc.errors]
         if entry["errors"]:
-            entry.update(verdict="error", priorities=[], exempt=None, reasons=[], missing=[])
+            entry.update(verdict="error", priorities=[], exempt=None, reasons=[], missing=[],
+                         groups={g: [] for g in GROUPS})
             results.append(entry)
             continue
-        verdict, kept, missing, outcomes = decide(ruleset, answers)
-        exempt = _exempt(ruleset, kept)
+        decision = decide(ruleset, answers, explore=False)
+        rules = {rule["id"]: (rule, outcome) for rule, outcome in decision.outcomes}
         entry.update(
-            verdict=verdict,
-            priorities=[r["priority"] for r, o in outcomes if r["severity"] == "priority" and o == "pass"],
-            exempt=exempt,
-            reasons=[r["fail"][lang] for r, o in outcomes
-                     if (r["severity"] == "blocks" and o == "fail") or
-                     (r["severity"] in ("blocks", "confirm") and o == "unknown" and verdict != "not_eligible") or
-                     (r["severity"] == "confirm" and o == "fail")],
-            missing=missing,
+            verdict=decision.verdict,
+            priorities=decision.priorities_met,
+            exempt=decision.exempt,
+            # The groups a row shows as its reasons, worded as every surface words them.
+            reasons=[finding_message(*rules[r], decision.answers, ruleset, lang)
+                     for g in REASON_GROUPS for r in decision.groups[g]],
+            missing=decision.missing,
+            groups=decision.groups,
         )
         results.append(entry)
-    return _plan(results, unit, unknown_columns, lang, ruleset)
+    head = {"schema": BATCH_SCHEMA, "call": ruleset.call["id"], "ruleset_version": ruleset.version, "lang": lang,
+            "unit_kind": unit_id, "unknown_columns": unknown_columns}
+    return plan(head, results, ruleset, order)
 
 
-def _extra_cells(lang):
-    return s("batch.extra_cells", lang)
-
-
-def _exempt(ruleset, kept):
-    from .conditions import evaluate
-
-    return evaluate(ruleset.quota["exempt_if"], kept, ruleset.questions)
-
-
-def _plan(results, unit, unknown_columns, lang, ruleset):
-    """Rank countable rows by priority conditions met (then file order) and fill the quota."""
-    countable = [r for r in results if r["verdict"] in COUNTABLE]
-    countable.sort(key=lambda r: (-len(r["priorities"]), r["row"]))
+def plan(head, results, ruleset, order=None):
+    """Rank the countable rows (by priority conditions met, then file order; or in `order`, a list of row numbers,
+    rows it leaves out following in that default order) and fill the quota in that order: exempt rows do not
+    count, the first `quota` counted rows are within it, the rest over."""
+    lang = head["lang"]
+    unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
+    countable = sorted((r for r in results if r["verdict"] in COUNTABLE), key=lambda r: (-len(r["priorities"]), r["row"]))
+    default = [r["row"] for r in countable]
+    if order:
+        position = {row: i for i, row in enumerate(order)}
+        countable.sort(key=lambda r: position.get(r["row"], len(position)))  # stable: the rest keep their order
     used = 0
     for rank, entry in enumerate(countable, start=1):
         entry["rank"] = rank
@@ -159,32 +146,61 @@ def _plan(results, unit, unknown_columns, lang, ruleset):
         else:
             used += 1
             entry["quota_status"] = "within" if used <= unit["quota"] else "over"
+    others = [r for r in results if r["verdict"] not in COUNTABLE]
+    for entry in others:
+        entry["rank"] = None
+        entry["quota_status"] = "error" if entry["verdict"] == "error" else "not_counted"
     for entry in results:
-        entry.setdefault("rank", None)
-        entry.setdefault("quota_status", "error" if entry["verdict"] == "error" else "not_counted")
         entry["verdict_label"] = (s("verdict." + entry["verdict"], lang) if entry["verdict"] != "error"
-                                  else QUOTA_STATUS["error"][lang])
-        entry["quota_status_label"] = QUOTA_STATUS[entry["quota_status"]][lang]
-    ordered = countable + [r for r in results if r["verdict"] not in COUNTABLE]
-    return {
-        "schema": BATCH_SCHEMA,
-        "call": ruleset.call["id"],
-        "ruleset_version": ruleset.version,
-        "lang": lang,
-        "unit_kind": unit["id"],
-        "unit_label": unit["label"][lang],
-        "quota": unit["quota"],
-        "rows_total": len(results),
-        "eligible": len(countable),
-        "counted": used,
-        "exempt": sum(1 for r in countable if r["quota_status"] == "exempt"),
-        "over_by": max(0, used - unit["quota"]),
-        "not_counted": sum(1 for r in results if r["verdict"] not in COUNTABLE),
-        "errors": sum(1 for r in results if r["verdict"] == "error"),
-        "unknown_columns": unknown_columns,
-        "rows": ordered,
-        "citation": {"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
-    }
+                                  else s("batch.quota_status.error", lang))
+        entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang)
+    return dict(
+        head,
+        unit_label=unit["label"][lang],
+        quota=unit["quota"],
+        rows_total=len(results),
+        eligible=len(countable),
+        counted=used,
+        exempt=sum(1 for r in countable if r["quota_status"] == "exempt"),
+        over_by=max(0, used - unit["quota"]),
+        not_counted=len(others),
+        errors=sum(1 for r in results if r["verdict"] == "error"),
+        custom_order=[r["row"] for r in countable] != default,
+        rows=countable + others,
+        citation={"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
+    )
+
+
+def replan(ruleset, previous, order=None, unit_kind=None):
+    """The plan of an earlier screen in another order (None: the default) or for another kind of unit."""
+    head = {k: previous[k] for k in ("schema", "call", "ruleset_version", "lang", "unit_kind", "unknown_columns")}
+    if unit_kind is not None:
+        head["unit_kind"] = unit_kind_id(ruleset, unit_kind)
+    return plan(head, sorted(previous["rows"], key=lambda r: r["row"]), ruleset, order)
+
+
+_PLANS = {}  # plan id -> the latest plan of a screen: what a `replan` request reorders (the worker's memory)
+_KEEP_PLANS = 4
+_plan_ids = itertools.count(1)
+
+
+def exported(plan):
+    """A plan as a response: with the id a `replan` request names and its export (`csv`)."""
+    plan_id = plan.get("plan_id") or f"plan-{next(_plan_ids)}"
+    plan = dict(plan, plan_id=plan_id)
+    _PLANS.pop(plan_id, None)
+    _PLANS[plan_id] = plan
+    while len(_PLANS) > _KEEP_PLANS:
+        del _PLANS[next(iter(_PLANS))]
+    return dict(plan, csv=result_csv(plan, plan["lang"]))
+
+
+def replan_request(ruleset, plan_id, order=None):
+    """The plan `plan_id` (an earlier batch's) in `order` (None: the default order), with its export."""
+    previous = _PLANS.get(plan_id)
+    if previous is None or previous["call"] != ruleset.call["id"]:
+        raise BatchError("plan_expired")
+    return exported(dict(replan(ruleset, previous, order), plan_id=plan_id))
 
 
 def result_csv(plan, lang="zh"):
@@ -192,8 +208,8 @@ def result_csv(plan, lang="zh"):
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     columns = ("rank", "row", "project_name", "verdict", "priorities_met", "quota_status", "reasons")
-    writer.writerow([HEADER_STRINGS[c][lang] for c in columns])
-    sep = "；" if lang == "zh" else "; "
+    writer.writerow([s("batch.col." + c, lang) for c in columns])
+    sep = s("batch.reason_sep", lang)
     for r in plan["rows"]:
         problems = [(f"{e['column']}: " if e["column"] else "") + e["message"] for e in r["errors"]]
         writer.writerow([r["rank"] or "", r["row"], _safe_cell(r["project_name"]), r["verdict_label"],

@@ -20,14 +20,26 @@ class InputError(Exception):
 
 
 def _ruleset(args):
-    from .loader import PolicyDataError, call_dir, load_bundle
+    from .loader import PolicyDataError, load_bundle
     from .ruleset import Ruleset
 
-    folder = Path(args.call_dir) if args.call_dir else call_dir(args.call)
+    folder = _call_folder(args)
     try:
         return Ruleset(load_bundle(folder, root=folder.parent.parent))
     except PolicyDataError as exc:
         raise InputError("policy data is invalid:\n" + str(exc)) from None
+
+
+def _call_folder(args):
+    """--call-dir, else --call, else the newest call under policy_data/calls (by its deadlines)."""
+    from .loader import PolicyDataError, call_dir, newest_call_id
+
+    if args.call_dir:
+        return Path(args.call_dir)
+    try:
+        return call_dir(args.call or newest_call_id())
+    except PolicyDataError as exc:
+        raise InputError(str(exc)) from None
 
 
 def read_answers_file(path):
@@ -58,9 +70,9 @@ def _date(value):
 
 
 def cmd_validate(args):
-    from .loader import PolicyDataError, call_dir, load_bundle
+    from .loader import PolicyDataError, load_bundle
 
-    folder = Path(args.call_dir) if args.call_dir else call_dir(args.call)
+    folder = _call_folder(args)
     try:
         bundle = load_bundle(folder, root=folder.parent.parent)
     except PolicyDataError as exc:
@@ -140,7 +152,8 @@ def cmd_batch(args):
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m checker", description=__doc__)
-    parser.add_argument("--call", default="2022", help="call id: a folder under policy_data/calls (default 2022)")
+    parser.add_argument("--call", help="call id: a folder under policy_data/calls (default: the newest call, by its "
+                        "deadlines)")
     parser.add_argument("--call-dir", help="a call folder anywhere (its ../../source holds the notice)")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -24,7 +24,7 @@ def _option_label(question, option_id, lang):
 
 
 def _quote(text, lang):
-    return "「" + text + "」" if lang == "zh" else "“" + text + "”"
+    return s("conditions.quote", lang, text=text)
 
 
 def _numeric(question, value):
@@ -41,30 +41,29 @@ def _arg_text(arg, lang):
     text = str(arg["value"])
     unit = arg.get("unit")
     if unit:
-        text += (" " if lang == "en" else " ") + unit[lang]
+        text += s("conditions.unit_sep", lang) + unit[lang]
     return text
 
 
 class Operator:
-    """One operator: which question kinds it takes, what argument, how it tests and how it reads."""
+    """One operator: which question kinds it takes, what argument, how it tests; it reads as the interface
+    string conditions.op.<name>."""
 
-    def __init__(self, name, kinds, arg, test, zh, en):
+    def __init__(self, name, kinds, arg, test):
         self.name, self.kinds, self.arg, self.test = name, kinds, arg, test
-        self.phrases = {"zh": zh, "en": en}
 
     def explain(self, question, arg, lang):
         """Say in `lang` what this operator requires of the question."""
         if self.arg == "options":
-            sep = "」或「" if lang == "zh" else "”, “"
             shown = [_option_label(question, a, lang) for a in arg]
-            value = ("「" + sep.join(shown) + "」") if lang == "zh" else ("“" + sep.join(shown) + "”")
+            value = _quote(s("conditions.options_sep", lang).join(shown), lang)
         elif self.arg == "option":
             value = _quote(_option_label(question, arg, lang), lang)
         elif self.arg == "bool":
             value = ""
         else:
             value = _arg_text(arg, lang)
-        return self.phrases[lang].format(q=_quote(_label(question, lang), lang), v=value)
+        return s("conditions.op." + self.name, lang, q=_quote(_label(question, lang), lang), v=value)
 
 
 def _num_test(compare):
@@ -81,33 +80,21 @@ ORDERED = ("integer", "date", "single")
 OPERATORS = {
     op.name: op
     for op in (
-        Operator("eq", ("single", "tristate", "integer", "text"), "option",
-                 lambda q, a, arg: a == arg, "{q}为{v}", "{q} is {v}"),
-        Operator("ne", ("single", "tristate", "integer", "text"), "option",
-                 lambda q, a, arg: a != arg, "{q}不是{v}", "{q} is not {v}"),
-        Operator("in", ("single",), "options",
-                 lambda q, a, arg: a in arg, "{q}为{v}之一", "{q} is one of {v}"),
-        Operator("not_in", ("single",), "options",
-                 lambda q, a, arg: a not in arg, "{q}不是{v}", "{q} is none of {v}"),
-        Operator("includes_any", ("multi",), "options",
-                 lambda q, a, arg: any(x in arg for x in a), "{q}包含{v}中至少一项",
-                 "{q} includes at least one of {v}"),
-        Operator("gte", ORDERED, "number", _num_test(lambda x, y: x >= y), "{q}不少于 {v}", "{q} is at least {v}"),
-        Operator("lte", ORDERED, "number", _num_test(lambda x, y: x <= y), "{q}不超过 {v}", "{q} is at most {v}"),
-        Operator("gt", ORDERED, "number", _num_test(lambda x, y: x > y), "{q}多于 {v}", "{q} is more than {v}"),
-        Operator("lt", ORDERED, "number", _num_test(lambda x, y: x < y), "{q}少于 {v}", "{q} is less than {v}"),
-        Operator("answered", ("single", "multi", "tristate", "integer", "date", "text"), "bool",
-                 None, "已回答{q}", "{q} is answered"),
+        Operator("eq", ("single", "tristate", "integer", "text"), "option", lambda q, a, arg: a == arg),
+        Operator("ne", ("single", "tristate", "integer", "text"), "option", lambda q, a, arg: a != arg),
+        Operator("in", ("single",), "options", lambda q, a, arg: a in arg),
+        Operator("not_in", ("single",), "options", lambda q, a, arg: a not in arg),
+        Operator("includes_any", ("multi",), "options", lambda q, a, arg: any(x in arg for x in a)),
+        Operator("gte", ORDERED, "number", _num_test(lambda x, y: x >= y)),
+        Operator("lte", ORDERED, "number", _num_test(lambda x, y: x <= y)),
+        Operator("gt", ORDERED, "number", _num_test(lambda x, y: x > y)),
+        Operator("lt", ORDERED, "number", _num_test(lambda x, y: x < y)),
+        Operator("answered", ("single", "multi", "tristate", "integer", "date", "text"), "bool", None),
     )
 }
 
-# Dates compare as ISO strings; their wording differs from numbers'.
-DATE_PHRASES = {
-    "gte": {"zh": "{q}不早于 {v}", "en": "{q} is on or after {v}"},
-    "lte": {"zh": "{q}不晚于 {v}", "en": "{q} is on or before {v}"},
-    "gt": {"zh": "{q}晚于 {v}", "en": "{q} is after {v}"},
-    "lt": {"zh": "{q}早于 {v}", "en": "{q} is before {v}"},
-}
+# Dates compare as ISO strings; their wording (conditions.date_op.<name>) differs from numbers'.
+DATE_OPERATORS = ("gte", "lte", "gt", "lt")
 
 
 def evaluate(cond, answers, questions):
@@ -135,18 +122,15 @@ def evaluate(cond, answers, questions):
 def explain(cond, questions, lang):
     """Say in `lang` what a compiled condition requires."""
     if "all" in cond:
-        joiner = "；并且" if lang == "zh" else "; and "
-        return joiner.join(explain(c, questions, lang) for c in cond["all"])
+        return s("conditions.and", lang).join(explain(c, questions, lang) for c in cond["all"])
     if "any" in cond:
-        joiner = "；或者" if lang == "zh" else "; or "
-        return joiner.join(explain(c, questions, lang) for c in cond["any"])
+        return s("conditions.or", lang).join(explain(c, questions, lang) for c in cond["any"])
     if "not" in cond:
         inner = explain(cond["not"], questions, lang)
-        return "并非（" + inner + "）" if lang == "zh" else "not (" + inner + ")"
+        return s("conditions.not", lang, inner=inner)
     question = questions[cond["q"]]
-    if question["kind"] == "date" and cond["op"] in DATE_PHRASES:
-        return DATE_PHRASES[cond["op"]][lang].format(
-            q=_quote(_label(question, lang), lang), v=cond["arg"]["value"])
+    if question["kind"] == "date" and cond["op"] in DATE_OPERATORS:
+        return s("conditions.date_op." + cond["op"], lang, q=_quote(_label(question, lang), lang), v=cond["arg"]["value"])
     return OPERATORS[cond["op"]].explain(question, cond["arg"], lang)
 
 
@@ -172,6 +156,5 @@ def format_answer(question, answer, lang):
     if question["kind"] in ("single", "tristate"):
         return _option_label(question, answer, lang)
     if question["kind"] == "multi":
-        sep = "、" if lang == "zh" else ", "
-        return sep.join(_option_label(question, a, lang) for a in answer)
+        return s("conditions.multi_sep", lang).join(_option_label(question, a, lang) for a in answer)
     return str(answer)

@@ -1,13 +1,25 @@
-"""Assess one project: answers in, one result object out (verdict, findings, priorities, quota, timeline)."""
+"""Decide once: answers in, a Decision out (verdict, each rule's outcome and group, missing questions, priorities,
+quota, the call's deadlines). No wording here: checker/present.py words a Decision for every surface.
+
+The groups, defined here and nowhere else (every report, batch row and page shows these and never re-classifies):
+  blocking        a requirement (severity blocks) that is not met
+  confirm         a point to confirm: a `confirm` rule that is not met, or a blocks/confirm rule whose every
+                  question is answered but the outcome is still unknown (an answer was "not sure")
+  missing         a blocks/confirm rule whose outcome is unknown because one of its questions is not answered yet
+  met             a rule that is met
+  not_applicable  a rule whose applies_if does not hold for these answers
+An `info` rule that is not met is shown with the points to confirm but never changes the verdict.
+Priority rules are not findings: they are the Decision's `priorities`.
+"""
 
 import datetime
 
 from . import answers as answers_mod
-from .conditions import evaluate, explain, format_answer, questions_in
-from .strings import s
+from .conditions import evaluate, questions_in
 
-RESULT_SCHEMA = "bdpilot.result/1"
 VERDICTS = ("eligible", "eligible_with_points_to_confirm", "not_eligible", "incomplete")
+GROUPS = ("blocking", "confirm", "missing", "met", "not_applicable")
+COUNTABLE = ("eligible", "eligible_with_points_to_confirm")
 
 
 def visible_answers(ruleset, answers):
@@ -22,10 +34,6 @@ def visible_answers(ruleset, answers):
     return visible, kept
 
 
-def _citation(citation, lang):
-    return {"clause": citation["clause"][lang], "quote": citation["quote"]}
-
-
 def _rule_outcome(rule, answers, questions):
     if "applies_if" in rule and evaluate(rule["applies_if"], answers, questions) is not True:
         return "not_applicable"
@@ -33,155 +41,100 @@ def _rule_outcome(rule, answers, questions):
     return {True: "pass", False: "fail", None: "unknown"}[result]
 
 
-def _finding(rule, outcome, answers, ruleset, lang):
-    questions = ruleset.questions
+def unsettled_questions(rule, answers, questions):
+    """The questions of a rule still without a usable answer: not answered, or answered "not sure"."""
+    return [q for q in questions_in(rule["require"])
+            if answers.get(q) is None or (questions[q]["kind"] == "tristate" and answers.get(q) == "unsure")]
+
+
+def group_of(rule, outcome, answers):
+    """The group of one rule's outcome (see the module's docstring); None for priority rules."""
+    if rule["severity"] == "priority":
+        return None
+    if outcome == "pass":
+        return "met"
+    if outcome == "not_applicable":
+        return "not_applicable"
     if outcome == "fail":
-        message = rule["fail"][lang]
-    elif outcome == "unknown":
-        message = rule.get("unknown", rule["fail"])[lang]
-    elif outcome == "pass" and "pass" in rule:
-        message = rule["pass"][lang]
-    else:
-        message = rule["title"][lang]
-    return {
-        "rule": rule["id"],
-        "severity": rule["severity"],
-        "severity_label": s("severity." + rule["severity"], lang),
-        "outcome": outcome,
-        "outcome_label": s("outcome." + outcome, lang),
-        "title": rule["title"][lang],
-        "message": message,
-        "requirement": explain(rule["require"], questions, lang),
-        "answers": [
-            {"question": qid, "label": questions[qid]["label"][lang],
-             "answer": format_answer(questions[qid], answers.get(qid), lang)}
-            for qid in questions_in(rule["require"])
-        ],
-        "citation": _citation(rule["citation"], lang),
-        "guide": rule["guide"],
-    }
+        return "blocking" if rule["severity"] == "blocks" else "confirm"
+    if rule["severity"] == "info":
+        return "confirm"
+    unanswered = any(answers.get(q) is None for q in questions_in(rule["require"]))
+    return "missing" if unanswered else "confirm"
 
 
-def _decide(ruleset, answers):
-    """The verdict, the missing questions and each rule's outcome, without wording (shared by assess and batch)."""
-    visible, kept = visible_answers(ruleset, answers)
-    missing = [qid for qid in visible if ruleset.questions[qid]["required"] and qid not in kept]
-    outcomes = [(rule, _rule_outcome(rule, kept, ruleset.questions)) for rule in ruleset.rules]
-    blocking = [r for r, o in outcomes if r["severity"] == "blocks" and o == "fail"]
-    confirm = [r for r, o in outcomes
-               if (r["severity"] == "blocks" and o == "unknown") or (r["severity"] == "confirm" and o in ("fail", "unknown"))]
-    if blocking:
-        verdict = "not_eligible"
-    elif missing:
-        verdict = "incomplete"
-    elif confirm:
-        verdict = "eligible_with_points_to_confirm"
-    else:
-        verdict = "eligible"
-    return verdict, visible, kept, missing, outcomes
+class Decision:
+    """Everything decided for one set of validated answers; words nothing."""
+
+    def __init__(self, ruleset, answers, explore=True):
+        self.ruleset = ruleset
+        self.visible, self.answers = visible_answers(ruleset, answers)
+        questions = ruleset.questions
+        self.missing = [q for q in self.visible if questions[q]["required"] and q not in self.answers]
+        self.outcomes = [(rule, _rule_outcome(rule, self.answers, questions)) for rule in ruleset.rules]
+        self.groups = {g: [] for g in GROUPS}
+        self.group = {}
+        for rule, outcome in self.outcomes:
+            group = group_of(rule, outcome, self.answers)
+            if group:
+                self.groups[group].append(rule["id"])
+                self.group[rule["id"]] = group
+        self.verdict = self._verdict()
+        self.priorities = [(rule, {"pass": True, "fail": False}.get(outcome))
+                           for rule, outcome in self.outcomes if rule["severity"] == "priority"]
+        quota = ruleset.quota
+        self.exempt = evaluate(quota["exempt_if"], self.answers, questions)
+        self.unit_kind = self.answers.get(quota["unit_question"])
+        self.other_directions = self._other_directions() if explore else []
+
+    def _verdict(self):
+        if self.groups["blocking"]:
+            return "not_eligible"
+        if self.missing:
+            return "incomplete"
+        rules = {rule["id"]: rule for rule, _outcome in self.outcomes}
+        if any(rules[r]["severity"] != "info" for r in self.groups["confirm"] + self.groups["missing"]):
+            return "eligible_with_points_to_confirm"
+        return "eligible"
+
+    @property
+    def priorities_met(self):
+        """The ids of the priority conditions met."""
+        return [rule["priority"] for rule, met in self.priorities if met is True]
+
+    def _other_directions(self):
+        """Other directions whose rules these answers also meet, or might meet with a few more answers:
+        [(direction id, Decision)], only when this one is not eligible and names a direction."""
+        dq = self.ruleset.direction_question
+        chosen = self.answers.get(dq)
+        if self.verdict != "not_eligible" or chosen is None:
+            return []
+        out = []
+        for option in self.ruleset.questions[dq]["options"]:
+            if option["id"] == chosen:
+                continue
+            trial = Decision(self.ruleset, dict(self.answers, **{dq: option["id"]}), explore=False)
+            if trial.verdict != "not_eligible":
+                out.append((option["id"], trial))
+        return out
 
 
-def _priorities(ruleset, outcomes, lang):
-    out = []
-    for rule, outcome in outcomes:
-        if rule["severity"] != "priority":
-            continue
-        condition = ruleset.priorities[rule["priority"]]
-        out.append({"id": rule["priority"], "rule": rule["id"], "text": condition["text"][lang],
-                    "met": {"pass": True, "fail": False}.get(outcome), "guide": rule["guide"],
-                    "citation": _citation(condition["citation"], lang)})
-    return out
+def decide(ruleset, answers, explore=True):
+    """The Decision for already-validated answers (`explore`: also try the other directions when not eligible)."""
+    return Decision(ruleset, answers, explore)
 
 
-def _quota(ruleset, kept, lang):
-    quota = ruleset.quota
-    exempt = evaluate(quota["exempt_if"], kept, ruleset.questions)
-    unit_id = kept.get(quota["unit_question"])
-    unit = next((u for u in quota.get("units", []) if u["id"] == unit_id), None)
-    key = {True: "quota.exempt", False: "quota.counts", None: "quota.unknown"}[exempt]
-    return {
-        "exempt": exempt,
-        "counts_against_quota": None if exempt is None else not exempt,
-        "message": s(key, lang),
-        "unit_kind": unit_id,
-        "unit_label": unit["label"][lang] if unit else None,
-        "unit_quota": unit["quota"] if unit else None,
-        "exemption": quota["exemption"]["text"][lang],
-        "citation": _citation(quota["exemption"]["citation"], lang),
-    }
-
-
-def timeline(ruleset, as_of, lang):
-    """Each deadline of the call as open or closed on `as_of` (a deadline's own day is still open)."""
-    as_of_text = as_of.isoformat()
-    phases = []
-    for deadline in ruleset.timeline["deadlines"]:
-        status = "open" if as_of_text <= deadline["date"] else "closed"
-        phases.append({"id": deadline["id"], "date": deadline["date"], "who": deadline["who"][lang],
-                       "what": deadline["what"][lang], "status": status,
-                       "status_label": s("timeline." + status, lang),
-                       "citation": _citation(deadline["citation"], lang)})
-    applicant = next(p for p in phases if p["id"] == ruleset.timeline["applicant_deadline"])
-    is_open = applicant["status"] == "open"
-    key = "timeline.applicants_open" if is_open else "timeline.applicants_closed"
-    return {"as_of": as_of_text, "applicants_open": is_open, "phases": phases,
-            "message": s(key, lang, as_of=as_of_text, deadline=applicant["date"])}
-
-
-def _other_directions(ruleset, kept, lang):
-    """Other directions whose rules these answers also meet, or might meet with a few more answers."""
-    dq = ruleset.direction_question
-    chosen = kept.get(dq)
-    out = []
-    for option in ruleset.questions[dq]["options"]:
-        if option["id"] == chosen:
-            continue
-        trial = dict(kept)
-        trial[dq] = option["id"]
-        verdict, _visible, _kept, missing, _outcomes = _decide(ruleset, trial)
-        if verdict == "not_eligible":
-            continue
-        out.append({"direction": option["id"], "title": option["label"][lang], "verdict": verdict,
-                    "verdict_label": s("verdict." + verdict, lang),
-                    "slug": ruleset.directions.get(option["id"], {}).get("slug"),
-                    "missing": [{"question": q, "label": ruleset.questions[q]["label"][lang]} for q in missing]})
-    return out
+def phase_status(deadline_date, as_of):
+    """A deadline is open up to and including its own day."""
+    return "open" if as_of.isoformat() <= deadline_date else "closed"
 
 
 def assess(ruleset, raw_answers, lang="zh", as_of=None):
-    """Validate answers and return the full, explained result (raises AnswersError for bad answers)."""
+    """Validate answers, decide, and return the worded result (raises AnswersError for bad answers)."""
+    from .present import present
+
     if lang not in ("zh", "en"):
         raise ValueError(f"unknown language {lang!r}: use zh or en")
     raw, _meta = answers_mod.unwrap(raw_answers)
     answers = answers_mod.validate(ruleset, raw, lang)
-    as_of = as_of or datetime.date.today()
-    verdict, visible, kept, missing, outcomes = _decide(ruleset, answers)
-    findings = [_finding(r, o, kept, ruleset, lang) for r, o in outcomes if r["severity"] != "priority"]
-    result = {
-        "schema": RESULT_SCHEMA,
-        "call": ruleset.call["id"],
-        "ruleset_version": ruleset.version,
-        "lang": lang,
-        "computed_on": as_of.isoformat(),
-        "verdict": verdict,
-        "verdict_label": s("verdict." + verdict, lang),
-        "missing": [{"question": q, "label": ruleset.questions[q]["label"][lang]} for q in missing],
-        "findings": findings,
-        "priorities": _priorities(ruleset, outcomes, lang),
-        "quota": _quota(ruleset, kept, lang),
-        "other_directions": _other_directions(ruleset, kept, lang)
-        if verdict == "not_eligible" and ruleset.direction_question in kept else [],
-        "timeline": timeline(ruleset, as_of, lang),
-        "visible_questions": visible,
-        "answers": kept,
-        "disclaimer": s("disclaimer", lang),
-        "official_channel": {"name": ruleset.call["application_system"]["name"][lang],
-                             "url": ruleset.call["application_system"]["url"]},
-    }
-    return result
-
-
-def decide(ruleset, answers):
-    """Verdict and priority count for already-validated answers (the batch screen's fast path)."""
-    verdict, _visible, kept, missing, outcomes = _decide(ruleset, answers)
-    return verdict, kept, missing, outcomes
+    return present(decide(ruleset, answers), lang, as_of or datetime.date.today())

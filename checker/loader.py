@@ -12,7 +12,6 @@ from . import conditions
 from .yamlsource import YamlError, line_of, load_file
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policy_data"
-DEFAULT_CALL = "2022"
 FILES = ("call", "eligibility", "directions", "glossary", "faq", "questions", "rules")
 TRISTATE = ("yes", "no", "unsure")
 _SPACE = re.compile(r"\s+")
@@ -37,9 +36,22 @@ class PolicyDataError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def call_dir(call_id=DEFAULT_CALL, root=POLICY_DIR):
+def call_dir(call_id, root=POLICY_DIR):
     """The folder of a call inside a policy_data root."""
     return Path(root) / "calls" / call_id
+
+
+def newest_call_id(root=POLICY_DIR):
+    """The id of the call under `root`/calls whose latest deadline is the latest (for the command line's default)."""
+    found = []
+    for folder in sorted((Path(root) / "calls").iterdir()):
+        if (folder / "call.yaml").is_file():
+            call, _lines = load_file(folder / "call.yaml")
+            dates = [str(d.get("date")) for d in (call or {}).get("deadlines") or [] if isinstance(d, dict)]
+            found.append((max(dates, default=""), folder.name))
+    if not found:
+        raise PolicyDataError([Problem(Path(root) / "calls", 0, (), "no call folder (with a call.yaml) here")])
+    return max(found)[1]
 
 
 def _schemas():
@@ -474,20 +486,20 @@ class _Compiler:
         }
 
 
-def load_call_data(folder=None, root=POLICY_DIR):
+def load_call_data(folder, root=POLICY_DIR):
     """Read and validate a call's YAML files; return {file name: parsed YAML} or raise PolicyDataError."""
     data, _bundle = _load(folder, root)
     return data
 
 
-def load_bundle(folder=None, root=POLICY_DIR):
+def load_bundle(folder, root=POLICY_DIR):
     """Read, validate and compile a call; return the JSON-ready rule set (with its `version`)."""
     _data, bundle = _load(folder, root)
     return bundle
 
 
 def _load(folder, root):
-    loading = _Loading(folder or call_dir(root=root), root)
+    loading = _Loading(folder, root)
     loading.read()
     if loading.problems:  # a file that cannot be parsed makes every later check noise
         raise PolicyDataError(loading.problems)

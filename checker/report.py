@@ -1,34 +1,9 @@
-"""Render a result as a readable text or Markdown report."""
+"""Render a result as a readable text or Markdown report: the result's groups, as they are, in its language."""
 
-HEADINGS = {
-    "verdict": {"zh": "结论", "en": "Verdict"},
-    "missing": {"zh": "还需回答", "en": "Still to answer"},
-    "failed": {"zh": "不符合的要求", "en": "Requirements not met"},
-    "confirm": {"zh": "需要确认的要点", "en": "Points to confirm"},
-    "met": {"zh": "已符合的要求", "en": "Requirements met"},
-    "priorities": {"zh": "优先条件", "en": "Priority conditions"},
-    "quota": {"zh": "推荐指标", "en": "Quota"},
-    "other": {"zh": "其他可能适合的方向", "en": "Other directions that may fit"},
-    "timeline": {"zh": "时间", "en": "Timeline"},
-    "version": {"zh": "规则版本 {version}，计算日期 {date}", "en": "Rule set {version}, computed on {date}"},
-    "source": {"zh": "出处", "en": "Source"},
-    "met_yes": {"zh": "满足", "en": "met"},
-    "met_no": {"zh": "不满足", "en": "not met"},
-    "met_unknown": {"zh": "未知", "en": "unknown"},
-}
+from .engine import GROUPS
+from .strings import s
 
-
-def _h(key, lang):
-    return HEADINGS[key][lang]
-
-
-def _groups(result):
-    findings = result["findings"]
-    failed = [f for f in findings if f["outcome"] == "fail" and f["severity"] == "blocks"]
-    confirm = [f for f in findings if (f["severity"] == "confirm" and f["outcome"] in ("fail", "unknown"))
-               or (f["severity"] == "blocks" and f["outcome"] == "unknown")]
-    met = [f for f in findings if f["outcome"] == "pass"]
-    return failed, confirm, met
+DETAILED = ("blocking", "confirm")  # groups whose items show the requirement, the answers and the source
 
 
 def render(result, fmt="text"):
@@ -36,6 +11,9 @@ def render(result, fmt="text"):
     lang = result["lang"]
     md = fmt == "markdown"
     lines = []
+
+    def h(key, **values):
+        return s("report." + key, lang, **values)
 
     def heading(text, level=2):
         lines.append("")
@@ -47,38 +25,40 @@ def render(result, fmt="text"):
             lines.append(("  - " if md else "      ") + extra)
 
     def finding_lines(f):
-        cite = f"{_h('source', lang)}: {f['citation']['clause']} “{f['citation']['quote']}”"
+        cite = f"{h('source')}: {f['citation']['clause']} “{f['citation']['quote']}”"
         answers = "; ".join(f"{a['label']} → {a['answer']}" for a in f["answers"])
         return [f["requirement"], answers, cite]
 
-    heading(f"{_h('verdict', lang)}: {result['verdict_label']}", 1)
+    heading(f"{h('verdict')}: {result['verdict_label']}", 1)
     lines.append(result["disclaimer"])
-    lines.append(_h("version", lang).format(version=result["ruleset_version"], date=result["computed_on"]))
-    failed, confirm, met = _groups(result)
+    lines.append(h("version", version=result["ruleset_version"], date=result["computed_on"]))
     if result["missing"]:
-        heading(_h("missing", lang))
+        heading(h("missing"))
         for m in result["missing"]:
-            item(m["label"] + f" ({m['question']})")
-    for key, group in (("failed", failed), ("confirm", confirm), ("met", met)):
-        if group:
-            heading(_h(key, lang))
-            for f in group:
-                text = f["title"] if f["message"] == f["title"] else f"{f['title']}: {f['message']}"
-                item(text, finding_lines(f) if key != "met" else None)
-    heading(_h("priorities", lang))
+            item(m["label"] + f" ({m['question']})")  # the id: what an answers file names
+    findings = {f["rule"]: f for f in result["findings"]}
+    for group in GROUPS:
+        members = [findings[rule] for rule in result["groups"][group]]
+        if not members:
+            continue
+        heading(h("group." + group))
+        for f in members:
+            text = f["title"] if f["message"] == f["title"] else f"{f['title']}: {f['message']}"
+            item(text, finding_lines(f) if group in DETAILED else None)
+    heading(h("priorities"))
     for p in result["priorities"]:
         state = {True: "met_yes", False: "met_no", None: "met_unknown"}[p["met"]]
-        item(f"{p['text']}: {_h(state, lang)}")
-    heading(_h("quota", lang))
+        item(f"{p['text']}: {h(state)}")
+    heading(h("quota"))
     item(result["quota"]["message"])
     if result["quota"]["unit_label"]:
         item(f"{result['quota']['unit_label']}: ≤ {result['quota']['unit_quota']}")
     if result["other_directions"]:
-        heading(_h("other", lang))
+        heading(h("other"))
         for o in result["other_directions"]:
-            extra = [f"{_h('missing', lang)}: {m['label']}" for m in o["missing"]]
+            extra = [f"{h('missing')}: {m['label']}" for m in o["missing"]]
             item(f"{o['title']} ({o['direction']}): {o['verdict_label']}", extra)
-    heading(_h("timeline", lang))
+    heading(h("timeline"))
     item(result["timeline"]["message"])
     for p in result["timeline"]["phases"]:
         item(f"{p['date']} {p['who']}: {p['what']} ({p['status_label']})")

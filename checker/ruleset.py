@@ -30,8 +30,8 @@ class Ruleset:
             return cls(json.load(handle))
 
 
-def load_default(call_id="2022"):
-    """In a source checkout compile the YAML (the source of truth); elsewhere (wheel, Pyodide) the packaged bundle."""
+def load_default(call_id):
+    """The rule set of call `call_id`. In a source checkout compile the YAML (the source of truth); elsewhere (wheel, Pyodide) the packaged bundle."""
     source = Path(__file__).resolve().parent.parent / "policy_data" / "calls" / call_id
     if source.is_dir():
         from .loader import load_bundle  # needs PyYAML and jsonschema

@@ -137,7 +137,7 @@ def test_file_level_errors_speak_the_request_language():
     from checker import api
 
     for lang, text in (("zh", "文件没有表头行"), ("en", "The file has no header row")):
-        response = json.loads(api.handle(json.dumps({"id": 1, "type": "batch", "csv": "", "unit_kind": "city",
+        response = json.loads(api.handle(json.dumps({"id": 1, "call": "2022", "type": "batch", "csv": "", "unit_kind": "city",
                                                      "lang": lang})))
         assert response["ok"] is False and response["error"]["code"] == "invalid_file"
         assert text in response["error"]["message"]

@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_real_data_validates():
-    data = load_call_data()
+    data = load_call_data(POLICY_DIR / "calls" / "2022")
     assert [d["id"] for d in data["directions"]["directions"]] == [f"d{n}" for n in range(1, 9)]
     assert len(data["directions"]["areas"]) == 3
 

@@ -64,8 +64,9 @@ def build_requests() -> tuple[list, list[str]]:
     requests, names = [], []
 
     def add(name, request):
+        """Every request names its call (the 2022 call's folder), as the pages' requests do."""
         names.append(name)
-        requests.append(request)
+        requests.append({"call": "2022", **request} if isinstance(request, dict) else request)
 
     cases = [(path.stem, load_case(path)) for path in case_files()]
     for stem, case in cases:
@@ -98,6 +99,8 @@ def build_requests() -> tuple[list, list[str]]:
     add("unknown language", {"id": 8, "type": "assess", "answers": {}, "lang": "fr"})
     add("bad unit kind", {"id": 9, "type": "batch", "csv": "direction\nd4\n", "unit_kind": "planet"})
     add("empty csv", {"id": 10, "type": "batch", "csv": "", "unit_kind": "province"})
+    names.append("no call named")
+    requests.append({"id": 12, "type": "meta"})
     add("bad JSON", '{"id": 11, "type": ')
     add("not an object", "[1, 2, 3]")
     return requests, names
@@ -163,6 +166,7 @@ def test_the_cases_ran_and_failures_are_messages(parity):
     assert codes == {"unknown_question", "not_integer", "unknown_option", "not_date", "exclusive_option"}
     assert by_name["bad JSON"]["error"]["code"] == "bad_json"
     assert by_name["unknown type"]["error"]["code"] == "bad_request"
+    assert by_name["no call named"]["error"]["code"] == "bad_request"
     assert by_name["bad unit kind"]["error"]["code"] == "invalid_file"
     exported = by_name["exported answers file"]["result"]
     assert exported["answers"]["project_name"] == "<img src=x onerror=alert(1)>"
@@ -186,7 +190,8 @@ def test_the_wheel_holds_the_runtime_only(site_lock):
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {n.split("/", 1)[1] for n in names if n.startswith("checker/")}
     assert modules == {f"{m}.py" for m in ("__init__", "api", "answers", "batch", "conditions", "engine",
-                                           "questionnaire", "report", "ruleset", "strings")} | {"data/2022.json"}
+                                           "present", "questionnaire", "report", "ruleset", "strings")} | {
+        "data/2022.json", "i18n/zh.json", "i18n/en.json"}
     from checker.ruleset import load_default
 
     version = load_default("2022").version

@@ -38,7 +38,7 @@ def cpython(answers: dict, lang: str) -> dict:
     """The checker's own answer for these answers today (the page uses the browser's local date)."""
     from checker import api
 
-    request = {"id": 0, "type": "assess", "answers": answers, "lang": lang,
+    request = {"id": 0, "call": "2022", "type": "assess", "answers": answers, "lang": lang,
                "as_of": datetime.date.today().isoformat()}
     return json.loads(api.handle(json.dumps(request)))
 

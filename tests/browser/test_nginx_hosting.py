@@ -297,7 +297,7 @@ def test_checker_reaches_a_verdict(nginx, recorded_page):
         pytest.fail(f"the checker did not start behind nginx. The page says:\n{shown}\n"
                     + "\n".join(page.problems()) + f"\nnginx error.log:\n{nginx.log()}", pytrace=False)
 
-    request = {"id": 0, "type": "assess", "answers": PROFILE, "lang": "zh",
+    request = {"id": 0, "call": "2022", "type": "assess", "answers": PROFILE, "lang": "zh",
                "as_of": datetime.date.today().isoformat()}
     expected = json.loads(api.handle(json.dumps(request)))["result"]
     assert expected["verdict"] == "not_eligible"

@@ -50,7 +50,7 @@ def label_of(kind_id: str, lang: str) -> str:
 
 
 def cpython_plan(text: str, kind: str, lang: str) -> dict:
-    response = api.handle_request({"id": 1, "type": "batch", "csv": text, "unit_kind": kind, "lang": lang})
+    response = api.handle_request({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": kind, "lang": lang})
     assert response["ok"], response
     return response["result"]
 
@@ -319,7 +319,7 @@ def test_template_download_fill_and_upload(site_server, recorded_page, tmp_path,
     rec = open_page(recorded_page, site_server, lang)
     data, filename = download(rec, "#screening-template")
     assert data.startswith(b"\xef\xbb\xbf") and filename.endswith(".csv")
-    expected = api.handle_request({"id": 1, "type": "template", "lang": lang})["result"]["csv"]
+    expected = api.handle_request({"id": 1, "call": "2022", "type": "template", "lang": lang})["result"]["csv"]
     assert data == expected.encode("utf-8")
     records = csv_records(data)
     assert records[0] == fx.question_order()

@@ -17,7 +17,7 @@
  * Page -> worker (a request):
  *   {v: 1, id, type, call?, ...payload}
  *     id      any JSON value chosen by the page; echoed in the response
- *     call    call id (policy_data/calls/<call>), default "2022"
+ *     call    call id (policy_data/calls/<call>): required, there is no default call
  *     type    "meta"       -> result {protocol, call, ruleset_version}
  *             "questions"  {lang}                      -> the questionnaire (checker/questionnaire.py)
  *             "assess"     {answers, lang, as_of?}      -> the explained result (checker/engine.py, schema
@@ -41,8 +41,8 @@
  *             "starting"     the WebAssembly module is compiled; Python is starting and the checker package
  *                            (fetched beside the boot, sha256-checked) is being installed
  *             "loading"      Python runs; importing checker.api
- *             "ready"        requests are answered now   (+ meta: {protocol, call, ruleset_version,
- *                            checker_version, pyodide_version, rulesets}, boot_ms)
+ *             "ready"        requests are answered now   (+ meta: {protocol, calls: [{protocol, call,
+ *                            ruleset_version}], checker_version, pyodide_version, rulesets}, boot_ms)
  *             "failed"       the boot failed; nothing will work  (+ error: {code, message, details})
  *       boot error codes: "no_webassembly" (no WebAssembly in this browser), "fetch_failed" (a file could not be
  *       loaded: details {url, status}), "wasm_mime" (the server sends .wasm with the wrong Content-Type: details
@@ -186,10 +186,17 @@ async function boot() {
     const last = String(error.message || error).trim().split("\n").pop();
     throw new BootError("checker_failed", `${manifest.wheel}: import checker.api: ${last}`, details);
   }
-  const answer = JSON.parse(handle(JSON.stringify({ id: 0, type: "meta" })));
-  if (!answer.ok) throw new BootError("checker_failed", answer.error.message, answer.error);
+  // Every call the package holds must load (a request names its call; there is no default one).
+  const calls = [];
+  for (const call of Object.keys(manifest.rulesets || {})) {
+    const answer = JSON.parse(handle(JSON.stringify({ id: 0, type: "meta", call })));
+    if (!answer.ok) throw new BootError("checker_failed", answer.error.message, answer.error);
+    calls.push(answer.result);
+  }
+  if (!calls.length) throw new BootError("checker_failed", `${manifest.wheel}: the manifest lists no rule set`, details);
   meta = {
-    ...answer.result,
+    protocol: calls[0].protocol,
+    calls,
     checker_version: manifest.checker_version,
     pyodide_version: manifest.pyodide_version,
     rulesets: manifest.rulesets,

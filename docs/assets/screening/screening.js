@@ -147,7 +147,7 @@ class Checker {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.lastMessage = Date.now();
-      this.worker.postMessage({ v: 1, id, type, ...fields });
+      this.worker.postMessage({ v: 1, id, type, call: root.dataset.call, ...fields });
     });
   }
 }

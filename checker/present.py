@@ -1,0 +1,145 @@
+"""Word a Decision in one language: the result JSON every surface renders (schema "bdpilot.result/1").
+
+`groups` holds the rule ids of each group of checker/engine.py, in rule order; each finding also names its group.
+A finding whose outcome is unknown is never worded with the rule's fail text: it says what is still to answer.
+"""
+
+from .conditions import explain, format_answer, questions_in
+from .engine import GROUPS, phase_status, unsettled_questions
+from .strings import s
+
+RESULT_SCHEMA = "bdpilot.result/1"
+
+
+def citation(cite, lang):
+    """A citation in `lang`: the clause translated, the quote as the notice has it."""
+    return {"clause": cite["clause"][lang], "quote": cite["quote"]}
+
+
+def question_refs(ruleset, ids, lang):
+    """[{question, label}] for question ids."""
+    return [{"question": q, "label": ruleset.questions[q]["label"][lang]} for q in ids]
+
+
+def finding_message(rule, outcome, answers, ruleset, lang):
+    """What one rule's outcome says: fail text, its own unknown text or the generic "still to answer" sentence,
+    pass text or title."""
+    if outcome == "fail":
+        return rule["fail"][lang]
+    if outcome == "unknown":
+        if "unknown" in rule:
+            return rule["unknown"][lang]
+        labels = [ruleset.questions[q]["label"][lang] for q in unsettled_questions(rule, answers, ruleset.questions)]
+        return s("finding.unsettled", lang, questions=s("finding.list_sep", lang).join(
+            s("finding.quoted", lang, text=label) for label in labels))
+    if outcome == "pass" and "pass" in rule:
+        return rule["pass"][lang]
+    return rule["title"][lang]
+
+
+def _finding(rule, outcome, group, decision, lang):
+    ruleset, answers = decision.ruleset, decision.answers
+    questions = ruleset.questions
+    finding = {
+        "rule": rule["id"],
+        "severity": rule["severity"],
+        "severity_label": s("severity." + rule["severity"], lang),
+        "outcome": outcome,
+        "outcome_label": s("outcome." + outcome, lang),
+        "group": group,
+        "title": rule["title"][lang],
+        "message": finding_message(rule, outcome, answers, ruleset, lang),
+        "requirement": explain(rule["require"], questions, lang),
+        "answers": [
+            {"question": qid, "label": questions[qid]["label"][lang],
+             "answer": format_answer(questions[qid], answers.get(qid), lang)}
+            for qid in questions_in(rule["require"])
+        ],
+        "citation": citation(rule["citation"], lang),
+        "guide": rule["guide"],
+    }
+    if outcome == "unknown":
+        finding["still_to_answer"] = question_refs(ruleset, unsettled_questions(rule, answers, questions), lang)
+    return finding
+
+
+def _priorities(decision, lang):
+    out = []
+    for rule, met in decision.priorities:
+        condition = decision.ruleset.priorities[rule["priority"]]
+        out.append({"id": rule["priority"], "rule": rule["id"], "text": condition["text"][lang], "met": met,
+                    "guide": rule["guide"], "citation": citation(condition["citation"], lang)})
+    return out
+
+
+def _quota(decision, lang):
+    quota = decision.ruleset.quota
+    exempt = decision.exempt
+    unit = next((u for u in quota.get("units", []) if u["id"] == decision.unit_kind), None)
+    key = {True: "quota.exempt", False: "quota.counts", None: "quota.unknown"}[exempt]
+    return {
+        "exempt": exempt,
+        "counts_against_quota": None if exempt is None else not exempt,
+        "message": s(key, lang),
+        "unit_kind": decision.unit_kind,
+        "unit_label": unit["label"][lang] if unit else None,
+        "unit_quota": unit["quota"] if unit else None,
+        "exemption": quota["exemption"]["text"][lang],
+        "citation": citation(quota["exemption"]["citation"], lang),
+    }
+
+
+def timeline(ruleset, as_of, lang):
+    """Each deadline of the call as open or closed on `as_of`."""
+    phases = []
+    for deadline in ruleset.timeline["deadlines"]:
+        status = phase_status(deadline["date"], as_of)
+        phases.append({"id": deadline["id"], "date": deadline["date"], "who": deadline["who"][lang],
+                       "what": deadline["what"][lang], "status": status,
+                       "status_label": s("timeline." + status, lang),
+                       "citation": citation(deadline["citation"], lang)})
+    applicant = next(p for p in phases if p["id"] == ruleset.timeline["applicant_deadline"])
+    is_open = applicant["status"] == "open"
+    key = "timeline.applicants_open" if is_open else "timeline.applicants_closed"
+    return {"as_of": as_of.isoformat(), "applicants_open": is_open, "phases": phases,
+            "message": s(key, lang, as_of=as_of.isoformat(), deadline=applicant["date"])}
+
+
+def _other_directions(decision, lang):
+    ruleset = decision.ruleset
+    out = []
+    for direction, trial in decision.other_directions:
+        option = next(o for o in ruleset.questions[ruleset.direction_question]["options"] if o["id"] == direction)
+        out.append({"direction": direction, "title": option["label"][lang], "verdict": trial.verdict,
+                    "verdict_label": s("verdict." + trial.verdict, lang),
+                    "slug": ruleset.directions.get(direction, {}).get("slug"),
+                    "missing": question_refs(ruleset, trial.missing, lang)})
+    return out
+
+
+def present(decision, lang, as_of):
+    """The result JSON of `decision` in `lang`, the timeline as of the date `as_of`."""
+    ruleset = decision.ruleset
+    findings = [_finding(rule, outcome, decision.group[rule["id"]], decision, lang)
+                for rule, outcome in decision.outcomes if rule["id"] in decision.group]
+    return {
+        "schema": RESULT_SCHEMA,
+        "call": ruleset.call["id"],
+        "ruleset_version": ruleset.version,
+        "lang": lang,
+        "computed_on": as_of.isoformat(),
+        "verdict": decision.verdict,
+        "verdict_label": s("verdict." + decision.verdict, lang),
+        "missing": question_refs(ruleset, decision.missing, lang),
+        "groups": {g: list(decision.groups[g]) for g in GROUPS},
+        "findings": findings,
+        "priorities": _priorities(decision, lang),
+        "quota": _quota(decision, lang),
+        "other_directions": _other_directions(decision, lang),
+        "timeline": timeline(ruleset, as_of, lang),
+        "visible_questions": decision.visible,
+        "answers": decision.answers,
+        "disclaimer": s("disclaimer", lang),
+        "official_channel": {"name": ruleset.call["application_system"]["name"][lang],
+                             "url": ruleset.call["application_system"]["url"]},
+    }
