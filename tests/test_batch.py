@@ -141,3 +141,41 @@ def test_file_level_errors_speak_the_request_language():
                                                      "lang": lang})))
         assert response["ok"] is False and response["error"]["code"] == "invalid_file"
         assert text in response["error"]["message"]
+
+
+def test_a_plan_in_the_units_order_refills_the_quota_and_the_export_follows(ruleset):
+    from checker import api
+
+    quota = quota_of(ruleset, "city")
+    rows = [answers("eligible_d5", dcmm_level="none", project_name=f"p{i}") for i in range(quota + 1)]
+    rows.append(answers("eligible_d7", dcmm_level="4", project_name="exempt"))
+    text = to_csv(ruleset, rows)
+    first = api.handle_request({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": "city",
+                                "lang": "en"})["result"]
+    ranked = [r["row"] for r in first["rows"] if r["rank"]]
+    over = next(r["row"] for r in first["rows"] if r["quota_status"] == "over")
+    order = [over] + [r for r in ranked if r != over]
+    again = api.handle_request({"id": 2, "call": "2022", "type": "replan", "plan_id": first["plan_id"],
+                                "order": order})["result"]
+    assert [r["row"] for r in again["rows"] if r["rank"]] == order
+    status = {r["row"]: r["quota_status"] for r in again["rows"]}
+    counted = [r for r in order if status[r] != "exempt"]
+    assert status[over] == "within" and [status[r] for r in counted] == ["within"] * quota + ["over"]
+    assert again["custom_order"] is True and again["counted"] == first["counted"]
+    records = list(csv.reader(io.StringIO(again["csv"].lstrip("\ufeff"))))
+    assert [int(r[1]) for r in records[1:]] == [r["row"] for r in again["rows"]]
+    # The same order sent with a fresh batch gives the same plan; no order gives the default back.
+    fresh = api.handle_request({"id": 3, "call": "2022", "type": "batch", "csv": text, "unit_kind": "city",
+                                "lang": "en", "order": order})["result"]
+    assert fresh["csv"] == again["csv"]
+    back = api.handle_request({"id": 4, "call": "2022", "type": "replan", "plan_id": first["plan_id"]})["result"]
+    assert back["csv"] == first["csv"] and back["custom_order"] is False
+
+
+def test_replan_of_an_unknown_plan_is_a_clear_error():
+    from checker import api
+
+    response = api.handle_request({"id": 1, "call": "2022", "type": "replan", "plan_id": "nope", "order": [2],
+                                   "lang": "zh"})
+    assert response["ok"] is False and response["error"]["code"] == "invalid_file"
+    assert "重新读取文件" in response["error"]["message"]
