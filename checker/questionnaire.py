@@ -5,7 +5,8 @@ from .strings import s
 
 def questionnaire(ruleset, lang="zh"):
     """Sections with their questions, options, help and citations in `lang`."""
-    out = {"call": ruleset.call["id"], "ruleset_version": ruleset.version, "lang": lang, "sections": []}
+    out = {"call": ruleset.call["id"], "ruleset_version": ruleset.version, "lang": lang,
+           "direction_question": ruleset.direction_question, "sections": []}
     for section in ruleset.sections:
         entry = {"id": section["id"], "title": section["title"][lang],
                  "intro": section["intro"][lang] if "intro" in section else "", "questions": []}

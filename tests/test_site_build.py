@@ -466,7 +466,6 @@ def test_hook_renders_any_new_template_in_both_languages(tmp_path, monkeypatch):
         "{{ call.deadlines[0].date|date }} [x]({{ link('checker.md') }})\n", "utf-8")
     monkeypatch.setattr(hook, "TEMPLATES_DIR", templates)
     monkeypatch.setattr(hook, "PAGES_DIR", templates / "pages")
-    monkeypatch.setattr(hook, "UI_FILE", templates / "ui.yaml")
     docs = tmp_path / "docs"
     docs.mkdir()
     stale = docs / "gone.zh.md"

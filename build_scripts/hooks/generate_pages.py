@@ -17,7 +17,7 @@ How it works
   search worker never loads for ``search.lang``.
 
 Template context: the loaded data (``call``, ``eligibility``, ``directions``, ``glossary``, ``faq``, ``questions``,
-``rules``, and all of it as ``data``), ``lang``, ``ui`` (build_scripts/templates/ui.yaml in that language),
+``rules``, and all of it as ``data``), ``lang``, ``ui`` (the "guide" tree of checker/i18n/<lang>.json),
 the filters ``t`` (pick ``lang`` from a ``{zh, en}`` pair), ``date`` and ``md`` (escape plain text for Markdown),
 and the functions ``cite(citation)`` (visible clause + footnote with the verbatim Chinese quote; the footnotes
 are appended to the page automatically), ``link(target_md)`` (relative link from this page to another page
@@ -50,7 +50,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = REPO_ROOT / "build_scripts" / "templates"
 PAGES_DIR = TEMPLATES_DIR / "pages"
 DIRECTION_TEMPLATE = "direction.md.j2"
-UI_FILE = TEMPLATES_DIR / "ui.yaml"
+UI_FILE = REPO_ROOT / "checker" / "i18n"  # the interface strings; templates get their "guide" tree as `ui`
 # GUIDE_POLICY_DATA_DIR points the build at another policy_data folder (tests, drafts); default: the repo's.
 POLICY_DATA_DIR = Path(os.environ.get("GUIDE_POLICY_DATA_DIR") or REPO_ROOT / "policy_data").resolve()
 DEFAULT_CALL = "2022"
@@ -445,7 +445,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(f"no call data in {call_dir} (mkdocs.yml extra.call)")
     data_key = fingerprint(POLICY_DATA_DIR, UI_FILE)
     if _state.get("data_key") != data_key:  # loaded once per command, again when mkdocs serve sees a change
-        _state.update(data=load_call_data(call_dir), ui=yaml.safe_load(UI_FILE.read_text("utf-8")),
+        _state.update(data=load_call_data(call_dir), ui=__import__("checker.strings").strings.pairs("guide"),
                       data_key=data_key)
     data, ui = _state["data"], _state["ui"]
     _, default = languages(config)

@@ -93,6 +93,11 @@ def upload(rec, path: Path, kind: str) -> float:
     return time.monotonic() - start
 
 
+def wait_replanned(rec, n: int) -> None:
+    """Wait until the page shows the checker's plan for its n-th change of order."""
+    rec.locator(f'#screening[data-replans="{n}"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+
+
 def figures(rec) -> dict:
     out = {}
     for key in ("quota", "counted", "exempt", "over_by", "not_counted", "errors", "rows_total", "eligible"):
@@ -225,6 +230,7 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
     up = rec.locator(f'#screening-tbody tr[data-row="{mover["row"]}"] button[data-move="up"]')
     up.focus()
     rec.keyboard.press("Enter")
+    wait_replanned(rec, 1)  # the row moves at once; its rank and status come with the checker's new plan
     after = {r["row"]: r for r in table_rows(rec)}
     assert after[mover["row"]]["status"] == "within" and after[mover["row"]]["rank"] == pushed["rank"]
     assert after[pushed["row"]]["status"] == "over" and after[pushed["row"]]["rank"] == mover["rank"]
@@ -240,6 +246,7 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
     down = rec.locator(f'#screening-tbody tr[data-row="{exempt["row"]}"] button[data-move="down"]')
     down.focus()
     rec.keyboard.press("Space")
+    wait_replanned(rec, 2)
     rows = table_rows(rec)
     assert next(r for r in rows if r["row"] == exempt["row"])["status"] == "exempt"
     assert [r["status"] for r in rows].count("within") == quota
@@ -510,7 +517,7 @@ def test_strings_are_complete_in_both_languages(site_dir):
         return {prefix}
 
     assert keys(strings["zh"]) == keys(strings["en"])
-    script = (REPO / "docs/assets/screening/screening.js").read_text("utf-8")
+    script = "".join(p.read_text("utf-8") for p in sorted((REPO / "docs/assets/screening").glob("*.js")))
     used = set(re.findall(r"\bT\.(\w+)", script))
     assert used <= set(strings["zh"]), used - set(strings["zh"])
 

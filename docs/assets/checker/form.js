@@ -1,0 +1,88 @@
+/* The form: plain HTML rendered at build time. Read answers from it, fill it, show and hide its conditional
+ * questions (as the checker's visible_questions say) and keep exclusive options exclusive. */
+
+import { DIRECTION_QUESTION, QUESTIONS, form } from "./page.js";
+
+export function controls(qid) {
+  return form.querySelectorAll(`[name="${CSS.escape(qid)}"]`);
+}
+
+/** Answers as the checker reads them: question -> option id, [option ids], number or text. */
+export function collectAnswers() {
+  const answers = {};
+  for (const [qid, q] of QUESTIONS) {
+    const inputs = controls(qid);
+    if (q.kind === "single" || q.kind === "tristate") {
+      const checked = [...inputs].find((i) => i.checked);
+      if (checked) answers[qid] = checked.value;
+    } else if (q.kind === "multi") {
+      const values = [...inputs].filter((i) => i.checked).map((i) => i.value);
+      if (values.length) answers[qid] = values;
+    } else {
+      const input = inputs[0];
+      const value = input.value.trim();
+      if (!value) continue;
+      if (q.kind === "integer") answers[qid] = Number.isFinite(Number(value)) ? Number(value) : value;
+      else answers[qid] = q.kind === "text" ? input.value : value;
+    }
+  }
+  return answers;
+}
+
+/** Fill the form with `answers` (everything else is cleared); returns the question ids that could not be used. */
+export function applyAnswers(answers) {
+  form.reset();
+  const unusable = [];
+  for (const [qid, value] of Object.entries(answers || {})) {
+    const q = QUESTIONS.get(qid);
+    if (!q) {
+      unusable.push(qid);
+      continue;
+    }
+    const inputs = [...controls(qid)];
+    if (q.kind === "single" || q.kind === "tristate") {
+      const match = inputs.find((i) => i.value === String(value));
+      if (match) match.checked = true;
+      else unusable.push(qid);
+    } else if (q.kind === "multi") {
+      const values = Array.isArray(value) ? value.map(String) : [String(value)];
+      let ok = true;
+      for (const v of values) {
+        const match = inputs.find((i) => i.value === v);
+        if (match) match.checked = true;
+        else ok = false;
+      }
+      if (!ok) unusable.push(qid);
+    } else if (value !== null && typeof value !== "object") {
+      inputs[0].value = String(value);
+      if (inputs[0].value !== String(value) && q.kind !== "text") unusable.push(qid);
+    } else {
+      unusable.push(qid);
+    }
+  }
+  return unusable;
+}
+
+export function setVisible(visibleIds) {
+  const visible = new Set(visibleIds);
+  for (const wrapper of form.querySelectorAll("[data-conditional]")) {
+    wrapper.hidden = !visible.has(wrapper.dataset.question);
+  }
+}
+
+/** A checked exclusive option ("none of these") clears the others, and the others clear it. */
+export function onExclusive(target) {
+  if (target.type !== "checkbox" || !target.checked) return;
+  const group = [...controls(target.name)];
+  if (target.hasAttribute("data-exclusive")) {
+    for (const box of group) if (box !== target) box.checked = false;
+  } else {
+    for (const box of group) if (box.hasAttribute("data-exclusive")) box.checked = false;
+  }
+}
+
+export function selectDirection(id) {
+  const input = [...controls(DIRECTION_QUESTION)].find((i) => i.value === id);
+  if (input) input.checked = true;
+  return Boolean(input);
+}

@@ -1,0 +1,146 @@
+/* Show the checker's result as it comes: the verdict, then each of the result's groups (checker/engine.py defines
+ * them; this page never classifies a finding itself), priorities, quota, other directions and the timeline. */
+
+import { el, fill } from "../common/dom.js";
+import { controls, setVisible } from "./form.js";
+import { $, LANG_ROOT, QUESTIONS, S, form } from "./page.js";
+
+// Each group: where it goes, its heading, and whether it is open (the long lists start collapsed).
+const GROUP_VIEWS = [
+  { group: "blocking", id: "checker-failed", title: () => S.failed_title, open: true },
+  { group: "confirm", id: "checker-confirm", title: () => S.confirm_title, open: true },
+  { group: "missing", id: "checker-pending", title: (n) => fill(S.pending_title, { n }), open: false },
+  { group: "met", id: "checker-met", title: (n) => fill(S.met_title, { n }), open: false, class: "checker-met" },
+  { group: "not_applicable", id: "checker-not-applicable", title: (n) => fill(S.not_applicable_title, { n }), open: false },
+];
+const DETAILED = new Set(["blocking", "confirm", "missing"]);
+
+let lastResultText = "";
+
+function guideLink(guide) {
+  return LANG_ROOT + guide;
+}
+
+function citation(c) {
+  if (!c) return null;
+  return el("p", { class: "checker-cite" }, el("span", { class: "checker-cite__clause" }, S.source + c.clause), " ",
+    S.original, el("q", { lang: "zh-Hans" }, c.quote));
+}
+
+function finding(f) {
+  return el("li", { class: `checker-finding checker-finding--${f.outcome}`, "data-rule": f.rule, "data-group": f.group },
+    el("p", { class: "checker-finding__title" }, el("strong", {}, f.title), " ", el("span", { class: "checker-badge" }, f.outcome_label)),
+    f.message !== f.title ? el("p", {}, f.message) : null,
+    // The questions still to answer lead to the form.
+    f.still_to_answer && f.group === "missing" ? el("p", { class: "checker-finding__todo" },
+      f.still_to_answer.map((q, i) => [i ? S.list_sep : "", el("a", { href: `#q-${q.question}` }, q.label)])) : null,
+    // What the notice asks for, with the number from the policy data ("Scenarios in use is at least 5 ...").
+    DETAILED.has(f.group) ? el("p", { class: "checker-finding__requirement" }, S.requirement, f.requirement) : null,
+    f.answers.length && f.group !== "not_applicable" ? el("p", { class: "checker-finding__answers" }, S.your_answer,
+      f.answers.map((a, i) => [i ? "; " : "", `${a.label} → ${a.answer}`])) : null,
+    citation(f.citation),
+    el("p", {}, el("a", { href: guideLink(f.guide) }, S.guide_link)));
+}
+
+function section(title, ...children) {
+  return el("section", { class: "checker-block" }, el("h3", {}, title), ...children);
+}
+
+function groupBlock(view, findings) {
+  const list = el("ul", { class: "checker-findings", id: view.id, "data-group": view.group }, findings.map(finding));
+  if (view.open) return section(view.title(findings.length), list);
+  return el("details", { class: `checker-block ${view.class || ""}`.trim() }, el("summary", {}, view.title(findings.length)), list);
+}
+
+export function showWaiting() {
+  if (!$("checker-verdict").dataset.verdict) $("checker-verdict-explain").textContent = S.loading_result;
+}
+
+export function clearFieldErrors() {
+  for (const node of form.querySelectorAll(".checker-q__error")) node.textContent = "";
+  for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+  $("checker-errors").replaceChildren();
+}
+
+/** The checker refused the answers: each message beside its question, and all of them in the alert box. */
+export function renderErrors(error) {
+  clearFieldErrors();
+  const box = $("checker-errors");
+  if (error.code !== "invalid_answers") {
+    box.replaceChildren(el("p", {}, error.message));
+    return;
+  }
+  const items = [];
+  for (const detail of error.details || []) {
+    const qid = detail.question;
+    const target = qid && QUESTIONS.has(qid) ? $(`err-${qid}`) : null;
+    if (target) {
+      target.textContent = detail.message;
+      for (const input of controls(qid)) input.setAttribute("aria-invalid", "true");
+      items.push(el("li", {}, el("a", { href: `#q-${qid}` }, detail.message)));
+    } else {
+      items.push(el("li", {}, detail.message));
+    }
+  }
+  box.replaceChildren(el("p", {}, el("strong", {}, S.errors_title)), el("ul", {}, items));
+}
+
+export function renderResult(result) {
+  setVisible(result.visible_questions);
+  const verdict = $("checker-verdict");
+  if (verdict.dataset.verdict !== result.verdict || verdict.textContent !== result.verdict_label) {
+    verdict.textContent = result.verdict_label;
+    verdict.dataset.verdict = result.verdict;
+    verdict.className = `checker-verdict checker-verdict--${result.verdict}`;
+    $("checker-verdict-explain").textContent = S.verdict_explain[result.verdict] || "";
+    $("checker-livebar-verdict").textContent = result.verdict_label;
+    $("checker-livebar").hidden = false;
+  }
+  const text = JSON.stringify(result);
+  if (text === lastResultText) return;
+  lastResultText = text;
+
+  const byRule = new Map(result.findings.map((f) => [f.rule, f]));
+  const blocks = [];
+  blocks.push(el("p", { class: "checker-timeline-note", "data-open": String(result.timeline.applicants_open) }, result.timeline.message));
+  if (result.missing.length) {
+    blocks.push(section(S.missing_title, el("ul", { id: "checker-missing" },
+      result.missing.map((m) => el("li", {}, el("a", { href: `#q-${m.question}` }, m.label))))));
+  }
+  for (const view of GROUP_VIEWS) {
+    const members = result.groups[view.group].map((rule) => byRule.get(rule));
+    if (members.length) blocks.push(groupBlock(view, members));
+  }
+  const prioritiesMet = result.priorities.filter((p) => p.met === true);
+  blocks.push(section(S.priorities_title,
+    prioritiesMet.length
+      ? [el("p", {}, fill(S.priorities_met, { n: prioritiesMet.length })),
+        el("ul", { id: "checker-priorities" }, prioritiesMet.map((p) => el("li", {}, el("a", { href: guideLink(p.guide) }, p.text), citation(p.citation))))]
+      : el("p", {}, S.priorities_none)));
+  const quota = result.quota;
+  blocks.push(section(S.quota_title,
+    el("p", { id: "checker-quota" }, quota.message),
+    quota.unit_label ? el("p", {}, fill(S.quota_unit, { unit: quota.unit_label, n: quota.unit_quota })) : null,
+    el("p", {}, quota.exemption), citation(quota.citation)));
+  if (result.other_directions.length) {
+    blocks.push(section(S.other_title, el("p", {}, S.other_intro), el("ul", { id: "checker-other" },
+      result.other_directions.map((o) => el("li", { "data-direction": o.direction },
+        // "Incomplete" says nothing here: name the direction's own questions still to answer instead.
+        el("strong", {}, o.title), " — ",
+        o.missing.length ? el("span", {}, S.other_missing, o.missing.map((m) => m.label).join(S.list_sep)) : o.verdict_label,
+        el("br"),
+        o.slug ? el("a", { href: `${LANG_ROOT}directions/${o.slug}/` }, S.other_page) : null,
+        o.slug ? " · " : null,
+        el("a", { href: `?direction=${encodeURIComponent(o.direction)}`, "data-switch-direction": o.direction }, S.other_check))))));
+  }
+  blocks.push(section(S.timeline_title, el("table", { class: "checker-timeline" },
+    el("thead", {}, el("tr", {}, [S.col_date, S.col_who, S.col_what, S.col_status].map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, result.timeline.phases.map((p) => el("tr", { "data-status": p.status },
+      el("td", {}, p.date), el("td", {}, p.who), el("td", {}, p.what), el("td", {}, p.status_label)))))));
+  blocks.push(el("footer", { class: "checker-result-footer" },
+    el("p", { id: "checker-version" }, fill(S.version_line, { version: result.ruleset_version, date: result.computed_on })),
+    el("p", {}, result.disclaimer),
+    el("p", {}, S.official, el("a", { href: result.official_channel.url, rel: "noopener noreferrer" }, result.official_channel.name),
+      el("span", { class: "checker-official-url" }, ` (${result.official_channel.url})`))));
+  $("checker-details").replaceChildren(...blocks);
+}

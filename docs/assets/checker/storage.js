@@ -1,0 +1,49 @@
+/* Answers saved in localStorage under one key per call (the same for every language), and the export format
+ * {call, ruleset_version, exported_on, answers} that the command line's `assess` reads too. */
+
+import { localDate } from "../common/dom.js";
+import { collectAnswers } from "./form.js";
+import { CALL, RULESET } from "./page.js";
+
+const STORAGE_KEY = `bdpilot-checker:answers:${CALL}`;
+let storageOk = true;
+
+export function exportDoc() {
+  return { call: CALL, ruleset_version: RULESET, exported_on: localDate(), answers: collectAnswers() };
+}
+
+/** The answers of a document: an exported file {answers: {...}} or a plain mapping; null when neither. */
+export function unwrap(doc) {
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return null;
+  if (doc.answers && typeof doc.answers === "object" && !Array.isArray(doc.answers)) return doc.answers;
+  return doc;
+}
+
+/** Save the form's answers; `onUnavailable` is called once if this browser refuses to store them. */
+export function save(onUnavailable) {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(exportDoc()));
+  } catch (error) {
+    if (storageOk) {
+      storageOk = false;
+      onUnavailable();
+    }
+  }
+}
+
+export function loadSaved() {
+  try {
+    const text = localStorage.getItem(STORAGE_KEY);
+    return text ? unwrap(JSON.parse(text)) : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+export function forget() {
+  try {
+    localStorage.removeItem(STORAGE_KEY);
+  } catch (error) {
+    // nothing saved
+  }
+}

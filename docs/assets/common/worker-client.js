@@ -1,0 +1,144 @@
+/*
+ * The one client of the checker's module worker (docs/assets/checker/worker.mjs, whose first lines document the
+ * protocol), shared by the self-check and screening pages, in the spirit of Pyodide's web-worker guide:
+ *
+ *   const checker = new WorkerClient(root, { onStage, onReady, onFail });   // root: the page's tool element
+ *   checker.start();
+ *   const response = await checker.request("assess", { answers, lang });    // {ok, result} | {ok: false, error}
+ *
+ * - The worker's URL is root's data-worker (relative to the page) and every request names root's data-call.
+ * - One time-out policy: while booting, no word from the worker for data-boot-timeout ms (or ?boot_timeout=<ms>
+ *   in the page's address, for tests) ends the boot; the client then finds out why (a .wasm with the wrong
+ *   Content-Type is the usual cause) and reports {code: "timeout" | "wasm_mime" | "fetch_failed", ...}.
+ * - One readiness attribute: root's data-ready="true" once requests are answered.
+ * - request() never rejects: after a failed boot it answers {ok: false, error: {code: "not_ready", ...}}.
+ */
+
+const PROTOCOL = 1;
+
+export class WorkerClient {
+  constructor(root, { onStage = () => {}, onReady = () => {}, onFail = () => {} } = {}) {
+    this.root = root;
+    this.call = root.dataset.call;
+    this.handlers = { onStage, onReady, onFail };
+    this.pending = new Map();
+    this.nextId = 1;
+    this.ready = false;
+    this.failure = null;
+    this.worker = null;
+    this.timer = null;
+  }
+
+  /** The boot time-out in ms (see above). */
+  get timeoutMs() {
+    const fromQuery = Number(new URLSearchParams(location.search).get("boot_timeout"));
+    return fromQuery > 0 ? fromQuery : Number(this.root.dataset.bootTimeout) || 60_000;
+  }
+
+  start() {
+    if (typeof WebAssembly !== "object") {
+      this.fail({ code: "no_webassembly", message: "no WebAssembly", details: {} });
+      return;
+    }
+    try {
+      this.worker = new Worker(new URL(this.root.dataset.worker, location.href), { type: "module" });
+    } catch (error) {
+      this.fail({ code: "worker_failed", message: String(error.message || error), details: {} });
+      return;
+    }
+    this.worker.addEventListener("error", (event) => {
+      event.preventDefault();
+      if (!this.ready) this.fail({ code: "worker_failed", message: event.message || "the worker script failed to load", details: {} });
+    });
+    this.worker.addEventListener("messageerror", () => this.fail({ code: "internal", message: "unreadable message from the worker", details: {} }));
+    this.worker.addEventListener("message", (event) => this.receive(event.data || {}));
+    this.watch();
+  }
+
+  /** (Re)arm the boot time-out: it runs from the last word of the worker. */
+  watch() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(async () => {
+      if (this.ready || this.failure) return;
+      if (this.worker) this.worker.terminate();
+      this.fail(await this.diagnose());
+    }, this.timeoutMs);
+  }
+
+  receive(message) {
+    if (message.v !== PROTOCOL) return;
+    if (message.type === "progress") {
+      if (message.stage === "ready") {
+        this.ready = true;
+        clearTimeout(this.timer);
+        this.root.dataset.ready = "true";
+        this.handlers.onReady(message.meta);
+      } else if (message.stage === "failed") {
+        this.fail(message.error || { code: "internal", message: "failed", details: {} });
+      } else if (message.stage !== "warning") {
+        if (!this.ready) this.watch();
+        this.handlers.onStage(message.stage);
+      }
+      return;
+    }
+    const resolve = this.pending.get(message.id);
+    if (resolve) {
+      this.pending.delete(message.id);
+      resolve(message);
+    }
+  }
+
+  fail(error) {
+    if (this.failure) return;
+    this.failure = error;
+    this.ready = false;
+    clearTimeout(this.timer);
+    if (this.worker) this.worker.terminate();
+    for (const resolve of this.pending.values()) resolve(this.notReady());
+    this.pending.clear();
+    this.handlers.onFail(error);
+  }
+
+  notReady() {
+    const message = this.failure ? this.failure.message : "no worker";
+    return { ok: false, error: { code: "not_ready", message, details: this.failure || {} } };
+  }
+
+  /** Send one request of `type` for the page's call; resolves with the worker's response. */
+  request(type, fields = {}) {
+    return new Promise((resolve) => {
+      if (this.failure || !this.worker) {
+        resolve(this.notReady());
+        return;
+      }
+      const id = this.nextId++;
+      this.pending.set(id, resolve);
+      this.worker.postMessage({ v: PROTOCOL, id, type, call: this.call, ...fields });
+    });
+  }
+
+  /** After a time-out: a .wasm served with the wrong Content-Type, or missing, is the usual cause. */
+  async diagnose() {
+    const base = new URL(this.root.dataset.worker, location.href);
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), Math.min(5000, this.timeoutMs));
+    try {
+      const manifestURL = new URL("manifest.json", base);
+      const manifest = await (await fetch(manifestURL, { cache: "no-cache", signal: abort.signal })).json();
+      const wasm = new URL("pyodide.asm.wasm", new URL(manifest.index_url, manifestURL));
+      const head = await fetch(wasm, { method: "HEAD", cache: "no-store", signal: abort.signal });
+      const type = (head.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+      if (head.ok && type !== "application/wasm") {
+        return { code: "wasm_mime", message: `${wasm.href}: ${type}`, details: { url: wasm.href, content_type: type || "-" } };
+      }
+      if (!head.ok && head.status !== 405) {
+        return { code: "fetch_failed", message: `${wasm.href}: HTTP ${head.status}`, details: { url: wasm.href, status: head.status } };
+      }
+    } catch (error) {
+      // a plain time-out
+    } finally {
+      clearTimeout(timer);
+    }
+    return { code: "timeout", message: "time-out", details: {} };
+  }
+}

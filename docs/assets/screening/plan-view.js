@@ -1,0 +1,177 @@
+/* Show a plan as the checker made it (checker/batch.py): the quota figures, the rows with errors and the table.
+ * Ranks, quota statuses and their labels come from the plan; nothing here counts the quota. */
+
+import { el as h, nextFrame } from "../common/dom.js";
+import { LANG, T, fmt, setProgress, ui } from "./page.js";
+
+const ROWS_PER_FRAME = 100;
+
+export function displayName(entry) {
+  return entry.project_name || T.no_name;
+}
+
+export function isRanked(entry) {
+  return entry.rank !== null && entry.rank !== undefined;
+}
+
+export function renderSummary(plan, fileName) {
+  const L = T.summary;
+  const items = [
+    ["unit", plan.unit_label, "unit"],
+    ["quota", plan.quota, "quota"],
+    ["counted", plan.counted, "counted"],
+    ["exempt", plan.exempt, "exempt"],
+    ["over_by", plan.over_by, plan.over_by > 0 ? "over-by screening__figure--over" : "over-by"],
+    ["not_counted", plan.not_counted, "not-counted"],
+    ["errors", plan.errors, "errors"],
+    ["rows_total", plan.rows_total, "rows-total"],
+    ["eligible", plan.eligible, "eligible"],
+  ];
+  const dl = h("dl", { class: "screening__summary", id: "screening-summary-list" });
+  for (const [key, value, cls] of items) {
+    dl.append(h("div", { class: "screening__figure screening__figure--" + cls.split(" ")[0], "data-figure": key },
+      h("dt", { text: L[key] }),
+      h("dd", { text: String(value), class: cls.includes("--over") ? "screening__over" : null })));
+  }
+  const note = h("p", {
+    class: plan.over_by > 0 ? "screening__verdict screening__verdict--over" : "screening__verdict",
+    text: plan.over_by > 0 ? fmt(T.over_note, { n: plan.over_by }) : T.within_note,
+  });
+  const cite = h("p", { class: "screening__cite" },
+    h("span", { class: "cite", text: plan.citation?.clause || "" }), " ",
+    h("q", { class: "cite-quote", lang: "zh-Hans", text: plan.citation?.quote || "" }));
+  ui.summary.replaceChildren(h("h4", { text: T.summary_title }), dl, note, cite);
+  ui.printed.textContent = fmt(T.printed, { date: new Date().toLocaleString(LANG === "zh" ? "zh-CN" : "en-GB") });
+  ui.checkedFile.textContent = fmt(T.checked_file, { name: fileName });
+}
+
+function errorText(row, error) {
+  return error.column
+    ? fmt(T.error_item, { row, column: error.column, message: error.message })
+    : fmt(T.error_item_row, { row, message: error.message });
+}
+
+export function renderErrors(plan) {
+  const parts = [];
+  const bad = plan.rows.filter((r) => r.errors && r.errors.length);
+  if (bad.length) {
+    const list = h("ul", { id: "screening-error-list" });
+    for (const r of bad) for (const e of r.errors) {
+      list.append(h("li", { "data-row": r.row, "data-column": e.column || "", text: errorText(r.row, e) }));
+    }
+    parts.push(h("div", { class: "admonition failure screening__row-errors" },
+      h("p", { class: "admonition-title", text: `${T.errors_title} (${bad.length})` }), list));
+  }
+  if (plan.unknown_columns && plan.unknown_columns.length) {
+    parts.push(h("p", { class: "screening__note", id: "screening-unknown-columns",
+                        text: fmt(T.unknown_columns, { columns: plan.unknown_columns.join(T.list_sep) }) }));
+  }
+  ui.errors.replaceChildren(...parts);
+}
+
+function rowElement(entry) {
+  const ranked = isRanked(entry);
+  const C = T.col;
+  const tr = h("tr", { "data-row": entry.row, "data-verdict": entry.verdict, class: ranked ? "screening__ranked" : "screening__unranked" });
+  const reasons = h("td", { class: "screening__reasons", "data-label": C.reasons });
+  const items = [
+    ...(entry.errors || []).map((e) => ({ text: errorText(entry.row, e), error: true })),
+    ...(entry.reasons || []).map((text) => ({ text, error: false })),
+  ];
+  if (items.length) {
+    reasons.append(h("ul", {}, ...items.map((item) => h("li", { class: item.error ? "screening__row-error" : null, text: item.text }))));
+  }
+  const name = h("th", { scope: "row", class: "screening__name" + (entry.project_name ? "" : " screening__name--empty"),
+                         text: displayName(entry) });
+  const moveCell = h("td", { class: "screening__move" });
+  if (ranked) {
+    moveCell.append(
+      h("button", { type: "button", class: "screening__move-button", "data-move": "up", text: T.up }),
+      h("button", { type: "button", class: "screening__move-button", "data-move": "down", text: T.down }));
+  }
+  // data-label: the column's name, shown beside each cell when narrow screens lay a row out as a card.
+  tr.append(
+    h("td", { class: "screening__rank", "data-label": C.rank, text: ranked ? String(entry.rank) : "—" }),
+    moveCell,
+    name,
+    h("td", { class: "screening__status screening__status--" + entry.quota_status, "data-status": entry.quota_status,
+              "data-label": C.quota, text: entry.quota_status_label }),
+    h("td", { class: "screening__verdict-cell screening__verdict--" + entry.verdict, "data-label": C.verdict,
+              text: entry.verdict_label }),
+    h("td", { class: "screening__priorities", "data-label": C.priorities, text: String((entry.priorities || []).length) }),
+    h("td", { class: "screening__row", "data-label": C.row, text: String(entry.row) }),
+    reasons);
+  return tr;
+}
+
+/** Build the table a slice of rows per frame (a 1,000-row file never blocks the page for long); returns the
+ * rows' <tr> by row number, or null when `stillWanted()` turned false meanwhile. */
+export async function renderTable(plan, stillWanted) {
+  const C = T.col;
+  const captionId = "screening-caption";
+  const thead = h("thead", {}, h("tr", {},
+    ...["rank", "move", "name", "quota", "verdict", "priorities", "row", "reasons"].map((key) =>
+      h("th", { scope: "col", class: "screening__col-" + key, text: C[key] }))));
+  const tbody = h("tbody", { id: "screening-tbody" });
+  const caption = h("caption", { id: captionId },
+    fmt(T.caption, { unit: plan.unit_label, n: plan.rows_total }),
+    plan.eligible > 1 ? h("span", { class: "screening__caption-hint", text: " " + T.caption_hint }) : null);
+  const table = h("table", { class: "screening__table", id: "screening-result-table" }, caption, thead, tbody);
+  const wrap = h("div", { class: "screening__tablewrap", role: "region", "aria-labelledby": captionId, tabindex: "0" }, table);
+  ui.table.replaceChildren(wrap);
+  table.setAttribute("aria-busy", "true");
+  const trs = new Map();
+  const entries = plan.rows;
+  for (let start = 0; start < entries.length; start += ROWS_PER_FRAME) {
+    if (start) {
+      setProgress(fmt(T.rendering_rows, { n: start, total: entries.length }), start / entries.length);
+      await nextFrame();
+      if (!stillWanted()) return null;
+    }
+    const fragment = document.createDocumentFragment();
+    for (const entry of entries.slice(start, start + ROWS_PER_FRAME)) {
+      const tr = rowElement(entry);
+      trs.set(entry.row, tr);
+      fragment.append(tr);
+    }
+    tbody.append(fragment);
+  }
+  table.removeAttribute("aria-busy");
+  return trs;
+}
+
+// aria-disabled instead of disabled: the button keeps keyboard focus when a row reaches the top or the bottom.
+function setDisabled(button, disabled) {
+  if (disabled) button.setAttribute("aria-disabled", "true");
+  else button.removeAttribute("aria-disabled");
+}
+
+/** The move buttons of the ranked rows, in the order shown: labelled with the row's rank, the ends disabled. */
+export function updateButtons(ranked, trs) {
+  const last = ranked.length - 1;
+  ranked.forEach((entry, index) => {
+    const [up, down] = trs.get(entry.row).querySelectorAll(".screening__move-button");
+    const name = displayName(entry);
+    up.setAttribute("aria-label", fmt(T.up_label, { name, rank: entry.rank }));
+    down.setAttribute("aria-label", fmt(T.down_label, { name, rank: entry.rank }));
+    setDisabled(up, index === 0);
+    setDisabled(down, index === last);
+  });
+}
+
+/** Put a plan's ranks and quota statuses into the rows already shown (the plan is in the order shown). */
+export function updateRows(plan, trs) {
+  for (const entry of plan.rows) {
+    const tr = trs.get(entry.row);
+    const rankCell = tr.querySelector(".screening__rank");
+    const rank = isRanked(entry) ? String(entry.rank) : "—";
+    if (rankCell.textContent !== rank) rankCell.textContent = rank;
+    const status = tr.querySelector(".screening__status");
+    if (status.dataset.status !== entry.quota_status || status.textContent !== entry.quota_status_label) {
+      status.dataset.status = entry.quota_status;
+      status.className = "screening__status screening__status--" + entry.quota_status;
+      status.textContent = entry.quota_status_label;
+    }
+  }
+  updateButtons(plan.rows.filter(isRanked), trs);
+}
