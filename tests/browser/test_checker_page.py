@@ -146,6 +146,26 @@ def test_verdict_and_reasons_in_both_languages(request, recorded_page, lang, ser
     assert page.requested(r"pyodide\.asm\.wasm") and page.requested(r"bdpilot_checker-.*\.whl")
 
 
+@pytest.mark.parametrize("case, lang", [("d4_4_scenarios", "zh"), ("strength_unsure", "en"),
+                                        ("direction_missing_count", "zh")])
+def test_the_page_shows_the_checkers_groups(site_server, page, case, lang):
+    """Each group of the result (blocking, to confirm, still to answer, met, not applicable) is shown as the
+    checker made it, member for member, in its order: the page classifies nothing itself."""
+    open_checker(page, checker_url(site_server, lang))
+    answers = case_answers(case)
+    fill(page, answers)
+    expected = cpython(answers, lang)["result"]
+    wait_verdict(page, expected["verdict"])
+    page.wait_for_function("n => document.querySelectorAll('#checker-details li[data-rule]').length === n",
+                           arg=len(expected["findings"]))
+    shown = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#checker-details ul[data-group]')]
+        .map(ul => [ul.dataset.group, [...ul.querySelectorAll('li[data-rule]')].map(li => li.dataset.rule)]))""")
+    assert shown == {group: rules for group, rules in expected["groups"].items() if rules}
+    for finding in expected["findings"]:
+        item = page.locator(f"#checker-details li[data-rule='{finding['rule']}']")
+        assert finding["title"] in item.text_content()  # (a collapsed list has no inner text)
+
+
 def test_other_direction_link_switches_in_place(site_server, page):
     open_checker(page, checker_url(site_server))
     fill(page, case_answers("d4_4_scenarios"))
