@@ -1,6 +1,6 @@
 """The one JSON entry point used by the browser worker: a request object in, a response object out.
 
-Request:  {"id": any, "call": call id, "type": "assess" | "questions" | "template" | "batch" | "replan" | "meta", ...}
+Request:  {"id": any, "call": call id, "type": "assess" | "questions" | "template" | "batch" | "replan" | "export" | "meta", ...}
 Response: {"id": same, "ok": true, "result": {...}} or {"id": same, "ok": false, "error": {code, message, details}}
 """
 
@@ -44,6 +44,7 @@ HANDLERS = {
     "template": lambda rs, req: {"csv": batch_mod.template_csv(rs, req.get("lang", "zh"))},
     "batch": _batch,
     "replan": lambda rs, req: batch_mod.replan_request(rs, req.get("plan_id"), req.get("order")),
+    "export": lambda rs, req: batch_mod.export_request(rs, req.get("plan_id")),
 }
 
 

@@ -196,11 +196,35 @@ def exported(plan):
 
 
 def replan_request(ruleset, plan_id, order=None):
-    """The plan `plan_id` (an earlier batch's) in `order` (None: the default order), with its export."""
-    previous = _PLANS.get(plan_id)
-    if previous is None or previous["call"] != ruleset.call["id"]:
+    """The plan `plan_id` (an earlier batch's) in `order` (None: the default order), as its placement: what a
+    change of order changes (ranks, quota statuses, figures). The export follows with an `export` request."""
+    return placement(_kept(ruleset, plan_id, lambda previous: dict(replan(ruleset, previous, order), plan_id=plan_id)))
+
+
+def export_request(ruleset, plan_id):
+    """The export (CSV text) of the plan `plan_id` as it stands now."""
+    plan = _kept(ruleset, plan_id)
+    return {"plan_id": plan_id, "csv": result_csv(plan, plan["lang"])}
+
+
+def _kept(ruleset, plan_id, change=None):
+    plan = _PLANS.get(plan_id)
+    if plan is None or plan["call"] != ruleset.call["id"]:
         raise BatchError("plan_expired")
-    return exported(dict(replan(ruleset, previous, order), plan_id=plan_id))
+    if change:
+        plan = _PLANS[plan_id] = change(plan)
+    return plan
+
+
+PLACEMENT_FIGURES = ("plan_id", "custom_order", "eligible", "counted", "exempt", "over_by", "not_counted", "errors")
+
+
+def placement(plan):
+    """The part of a plan that depends on the order: each row's rank and quota status, in the plan's order."""
+    out = {k: plan[k] for k in PLACEMENT_FIGURES}
+    out["rows"] = [{"row": r["row"], "rank": r["rank"], "quota_status": r["quota_status"],
+                    "quota_status_label": r["quota_status_label"]} for r in plan["rows"]]
+    return out
 
 
 def result_csv(plan, lang="zh"):

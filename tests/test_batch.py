@@ -157,19 +157,24 @@ def test_a_plan_in_the_units_order_refills_the_quota_and_the_export_follows(rule
     order = [over] + [r for r in ranked if r != over]
     again = api.handle_request({"id": 2, "call": "2022", "type": "replan", "plan_id": first["plan_id"],
                                 "order": order})["result"]
+    assert set(again["rows"][0]) == {"row", "rank", "quota_status", "quota_status_label"}  # what an order changes
     assert [r["row"] for r in again["rows"] if r["rank"]] == order
     status = {r["row"]: r["quota_status"] for r in again["rows"]}
     counted = [r for r in order if status[r] != "exempt"]
     assert status[over] == "within" and [status[r] for r in counted] == ["within"] * quota + ["over"]
     assert again["custom_order"] is True and again["counted"] == first["counted"]
-    records = list(csv.reader(io.StringIO(again["csv"].lstrip("\ufeff"))))
+    export = api.handle_request({"id": 3, "call": "2022", "type": "export", "plan_id": first["plan_id"]})["result"]
+    records = list(csv.reader(io.StringIO(export["csv"].lstrip("\ufeff"))))
     assert [int(r[1]) for r in records[1:]] == [r["row"] for r in again["rows"]]
-    # The same order sent with a fresh batch gives the same plan; no order gives the default back.
-    fresh = api.handle_request({"id": 3, "call": "2022", "type": "batch", "csv": text, "unit_kind": "city",
+    assert [r[5] for r in records[1:]] == [r["quota_status_label"] for r in again["rows"]]
+    # The same order sent with a fresh batch gives the same export; no order gives the default back.
+    fresh = api.handle_request({"id": 4, "call": "2022", "type": "batch", "csv": text, "unit_kind": "city",
                                 "lang": "en", "order": order})["result"]
-    assert fresh["csv"] == again["csv"]
-    back = api.handle_request({"id": 4, "call": "2022", "type": "replan", "plan_id": first["plan_id"]})["result"]
-    assert back["csv"] == first["csv"] and back["custom_order"] is False
+    assert fresh["csv"] == export["csv"]
+    back = api.handle_request({"id": 5, "call": "2022", "type": "replan", "plan_id": first["plan_id"]})["result"]
+    assert back["custom_order"] is False
+    export = api.handle_request({"id": 6, "call": "2022", "type": "export", "plan_id": first["plan_id"]})["result"]
+    assert export["csv"] == first["csv"]
 
 
 def test_replan_of_an_unknown_plan_is_a_clear_error():

@@ -28,7 +28,8 @@ of --runs runs (default 5) with min and max:
    no service worker) and repeat visit (one persistent profile in a temporary user-data-dir, visited before);
 3. the bare Pyodide page, cold and repeat, and the ratios checker / bare;
 4. one answer change -> updated verdict (page -> worker -> page), median and p95 over --changes changes;
-5. a batch of 1,000 candidate projects: in CPython (tests/bench/bench_checker.py) and in the browser worker;
+5. a batch of 1,000 candidate projects: in CPython (tests/bench/bench_checker.py) and in the browser worker,
+   and the request after a reorder (`replan`, 1,000 rows; target p95 < 50 ms);
 6. full site build time (build_scripts/build_site.py into a temporary folder; --build-runs, default 5).
 
 The table goes to stdout and JSON to bench-results/bench-<date>.json (bench-results/ is gitignored).
@@ -635,7 +636,7 @@ WORKER_PATH = "assets/checker/worker.mjs"
 
 # The checker worker's protocol (docs/assets/checker/worker.mjs): page -> worker {v: 1, id, type, ...fields},
 # worker -> page {v: 1, id, ok, result | error}, plus progress messages {v: 1, type: "progress", stage}.
-WORKER_BATCH_JS = """async ({ workerUrl, csv, runs, assessRuns }) => {
+WORKER_BATCH_JS = """async ({ workerUrl, call, csv, runs, assessRuns, replanRuns }) => {
   const worker = new Worker(workerUrl, { type: "module" });
   const pending = new Map();
   let next = 1;
@@ -648,19 +649,32 @@ WORKER_BATCH_JS = """async ({ workerUrl, csv, runs, assessRuns }) => {
   const request = (type, fields) => new Promise((resolve) => {
     const id = next++;
     pending.set(id, resolve);
-    worker.postMessage({ v: 1, id, type, ...fields });
+    worker.postMessage({ v: 1, id, type, call, ...fields });
   });
   const start = performance.now();
   const meta = await request("meta", {});
   const bootMs = performance.now() - start;
   const times = [];
   let rows = null;
+  let plan = null;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     const answer = await request("batch", { csv, unit_kind: "province", lang: "zh" });
     times.push(performance.now() - t);
     if (!answer.ok) { worker.terminate(); return { error: JSON.stringify(answer.error), meta }; }
     rows = (answer.result.rows || answer.result.projects || []).length;
+    plan = answer.result;
+  }
+  // The request after a reorder: one ranked row moved up one place, the placement of the new order back.
+  const order = plan.rows.filter((r) => r.rank).map((r) => r.row);
+  const replanTimes = [];
+  for (let i = 0; i < replanRuns; i++) {
+    const at = 1 + (i % (order.length - 1));
+    [order[at - 1], order[at]] = [order[at], order[at - 1]];
+    const t = performance.now();
+    const answer = await request("replan", { plan_id: plan.plan_id, order });
+    replanTimes.push(performance.now() - t);
+    if (!answer.ok) { worker.terminate(); return { error: JSON.stringify(answer.error), meta }; }
   }
   // The protocol alone, without the page: `assess` requests alternating one answer, as in figure 4.
   const assessTimes = [];
@@ -671,26 +685,28 @@ WORKER_BATCH_JS = """async ({ workerUrl, csv, runs, assessRuns }) => {
     if (!answer.ok) { worker.terminate(); return { error: JSON.stringify(answer.error), meta }; }
   }
   worker.terminate();
-  return { bootMs, times, rows, assessTimes, meta: meta.result };
+  return { bootMs, times, rows, assessTimes, replanTimes, meta: meta.result };
 }"""
 
 
-def measure_browser_batch(browser, base, runs, assess_runs=200):
+def measure_browser_batch(browser, base, runs, assess_runs=200, replan_runs=50):
     """Figure 5 (browser): a `batch` request of 1,000 rows through the checker worker's own protocol.
 
     A fresh worker is started from a guide page (which runs no Pyodide of its own); after its first answer
-    (`meta`, i.e. once booted) the same 1,000-row CSV as the CPython figure is screened `runs` times. The time is
+    (`meta`, i.e. once booted) the same 1,000-row CSV as the CPython figure is screened `runs` times, then the request after a reorder
+    (`replan`: one ranked row moved one place) is timed `replan_runs` times. The time is
     page -> worker -> page: posting the CSV, reading it, screening, the result CSV, and the answer back."""
     import bench_checker
     from checker.ruleset import load_default
 
-    csv_text = bench_checker.candidates_csv(load_default())
+    csv_text = bench_checker.candidates_csv(load_default(bench_checker.CALL))
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(base, wait_until="load")
-        result = page.evaluate(WORKER_BATCH_JS, {"workerUrl": base + WORKER_PATH, "csv": csv_text, "runs": runs,
-                                                 "assessRuns": assess_runs})
+        result = page.evaluate(WORKER_BATCH_JS, {"workerUrl": base + WORKER_PATH, "call": bench_checker.CALL,
+                                                 "csv": csv_text, "runs": runs, "assessRuns": assess_runs,
+                                                 "replanRuns": replan_runs})
     finally:
         context.close()
     if "error" in result:
@@ -701,7 +717,9 @@ def measure_browser_batch(browser, base, runs, assess_runs=200):
     times = result["assessTimes"][5:]  # the first few warm the code paths up
     assess = summary(times)
     assess["p95"] = round(percentile(times, 95), 1) if times else None
-    return fig, assess
+    replan = summary(result["replanTimes"][3:])  # (warm-up)
+    replan["p95"] = round(percentile(result["replanTimes"][3:], 95), 1)
+    return fig, assess, replan
 
 
 # ------------------------------------------------------------------ report
@@ -749,13 +767,15 @@ def print_table(report, out=sys.stdout):
         ("   worker protocol only: assess request -> answer", "worker_assess_roundtrip_ms"),
         ("5  batch of 1,000 projects: CPython", "cpython_batch_1000_ms"),
         ("   batch of 1,000 projects: browser worker", "browser_batch_1000_ms"),
+        ("   after a reorder: replan of 1,000 rows, CPython", "cpython_replan_1000_ms"),
+        ("   after a reorder: replan of 1,000 rows, worker", "browser_replan_1000_ms"),
         ("   one assessment: CPython", "cpython_assess_ms"),
         ("6  full site build (build_site.py)", "build_s"),
     ]:
         if key in f:
             lines.append(row(label, f[key]))
         rt = f.get(key) or {}
-        if key in ("roundtrip_ms", "worker_assess_roundtrip_ms") and rt.get("p95") is not None:
+        if key in ("roundtrip_ms", "worker_assess_roundtrip_ms", "browser_replan_1000_ms") and rt.get("p95") is not None:
             lines.append(f"{'      the same, p95 (and max)':<52} {rt['p95']:>10.1f} {'':>10} {rt['max']:>10.1f} "
                          f"{rt['runs']:>5}  ms (one run)")
     lines.append("")
@@ -796,6 +816,8 @@ def targets(figures, ratios):
         check("interactive form after navigation, cold (ms)", med("checker_form_ms_cold"), 500.0, "<= 500 ms"),
         check("guide page transferred (KB)", med("guide_kb_transferred"), 300.0, "<= 300 KB"),
         check("guide page Pyodide requests", med("guide_pyodide_requests"), 0, "= 0"),
+        check("request after a reorder, 1,000 rows, p95 (ms)", (figures.get("browser_replan_1000_ms") or {}).get("p95"),
+              50.0, "< 50 ms"),
     ]
 
 
@@ -854,9 +876,10 @@ def main(argv=None):
                 figures["roundtrip_ms"] = measure_roundtrip(browser, base, args.changes)
 
                 print("run_bench: batch in the browser worker ...", file=sys.stderr, flush=True)
-                batch_fig, assess_fig = measure_browser_batch(browser, base, args.runs, args.changes)
+                batch_fig, assess_fig, replan_fig = measure_browser_batch(browser, base, args.runs, args.changes)
                 figures["browser_batch_1000_ms"] = batch_fig
                 figures["worker_assess_roundtrip_ms"] = assess_fig
+                figures["browser_replan_1000_ms"] = replan_fig
             finally:
                 browser.close()
 

@@ -25,7 +25,11 @@
  *                          {call, ruleset_version, exported_on, answers}. as_of: "YYYY-MM-DD", the visitor's local
  *                          date (the worker fills in the local date when it is missing).
  *             "template"   {lang}                      -> {csv}: the batch template
- *             "batch"      {csv, unit_kind, lang}      -> the screening plan (checker/batch.py) with its `csv`
+ *             "batch"      {csv, unit_kind, lang, order?} -> the screening plan (checker/batch.py) with its `csv`
+ *                          export and a `plan_id`; `order`: row numbers in the unit's order (default: the tool's)
+ *             "replan"     {plan_id, order?}           -> that plan's placement in `order`: {plan_id, custom_order,
+ *                          figures, rows: [{row, rank, quota_status, quota_status_label}]}
+ *             "export"     {plan_id}                   -> {plan_id, csv}: the plan's result file as it stands
  *
  * Worker -> page:
  *   a response to each request, in the order the requests arrived:

@@ -5,8 +5,10 @@
  * - `template` {lang} -> {csv}: the CSV template, downloaded as a file;
  * - `batch` {csv, unit_kind, lang, order?} -> the plan (checker/batch.py): rows, quota figures, its export `csv`
  *   and a `plan_id`;
- * - `replan` {plan_id, order} -> the same plan in the unit's order (a list of row numbers; none: the tool's own),
- *   with its export. The rows move at once; ranks and within/over follow when the plan comes back.
+ * - `replan` {plan_id, order} -> the same plan's placement in the unit's order (a list of row numbers; none: the
+ *   tool's own): each row's rank and quota status, and the figures. The rows move at once; ranks and within/over
+ *   follow when the placement comes back;
+ * - `export` {plan_id} -> {csv}: the plan's result file as it stands (the download after a change of order).
  * Modules beside this one: page.js (elements, strings, status lines), file-reading.js (FileReader, encodings),
  * plan-view.js (the figures and the table). Every value from the file is set as text, never as HTML.
  */
@@ -190,27 +192,49 @@ async function showPlan(plan, job) {
 
 // ------------------------------------------------------------------------------------------------ the unit's order
 
+/** The checker's placement for a new order (ranks, quota statuses, figures) put onto the plan shown. */
+function takePlacement(placement) {
+  const byRow = new Map(state.plan.rows.map((r) => [r.row, r]));
+  const { rows, ...figures } = placement;
+  takePlan({ ...state.plan, ...figures, csv: null, rows: rows.map((r) => Object.assign(byRow.get(r.row), r)) });
+}
+
 /** Ask for the plan in `order` (null: the tool's order); `shown(plan)` runs if it is still the latest. */
 function replan(order, shown) {
   const seq = ++state.replans;
   const planId = state.plan.plan_id;
   state.replanned = (async () => {
-    let plan;
+    let placement = null;
+    let plan = null;
     try {
-      plan = await ask("replan", { plan_id: planId, order });
+      placement = await ask("replan", { plan_id: planId, order });
     } catch (error) {
       if (error.info?.code === "not_ready" || !state.csvText) throw error;
       // The checker no longer holds this screen: screen the file again, in this order.
       plan = await ask("batch", { csv: state.csvText, unit_kind: state.plan.unit_kind, order });
     }
     if (seq !== state.replans) return;
-    takePlan(plan);
-    shown(plan);
+    if (placement) takePlacement(placement);
+    else takePlan(plan);
+    shown(state.plan);
     root.dataset.replans = String(seq);
   })().catch((error) => {
     showError(fmt(T.err_file, { message: error.message }));
   });
   return state.replanned;
+}
+
+/** The export of the plan shown, written by the checker (the batch's own, or asked for after a change of order). */
+async function exportCsv() {
+  await state.replanned;
+  if (state.plan.csv) return state.plan.csv;
+  try {
+    return (await ask("export", { plan_id: state.plan.plan_id })).csv;
+  } catch (error) {
+    if (error.info?.code === "not_ready" || !state.csvText) throw error;
+    const order = state.plan.custom_order ? state.ranked.map((r) => r.row) : null;
+    return (await ask("batch", { csv: state.csvText, unit_kind: state.plan.unit_kind, order })).csv;
+  }
 }
 
 function move(row, direction) {
@@ -267,9 +291,15 @@ ui.reset.addEventListener("click", () => {
 });
 
 ui.download.addEventListener("click", async () => {
-  await state.replanned; // the export of the order shown
+  let csv;
+  try {
+    csv = await exportCsv();
+  } catch (error) {
+    showError(fmt(T.err_file, { message: error.message }));
+    return;
+  }
   const name = fmt(T.result_file, { unit: state.plan.unit_kind.replace(/_/g, "-") });
-  saveFile(state.plan.csv, name, CSV_TYPE);
+  saveFile(csv, name, CSV_TYPE);
   announce(fmt(T.download_done, { file: name }));
 });
 
