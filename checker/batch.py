@@ -2,8 +2,9 @@
 unit's order, and the plan's export as CSV. The only place the quota is planned and the result file is written."""
 
 import csv
+import hashlib
 import io
-import itertools
+import json
 
 from . import answers as answers_mod
 from .engine import COUNTABLE, GROUPS, decide
@@ -181,12 +182,14 @@ def replan(ruleset, previous, order=None, unit_kind=None):
 
 _PLANS = {}  # plan id -> the latest plan of a screen: what a `replan` request reorders (the worker's memory)
 _KEEP_PLANS = 4
-_plan_ids = itertools.count(1)
 
 
 def exported(plan):
     """A plan as a response: with the id a `replan` request names and its export (`csv`)."""
-    plan_id = plan.get("plan_id") or f"plan-{next(_plan_ids)}"
+    # The id comes from the plan's content, not a counter: the same screen gets the same id in every process
+    # (CPython and Pyodide answer alike), and a different screen a different one.
+    plan_id = plan.get("plan_id") or "plan-" + hashlib.sha256(
+        json.dumps(plan, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")).hexdigest()[:16]
     plan = dict(plan, plan_id=plan_id)
     _PLANS.pop(plan_id, None)
     _PLANS[plan_id] = plan
