@@ -52,7 +52,7 @@ define ensure_apt
 	fi
 endef
 
-.PHONY: help setup venv node_modules browser nginx validate site build serve test bench dist clean distclean
+.PHONY: help setup venv node_modules browser nginx validate site build serve test fuzz bench dist clean distclean
 
 help:
 	@echo "Targets:"
@@ -65,6 +65,7 @@ help:
 	@echo "  build, site   build the site into site/ (build_scripts/build_site.py)"
 	@echo "  serve         build, then serve site/ at http://127.0.0.1:$(PORT)/"
 	@echo "  test          setup, build, then pytest over tests/ (what CI runs)"
+	@echo "  fuzz          the property test of checker.api.handle with FUZZ_EXAMPLES random examples (default 200000)"
 	@echo "  bench         build, then tests/bench/run_bench.py"
 	@echo "  dist          build, then build_scripts/make_dist.py"
 	@echo "  clean         remove build output (site/, dist/, build/, generated docs, caches)"
@@ -124,6 +125,11 @@ dist: build
 
 test: venv node_modules browser nginx build
 	$(VPY) -m pytest -q $(PYTEST_ARGS)
+
+# `make test` runs the same property test with 10,000 examples and a fixed seed; this one draws new ones each run.
+FUZZ_EXAMPLES ?= 200000
+fuzz: venv
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VPY) -m pytest -q -p no:cacheprovider tests/test_api_fuzz.py
 
 bench: venv node_modules browser build
 	$(VPY) tests/bench/run_bench.py

@@ -5,7 +5,7 @@
 
 What goes in the wheel (``bdpilot_checker-<version>-py3-none-any.whl``):
 
-* ``checker/{__init__,api,answers,batch,conditions,engine,present,questionnaire,report,ruleset,strings}.py`` --
+* ``checker/{__init__,api,answers,batch,conditions,engine,limits,present,questionnaire,report,ruleset,strings}.py`` --
   the standard-library-only code the browser worker runs, and ``checker/i18n/<lang>.json``, its interface strings;
 * ``checker/data/<call>.json`` -- each call's compiled rule set, written by ``python -m checker compile``
   (``ruleset.load_default`` reads it when there is no policy_data/ beside the package, as in Pyodide).
@@ -55,8 +55,8 @@ DEFAULT_OUT = REPO_ROOT / "build" / "checker"
 
 DIST_NAME = "bdpilot-checker"  # the name the worker loads (Pyodide's lock file key)
 WHEEL_NAME = "bdpilot_checker"  # the same, normalised for file names
-RUNTIME_MODULES = ("__init__", "api", "answers", "batch", "conditions", "engine", "present", "questionnaire",
-                   "report", "ruleset", "strings")
+RUNTIME_MODULES = ("__init__", "api", "answers", "batch", "conditions", "engine", "limits", "present",
+                   "questionnaire", "report", "ruleset", "strings")
 EXCLUDED_MODULES = ("loader", "yamlsource", "cli", "__main__")
 BUILD_ONLY_PACKAGES = ("yaml", "jsonschema", "openpyxl")
 # (module, function) where importing an excluded module is allowed: the branch for a source checkout.

@@ -10,7 +10,8 @@ sets them explicitly, and behaves like a static host (nginx, GitHub Pages):
   it, everything else is a plain 404;
 * no directory listings: a directory without index.html is a 404;
 * a 404 inside the prefix gets the body of ``<root>/404.html`` when it exists;
-* ``Cache-Control: no-cache``, HTTP/1.1 keep-alive, threaded.
+* ``Cache-Control: no-cache``, the security headers of build_scripts/csp.py (Content-Security-Policy,
+  X-Content-Type-Options, Referrer-Policy), HTTP/1.1 keep-alive, threaded.
 
 Command line (used by ``make serve``)::
 
@@ -39,6 +40,14 @@ import threading
 import urllib.parse
 from pathlib import Path
 from typing import Iterator
+
+# build_scripts/csp.py, read here without importing it (this file runs as a script and as a module).
+_CSP_FILE = Path(__file__).resolve().parent / "overrides" / "partials" / "csp.txt"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": _CSP_FILE.read_text("utf-8").strip() + "; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 # Explicit types for what the site ships; anything else falls back to mimetypes.
 MIME_TYPES = {
@@ -134,6 +143,8 @@ class StaticHandler(http.server.SimpleHTTPRequestHandler):
     # -- responses -------------------------------------------------------
     def end_headers(self):
         self.send_header("Cache-Control", "no-cache")
+        for name, value in SECURITY_HEADERS.items():  # the CSP and friends, as the documented servers send them
+            self.send_header(name, value)
         super().end_headers()
 
     def send_error(self, code, message=None, explain=None):

@@ -1,12 +1,25 @@
 """Validate and normalise answers against the questions, with a bilingual message for every problem."""
 
 import datetime
+import math
 import re
 
+from . import limits
 from .strings import s
 
 TRISTATE = ("yes", "no", "unsure")
-_LIST_SPLIT = re.compile(r"\s*[;；,，、|]\s*")
+# Split on the separator only and strip the items afterwards: `\s*[;,]\s*` is quadratic on long runs of spaces.
+_LIST_SPLIT = re.compile(r"[;；,，、|]")
+
+
+class NonFinite:
+    """NaN or Infinity read from JSON (json.loads would give a float that JSON cannot carry back)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __str__(self):
+        return self.text
 
 
 class AnswersError(Exception):
@@ -29,9 +42,14 @@ def _is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
+def _text(value):
+    """A scalar answer as text (str() alone fails on an int of more than 4,300 digits)."""
+    return value if isinstance(value, str) else limits.shorten(value, limits.MAX_VALUE_CHARS)
+
+
 def _match_option(question, value):
     """The option id a value names: its id, or its label in either language (case and spacing ignored)."""
-    text = str(value).strip()
+    text = _text(value).strip()
     options = question.get("options") or [{"id": t} for t in TRISTATE]
     for option in options:
         if text == option["id"]:
@@ -57,7 +75,7 @@ def _normalise(question, value, lang):
         if isinstance(value, bool):  # YAML 1.1 reads yes/no as booleans
             return ("yes" if value else "no"), None
         tri = {"是": "yes", "否": "no", "不确定": "unsure", "true": "yes", "false": "no", "not sure": "unsure"}
-        key = str(value).strip().casefold()
+        key = _text(value).strip().casefold()
         found = key if key in TRISTATE else tri.get(key) or _match_option(question, value)
         return (found, None) if found else (None, ("not_choice", {}))
     if kind == "single":
@@ -66,9 +84,11 @@ def _normalise(question, value, lang):
         found = _match_option(question, value)
         return (found, None) if found else (None, ("unknown_option", {}))
     if kind == "multi":
-        items = _LIST_SPLIT.split(value.strip()) if isinstance(value, str) else value
+        items = [item.strip() for item in _LIST_SPLIT.split(value)] if isinstance(value, str) else value
         if not isinstance(items, list):
             return None, ("not_list", {})
+        if len(items) > limits.MAX_LIST_ITEMS:
+            return None, ("too_many_items", {"limit": limits.MAX_LIST_ITEMS})
         chosen = []
         for item in items:
             if _is_blank(item):
@@ -88,7 +108,7 @@ def _normalise(question, value, lang):
             return None, ("not_integer", {})
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,18}\s*", value):  # longer: not a count
             value = int(value)
         if not isinstance(value, int):
             return None, ("not_integer", {})
@@ -112,7 +132,7 @@ def _normalise(question, value, lang):
     if kind == "text":
         if isinstance(value, (list, dict, bool)):
             return None, ("not_text", {})
-        text = str(value)
+        text = _text(value)
         limit = question.get("max_length")
         if limit and len(text) > limit:
             return None, ("too_long", {"allowed": limit})
@@ -120,31 +140,65 @@ def _normalise(question, value, lang):
     raise ValueError(f"unknown question kind {kind!r}")  # the loader's schema makes this unreachable
 
 
+def _too_big(value, top=True):
+    """The problem code of a value beyond the limits (checked before any parsing), or None."""
+    if isinstance(value, NonFinite) or (isinstance(value, float) and not math.isfinite(value)):
+        return "non_finite"
+    if isinstance(value, str) and len(value) > limits.MAX_VALUE_CHARS:
+        return "value_too_long"
+    if isinstance(value, list) and top:  # a multiple-choice list; deeper lists are refused as not an option
+        if len(value) > limits.MAX_LIST_ITEMS:
+            return "too_many_items"
+        return next((code for code in (_too_big(item, False) for item in value) if code), None)
+    return None
+
+
+def _error(code, lang, **values):
+    return {"question": values.get("question"), "value": values.get("value"), "code": code,
+            "message": s("error." + code, lang, **values)}
+
+
+def _bounded(errors, lang):
+    """At most MAX_ERRORS problems, then one line counting the rest (so a huge file gives a short error)."""
+    if len(errors) <= limits.MAX_ERRORS:
+        return errors
+    rest = len(errors) - limits.MAX_ERRORS
+    return errors[:limits.MAX_ERRORS] + [_error("more", lang, count=rest)]
+
+
 def validate(ruleset, raw, lang="zh"):
-    """Normalise a mapping of answers; raise AnswersError listing every problem."""
+    """Normalise a mapping of answers; raise AnswersError listing every problem (at most MAX_ERRORS of them)."""
     if not isinstance(raw, dict):
-        raise AnswersError([{"question": None, "value": None, "code": "answers_not_mapping",
-                             "message": s("error.answers_not_mapping", lang)}])
-    answers, errors = {}, []
+        raise AnswersError([_error("answers_not_mapping", lang)])
+    if len(raw) > limits.MAX_ANSWERS:
+        raise AnswersError([_error("too_many_answers", lang, count=len(raw), limit=limits.MAX_ANSWERS)])
+    answers, errors, listed = {}, [], False
     for key, value in raw.items():
-        question = ruleset.questions.get(str(key))
+        shown_key = limits.shorten(key)
+        question = ruleset.questions.get(key if isinstance(key, str) else shown_key)
         if question is None:
-            errors.append({"question": key, "value": value, "code": "unknown_question",
-                           "message": s("error.unknown_question", lang, question=key,
-                                        allowed=", ".join(ruleset.order))})
+            if listed:  # the known questions are listed once, not once per unknown key
+                errors.append(_error("unknown_question_again", lang, question=shown_key))
+            else:
+                errors.append(_error("unknown_question", lang, question=shown_key, allowed=", ".join(ruleset.order)))
+                listed = True
+            continue
+        big = _too_big(value)
+        if big:
+            limit = limits.MAX_VALUE_CHARS if big == "value_too_long" else limits.MAX_LIST_ITEMS
+            errors.append(_error(big, lang, question=key, limit=limit))
             continue
         if _is_blank(value):
             continue
         normal, problem = _normalise(question, value, lang)
         if problem:
             code, extra = problem
-            shown = extra.pop("value", value)
+            shown = limits.shorten(extra.pop("value", value))
             values = {"question": key, "value": shown, "allowed": _allowed(question, lang)}
             values.update(extra)
-            errors.append({"question": key, "value": shown, "code": code,
-                           "message": s("error." + code, lang, **values)})
+            errors.append(_error(code, lang, **values))
         else:
             answers[key] = normal
     if errors:
-        raise AnswersError(errors)
+        raise AnswersError(_bounded(errors, lang))
     return answers

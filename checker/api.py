@@ -1,20 +1,46 @@
 """The one JSON entry point used by the browser worker: a request object in, a response object out.
 
-Request:  {"id": any, "call": call id, "type": "assess" | "questions" | "template" | "batch" | "replan" | "export" | "meta", ...}
+Request:  {"id": any scalar, "call": "<call id>", "type": "assess" | "questions" | "template" | "batch" | "replan" | "export" | "meta", ...}
 Response: {"id": same, "ok": true, "result": {...}} or {"id": same, "ok": false, "error": {code, message, details}}
+
+The input is treated as hostile: `call` must be one of ruleset.known_calls() (never used as a path), every field's
+type is checked before use, sizes and nesting are bounded (checker/limits.py), and the output is strict JSON
+(NaN and Infinity are refused on the way in). handle() never raises; every failure is an error response.
 """
 
 import datetime
 import json
+import math
+import re
+import sys
 
 from . import answers as answers_mod
 from . import batch as batch_mod
+from . import limits
 from .engine import assess
 from .questionnaire import questionnaire
-from .ruleset import load_default
+from .ruleset import known_calls, load_default
+from .strings import s
 
 PROTOCOL = 1
+LANGS = ("zh", "en")
 _RULESETS = {}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class RequestError(Exception):
+    """A request that cannot be answered: `key` names the interface string, `values` fill it."""
+
+    def __init__(self, key, **values):
+        super().__init__(key)
+        self.key, self.values = key, values
+
+    def message(self, lang):
+        values = dict(self.values)
+        if "expected" in values:  # what a field must be, worded in the same language
+            key, extra = values["expected"]
+            values["expected"] = s("expected." + key, lang, **extra)
+        return s(self.key, lang, **values)
 
 
 def _ruleset(call_id):
@@ -23,60 +49,198 @@ def _ruleset(call_id):
     return _RULESETS[call_id]
 
 
-def _as_of(value):
-    return datetime.date.fromisoformat(value) if value else None
+def _field(req, name, kind, default=None):
+    """A field of the request checked against its kind: "text", "date", "lang", "plan_id" or "order"."""
+    value = req.get(name, default)
+    if kind == "plan_id":  # an id a batch response gave: short text
+        if not isinstance(value, str) or len(value) > limits.MAX_ID_CHARS:
+            raise RequestError("request.bad_field", field=name, expected=("plan_id", {"limit": limits.MAX_ID_CHARS}))
+    elif kind == "order":  # the visitor's order of row numbers, or none
+        if value is not None and not (isinstance(value, list) and len(value) <= limits.MAX_CSV_ROWS and all(
+                isinstance(row, int) and not isinstance(row, bool) for row in value)):
+            raise RequestError("request.bad_field", field=name, expected=("row_numbers", {"limit": limits.MAX_CSV_ROWS}))
+    elif kind == "lang":
+        if value not in LANGS:
+            raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(LANGS)}))
+    elif kind == "text":
+        if not isinstance(value, str):
+            raise RequestError("request.bad_field", field=name, expected=("text", {}))
+    elif kind == "date":
+        if value in (None, ""):
+            return None
+        try:
+            if not isinstance(value, str) or not _DATE.fullmatch(value):
+                raise ValueError(value)
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise RequestError("request.bad_field", field=name, expected=("date", {})) from None
+    return value
 
 
-def _assess(ruleset, req):
-    return assess(ruleset, req.get("answers") or {}, req.get("lang", "zh"), _as_of(req.get("as_of")))
+def _assess(ruleset, req, lang):
+    answers = req.get("answers")
+    return assess(ruleset, {} if answers is None else answers, lang, _field(req, "as_of", "date"))
 
 
-def _batch(ruleset, req):
-    header, rows = batch_mod.read_csv_rows(req.get("csv", ""))
-    plan = batch_mod.screen(ruleset, header, rows, req.get("unit_kind", ""), req.get("lang", "zh"), req.get("order"))
+def _batch(ruleset, req, lang):
+    header, rows = batch_mod.read_csv_rows(_field(req, "csv", "text", ""))
+    plan = batch_mod.screen(ruleset, header, rows, _field(req, "unit_kind", "text", ""), lang, _field(req, "order", "order"))
     return batch_mod.exported(plan)
 
 
 HANDLERS = {
-    "meta": lambda rs, req: {"protocol": PROTOCOL, "call": rs.call["id"], "ruleset_version": rs.version},
-    "questions": lambda rs, req: questionnaire(rs, req.get("lang", "zh")),
+    "meta": lambda rs, req, lang: {"protocol": PROTOCOL, "call": rs.call["id"], "ruleset_version": rs.version},
+    "questions": lambda rs, req, lang: questionnaire(rs, lang),
     "assess": _assess,
-    "template": lambda rs, req: {"csv": batch_mod.template_csv(rs, req.get("lang", "zh"))},
+    "template": lambda rs, req, lang: {"csv": batch_mod.template_csv(rs, lang)},
     "batch": _batch,
-    "replan": lambda rs, req: batch_mod.replan_request(rs, req.get("plan_id"), req.get("order")),
-    "export": lambda rs, req: batch_mod.export_request(rs, req.get("plan_id")),
+    "replan": lambda rs, req, lang: batch_mod.replan_request(rs, _field(req, "plan_id", "plan_id"),
+                                                            _field(req, "order", "order")),
+    "export": lambda rs, req, lang: batch_mod.export_request(rs, _field(req, "plan_id", "plan_id")),
 }
 
 
+def _call(req):
+    calls = known_calls()
+    value = req.get("call")
+    if value is None:
+        raise RequestError("request.missing_call", allowed=", ".join(calls))
+    if not isinstance(value, str) or value not in calls:
+        raise RequestError("request.unknown_call", value=limits.shorten(value), allowed=", ".join(calls))
+    return value
+
+
+def _check_id(value):
+    if value is None or isinstance(value, (bool, int, str)) or (isinstance(value, float) and math.isfinite(value)):
+        if not (isinstance(value, str) and len(value) > limits.MAX_ID_CHARS):
+            return value
+    raise RequestError("request.bad_id", limit=limits.MAX_ID_CHARS)
+
+
+def _non_finite(request):
+    """Walk the parsed request once, iteratively: the key path of the first NaN/Infinity in it, or None."""
+    stack = [(request, None)]  # (node, its key path as a linked (key, parent) chain)
+    while stack:
+        node, chain = stack.pop()
+        if isinstance(node, answers_mod.NonFinite):
+            path = []
+            while chain:
+                key, chain = chain
+                path.append(key)
+            return tuple(reversed(path))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack.extend((v, (k, chain)) for k, v in items if isinstance(v, (dict, list, answers_mod.NonFinite)))
+    return None
+
+
+def _refuse_non_finite(path, lang):
+    inner = path[1:]
+    if path[0] == "answers" and inner and inner[0] == "answers" and len(inner) > 1:
+        inner = inner[1:]  # an exported answers file {call, ruleset_version, answers: {...}}
+    if path[0] == "answers" and inner and isinstance(inner[0], str):
+        question = limits.shorten(inner[0])
+        raise answers_mod.AnswersError([{"question": question, "value": None, "code": "non_finite",
+                                         "message": s("error.non_finite", lang, question=question)}])
+    raise RequestError("request.non_finite", field=limits.shorten(".".join(map(str, path))))
+
+
+def _error(req_id, code, message, details=()):
+    return {"id": req_id, "ok": False, "error": {"code": code, "message": message, "details": list(details)}}
+
+
 def handle_request(request):
-    """Answer one request object; every failure becomes an error response, never an exception."""
-    req_id = request.get("id") if isinstance(request, dict) else None
+    """Answer one parsed request object; every failure becomes an error response, never an exception."""
+    lang = "zh"
+    req_id = None
     try:
         if not isinstance(request, dict):
-            raise ValueError("a request must be a JSON object")
-        handler = HANDLERS.get(request.get("type"))
+            raise RequestError("request.not_object")
+        if request.get("lang") in LANGS:
+            lang = request["lang"]
+        found = _non_finite(request)
+        req_id = _check_id(request.get("id"))
+        if found is not None:
+            _refuse_non_finite(found, lang)
+        kind = request.get("type")
+        handler = HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is None:
-            raise ValueError(f"unknown request type {request.get('type')!r}; known: {', '.join(HANDLERS)}")
-        if not request.get("call"):
-            raise ValueError("a request must name its call (\"call\": a folder of policy_data/calls)")
-        result = handler(_ruleset(request["call"]), request)
-        return {"id": req_id, "ok": True, "result": result}
+            raise RequestError("request.unknown_type", value=limits.shorten(kind), allowed=", ".join(HANDLERS))
+        ruleset = _ruleset(_call(request))
+        lang = _field(request, "lang", "lang", "zh")
+        return {"id": req_id, "ok": True, "result": handler(ruleset, request, lang)}
     except answers_mod.AnswersError as exc:
-        return {"id": req_id, "ok": False,
-                "error": {"code": "invalid_answers", "message": str(exc), "details": exc.errors}}
+        return _error(req_id, "invalid_answers", "; ".join(e["message"] for e in exc.errors), exc.errors)
     except batch_mod.BatchError as exc:
-        lang = request.get("lang") if request.get("lang") in ("zh", "en") else "zh"
-        return {"id": req_id, "ok": False,
-                "error": {"code": "invalid_file", "message": exc.message(lang), "details": [{"code": exc.code}]}}
-    except (ValueError, TypeError, KeyError) as exc:
-        return {"id": req_id, "ok": False, "error": {"code": "bad_request", "message": str(exc), "details": []}}
+        return _error(req_id, "invalid_file", exc.message(lang), [{"code": exc.code}])
+    except RequestError as exc:
+        return _error(req_id, "bad_request", exc.message(lang))
+    except (RecursionError, MemoryError) as exc:
+        return _error(req_id, "bad_request", s("request.too_deep", lang, limit=limits.MAX_DEPTH)
+                      if isinstance(exc, RecursionError) else s("request.internal", lang, kind="MemoryError"))
+    except Exception as exc:  # a bug: still a response (the property test asserts this never happens)
+        return _error(req_id, "internal", s("request.internal", lang, kind=type(exc).__name__))
+
+
+def parse_float(text):
+    value = float(text)  # "1e999" is read as inf: refuse it like Infinity
+    return value if math.isfinite(value) else answers_mod.NonFinite(text)
+
+
+_ESCAPE = re.compile(r"\\.", re.S)  # removed first, so a string is then simply "[^"]*" (linear, no backtracking)
+_STRING = re.compile(r'"[^"]*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def nesting(json_text):
+    """The deepest nesting of arrays and objects in JSON text (strings skipped), without parsing it: json.loads
+    recurses once per level and could overflow the stack (in Pyodide too) before saying anything."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_STRING.sub("", _ESCAPE.sub("", json_text))):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limits.MAX_DEPTH:
+                break
+    return deepest
+
+
+def parse(request_json):
+    """JSON text -> the request, or raise RequestError: bounded in size, NaN/Infinity kept as NonFinite markers."""
+    if not isinstance(request_json, str):
+        raise RequestError("request.not_object")
+    if len(request_json) > limits.MAX_REQUEST_CHARS:
+        raise RequestError("request.too_large", size=len(request_json), limit=limits.MAX_REQUEST_CHARS)
+    if nesting(request_json) > limits.MAX_DEPTH:
+        raise RequestError("request.too_deep", limit=limits.MAX_DEPTH)
+    try:
+        return json.loads(request_json, parse_constant=answers_mod.NonFinite, parse_float=parse_float)
+    except RecursionError:
+        raise RequestError("request.too_deep", limit=limits.MAX_DEPTH) from None
+    except json.JSONDecodeError as exc:
+        raise RequestError("request.bad_json", line=exc.lineno, column=exc.colno) from None
+    except ValueError:  # an integer of more than 4,300 digits (int() refuses to read it)
+        raise RequestError("request.long_number", limit=sys.get_int_max_str_digits()) from None
+
+
+def dumps(response):
+    """Strict JSON text (no NaN, valid UTF-8: a lone surrogate is escaped as \\udXXX rather than sent raw)."""
+    text = json.dumps(response, ensure_ascii=False, allow_nan=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(response, ensure_ascii=True, allow_nan=False)
+    return text
 
 
 def handle(request_json):
-    """JSON text in, JSON text out: what the Pyodide worker calls."""
+    """JSON text in, JSON text out: what the Pyodide worker calls. Never raises."""
     try:
-        request = json.loads(request_json)
-    except ValueError as exc:
-        return json.dumps({"id": None, "ok": False,
-                           "error": {"code": "bad_json", "message": str(exc), "details": []}})
-    return json.dumps(handle_request(request), ensure_ascii=False, default=str)
+        request = parse(request_json)
+    except RequestError as exc:
+        code = "bad_json" if exc.key in ("request.bad_json", "request.too_deep", "request.long_number") else "bad_request"
+        return dumps(_error(None, code, exc.message("zh")))
+    response = handle_request(request)
+    try:
+        return dumps(response)
+    except (ValueError, TypeError, RecursionError) as exc:  # a bug: the result itself was not JSON
+        return dumps(_error(response.get("id"), "internal", s("request.internal", "zh", kind=type(exc).__name__)))

@@ -7,6 +7,7 @@ import io
 import json
 
 from . import answers as answers_mod
+from . import limits
 from .engine import COUNTABLE, GROUPS, decide
 from .present import finding_message
 from .strings import s
@@ -60,18 +61,45 @@ def template_csv(ruleset, lang="zh"):
 
 
 def read_csv_rows(text):
-    """Split CSV text into (header, [(line number, cells)]), skipping blank and # comment rows."""
-    text = text.lstrip("\ufeff")
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    """Split CSV text into (header, [(row number, cells)]), skipping blank and # comment rows.
+
+    Reads what spreadsheet programs save: LF, CRLF or CR (old Excel for Mac) line ends, line breaks inside quoted
+    cells. Bounded by checker/limits.py (file size, rows, cell size); a row that cannot be read is named.
+    """
+    if not isinstance(text, str):
+        raise BatchError("not_text")
+    if len(text) > limits.MAX_CSV_CHARS:
+        raise BatchError("too_large", size=len(text), limit=limits.MAX_CSV_CHARS)
+    # newline=None reads CR, LF and CRLF alike, inside quoted cells too (csv itself refuses a bare CR there).
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=None))
+    header, body, number = None, [], 0
+    while True:
+        number += 1  # the row as a spreadsheet numbers it (a cell's line breaks stay in one row)
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise BatchError("cell_too_large", row=number, limit=limits.MAX_CELL_CHARS) from None
+            raise BatchError("bad_row", row=number) from None
+        if any(len(cell) > limits.MAX_CELL_CHARS for cell in cells):
+            raise BatchError("cell_too_large", row=number, limit=limits.MAX_CELL_CHARS)
+        if header is None:
+            if not any(cell.strip() for cell in cells):
+                raise BatchError("no_header")
+            header = [cell.strip() for cell in cells]
+        elif not _skipped(cells):
+            body.append((number, cells))
+            if len(body) > limits.MAX_CSV_ROWS:
+                raise BatchError("too_many_rows", limit=limits.MAX_CSV_ROWS)
+    if header is None:
         raise BatchError("no_header")
-    header = [cell.strip() for cell in rows[0]]
-    body = []
-    for number, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#"):
-            continue
-        body.append((number, cells))
     return header, body
+
+
+def _skipped(cells):
+    return not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#")
 
 
 def read_xlsx_rows(data):

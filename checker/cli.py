@@ -3,11 +3,14 @@
 import argparse
 import datetime
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import answers as answers_mod
+from . import api
 from . import batch as batch_mod
+from . import limits
 from .engine import assess
 from .questionnaire import questionnaire, render_text
 from .report import render
@@ -31,11 +34,16 @@ def _ruleset(args):
 
 
 def _call_folder(args):
-    """--call-dir, else --call, else the newest call under policy_data/calls (by its deadlines)."""
-    from .loader import PolicyDataError, call_dir, newest_call_id
+    """--call-dir, else --call checked against the folders under policy_data/calls (never used as a path on its
+    own, so "../../etc" is refused, not read), else the newest call there (by its deadlines)."""
+    from .loader import POLICY_DIR, PolicyDataError, call_dir, newest_call_id
 
     if args.call_dir:
         return Path(args.call_dir)
+    if args.call is not None:
+        calls = sorted(p.name for p in (POLICY_DIR / "calls").iterdir() if (p / "call.yaml").is_file())
+        if args.call not in calls:
+            raise InputError(f"unknown call {limits.shorten(args.call)!r}; known calls: {', '.join(calls)}")
     try:
         return call_dir(args.call or newest_call_id())
     except PolicyDataError as exc:
@@ -46,20 +54,74 @@ def read_answers_file(path):
     """Parse an answers file: .json as JSON, anything else as YAML."""
     from .yamlsource import YamlError, load_text
 
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
+    text = _read_text(path, limits.MAX_YAML_CHARS)
     if str(path).lower().endswith(".json"):
-        try:
-            return json.loads(text)
+        if api.nesting(text) > limits.MAX_DEPTH:
+            raise InputError(f"{path}: nested more than {limits.MAX_DEPTH} levels deep")
+        try:  # NaN and Infinity are kept as markers, so the answer they belong to is named
+            return json.loads(text, parse_constant=answers_mod.NonFinite, parse_float=api.parse_float)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: invalid JSON, column {exc.colno}: {exc.msg}") from None
+        except (ValueError, RecursionError):  # an integer of more than 4,300 digits
+            raise InputError(f"{path}: a number with too many digits") from None
     try:
         data, _lines = load_text(text, path)
     except YamlError as exc:
         raise InputError(str(exc)) from None
     return data
+
+
+def _read_text(path, limit):
+    """A UTF-8 text file of at most `limit` characters (a BOM is dropped), or InputError saying why not."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(4 * limit + 4)  # UTF-8 takes at most 4 bytes a character
+        if len(data) > 4 * limit:
+            raise InputError(f"{path}: too large (at most {limit} characters)")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (byte {exc.start + 1}); save it as UTF-8") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(text) > limit:
+        raise InputError(f"{path}: too large ({len(text)} characters; at most {limit})")
+    return text
+
+
+def _write(text, output=None, as_ascii=None):
+    """Write to the file `output` (UTF-8) or to standard output in its encoding. Characters the target cannot
+    hold (a lone surrogate; on a Chinese Windows console, anything beyond GBK) become as_ascii() when given
+    (JSON with \\u escapes, lossless), else a replacement character; never an exception."""
+    stream = None if output else sys.stdout
+    encoding = "utf-8" if output else (getattr(stream, "encoding", None) or "utf-8")
+    if not output and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
+        text = text.lstrip("\ufeff")  # a BOM means nothing to a console (and GBK has none)
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        text = as_ascii() if as_ascii else text.encode(encoding, "replace").decode(encoding)
+    except LookupError:
+        pass
+    if not output:
+        stream.write(text)
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise InputError(f"{output}: is a folder; give a file name to write to")
+    if not target.parent.is_dir():
+        raise InputError(f"{output}: the folder {target.parent} does not exist")
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+
+
+def _json(value, indent=None, separators=None, sort_keys=False):
+    """(JSON text, a function giving the same as pure ASCII) for _write."""
+    def dump(ascii_only):
+        return json.dumps(value, ensure_ascii=ascii_only, indent=indent, separators=separators, sort_keys=sort_keys)
+
+    return dump(False), lambda: dump(True)
 
 
 def _date(value):
@@ -87,22 +149,26 @@ def cmd_validate(args):
 
 def cmd_compile(args):
     bundle = _ruleset(args).bundle
-    text = json.dumps(bundle, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text, as_ascii = _json(bundle, separators=(",", ":"), sort_keys=True)
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:  # the build writes into checker/data/, which may not exist yet
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{args.output}: cannot create its folder: {exc.strerror or exc}") from None
+        _write(text, args.output)
         print(f"wrote {args.output} (rule set {bundle['version']})")
     else:
-        print(text)
+        _write(text + "\n", as_ascii=lambda: as_ascii() + "\n")
     return EXIT_OK
 
 
 def cmd_questions(args):
     form = questionnaire(_ruleset(args), args.lang)
     if args.format == "json":
-        print(json.dumps(form, ensure_ascii=False, indent=2))
+        text, as_ascii = _json(form, indent=2)
+        _write(text + "\n", as_ascii=lambda: as_ascii() + "\n")
     else:
-        sys.stdout.write(render_text(form))
+        _write(render_text(form))
     return EXIT_OK
 
 
@@ -114,14 +180,15 @@ def cmd_assess(args):
     except answers_mod.AnswersError as exc:
         raise InputError(f"{args.file}: " + "\n  ".join([""] + [e["message"] for e in exc.errors]).lstrip()) from None
     if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        text, as_ascii = _json(result, indent=2)
+        _write(text + "\n", as_ascii=lambda: as_ascii() + "\n")
     else:
-        sys.stdout.write(render(result, args.format))
+        _write(render(result, args.format))
     return EXIT_OK if result["verdict"] in ("eligible", "eligible_with_points_to_confirm") else EXIT_NOT_ELIGIBLE
 
 
 def cmd_template(args):
-    sys.stdout.write(batch_mod.template_csv(_ruleset(args), args.lang))
+    _write(batch_mod.template_csv(_ruleset(args), args.lang))
     return EXIT_OK
 
 
@@ -130,24 +197,37 @@ def cmd_batch(args):
     path = Path(args.file)
     try:
         if path.suffix.lower() == ".xlsx":
-            header, rows = batch_mod.read_xlsx_rows(path.read_bytes())
+            header, rows = _read_xlsx(path, args.lang)
         else:
-            header, rows = batch_mod.read_csv_rows(path.read_text(encoding="utf-8-sig"))
+            header, rows = batch_mod.read_csv_rows(_read_text(path, limits.MAX_CSV_CHARS))
         plan = batch_mod.screen(ruleset, header, rows, args.unit_kind, args.lang)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from None
     except batch_mod.BatchError as exc:
         raise InputError(f"{path}: {exc.message(args.lang)}") from None
-    text = (json.dumps(plan, ensure_ascii=False, indent=2) + "\n" if args.format == "json"
-            else batch_mod.result_csv(plan, args.lang))
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+    if args.format == "json":
+        text, as_ascii = _json(plan, indent=2)
+        _write(text + "\n", args.output, as_ascii=lambda: as_ascii() + "\n")
     else:
-        sys.stdout.write(text)
+        _write(batch_mod.result_csv(plan, args.lang), args.output)
     for entry in plan["rows"]:
         for error in entry["errors"]:
             print(f"{path}: row {entry['row']}, column {error['column'] or '-'}: {error['message']}", file=sys.stderr)
     return EXIT_OK
+
+
+def _read_xlsx(path, lang):
+    """Rows of an .xlsx file; a damaged file or one that is not a workbook is named, not a traceback."""
+    try:
+        if path.stat().st_size > limits.MAX_CSV_CHARS:
+            raise batch_mod.BatchError("too_large", size=path.stat().st_size, limit=limits.MAX_CSV_CHARS)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return batch_mod.read_xlsx_rows(data)
+    except batch_mod.BatchError:
+        raise
+    except Exception:  # zipfile.BadZipFile, KeyError, openpyxl's own errors: the file is not a usable workbook
+        raise batch_mod.BatchError("bad_xlsx") from None
 
 
 def build_parser():
@@ -183,11 +263,27 @@ COMMANDS = {"validate": cmd_validate, "compile": cmd_compile, "questions": cmd_q
             "template": cmd_template, "batch": cmd_batch}
 
 
+def _console_safe():
+    """Never fail on a character the console cannot show (cp936 on Chinese Windows, a lone surrogate): replace it."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+
 def main(argv=None):
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code. Bad input is one line on stderr, never a traceback."""
+    _console_safe()
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `| head`: the reader has gone; nothing more to say (Python docs' recipe)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (RecursionError, MemoryError) as exc:
+        print(f"error: the input is too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -30,8 +30,19 @@ class Ruleset:
             return cls(json.load(handle))
 
 
+SOURCE_CALLS = Path(__file__).resolve().parent.parent / "policy_data" / "calls"
+
+
+def known_calls():
+    """The call ids this checker can load, as load_default finds them: the call folders in a source checkout,
+    else the bundles packaged in the wheel. A request's call must be one of these (it is never used as a path)."""
+    if SOURCE_CALLS.is_dir():
+        return sorted(p.name for p in SOURCE_CALLS.iterdir() if (p / "call.yaml").is_file())
+    return sorted(p.stem for p in BUNDLE_DIR.glob("*.json"))
+
+
 def load_default(call_id):
-    """The rule set of call `call_id`. In a source checkout compile the YAML (the source of truth); elsewhere (wheel, Pyodide) the packaged bundle."""
+    """In a source checkout compile the YAML (the source of truth); elsewhere (wheel, Pyodide) the packaged bundle."""
     source = Path(__file__).resolve().parent.parent / "policy_data" / "calls" / call_id
     if source.is_dir():
         from .loader import load_bundle  # needs PyYAML and jsonschema

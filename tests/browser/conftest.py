@@ -210,3 +210,21 @@ class PageRecorder:
 @pytest.fixture
 def recorded_page(page) -> PageRecorder:
     return PageRecorder(page)
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """Playwright's wait_for_function evaluates its predicate with eval(), which the site's Content-Security-Policy
+    forbids (script-src without 'unsafe-eval'), so the ordinary test pages bypass the CSP. `strict_page` does not:
+    tests/browser/test_csp.py and test_nginx_hosting.py run the site under the policy (and use no eval)."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture
+def strict_page(browser, browser_context_args: dict) -> Iterator[PageRecorder]:
+    """A recorded page under the site's CSP, in its own context (wait_for_function does not work here)."""
+    context = browser.new_context(**{k: v for k, v in browser_context_args.items() if k != "bypass_csp"})
+    try:
+        yield PageRecorder(context.new_page())
+    finally:
+        context.close()

@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from build_scripts import make_dist
+from build_scripts import csp, make_dist
 
 REPO = Path(__file__).resolve().parents[2]
 NGINX = Path("/usr/sbin/nginx")
@@ -45,6 +45,9 @@ BOOT_MS = 90_000
 # A simple profile, from policy_data/calls/2022/questions.yaml: the project is only planned (not yet under
 # construction), which the notice excludes ("申报项目须为在建或已建项目").
 PROFILE = {"project_status": "planned"}
+# CSP violations the page reports (the snippet sends the policy as a header; see build_scripts/csp.py).
+CSP_RECORD = """window.__csp = []; document.addEventListener("securitypolicyviolation",
+  (e) => window.__csp.push(e.effectiveDirective + " " + (e.blockedURI || "inline")));"""
 
 
 def test_nginx_is_installed():
@@ -207,6 +210,7 @@ def test_types_caching_and_compression(nginx, unpacked_site):
     assert gzip.decompress(body)[:4] == b"\x00asm"
 
     for path, content_type, cache in [
+        (runtime + "pyodide.asm.wasm", "application/wasm", "public, max-age=31536000, immutable"),
         (runtime + "pyodide.mjs", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"),
         (runtime + "pyodide.asm.mjs", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"),
         (PREFIX + "assets/checker/worker.mjs", "text/javascript; charset=utf-8", "no-cache"),
@@ -218,6 +222,9 @@ def test_types_caching_and_compression(nginx, unpacked_site):
     ]:
         status, headers, _ = nginx.get(path)
         assert (status, headers["content-type"], headers["cache-control"]) == (200, content_type, cache), path
+        # The security headers on every file, the long-cached ones too (nginx drops a location's add_header
+        # inherited from outside when the location has its own, so the snippet repeats them).
+        assert {name: headers.get(name.lower()) for name in csp.HEADERS} == csp.HEADERS, path
     manifest = json.loads((unpacked_site / "assets" / "checker" / "manifest.json").read_text("utf-8"))
     for name in (manifest["wheel"], manifest["lock_file"]):
         status, headers, _ = nginx.get(PREFIX + "assets/checker/" + name)
@@ -249,8 +256,9 @@ def record_types(page, found: dict[str, str]) -> None:
 
 
 @pytest.mark.nginx
-def test_guide_page_and_language_switch(nginx, recorded_page):
-    page = recorded_page
+def test_guide_page_and_language_switch(nginx, strict_page):
+    page = strict_page
+    page.add_init_script(CSP_RECORD)
     response = page.goto(nginx.base_url, wait_until="networkidle")
     assert response.status == 200 and page.locator("article h1").count() == 1
 
@@ -272,15 +280,18 @@ def test_guide_page_and_language_switch(nginx, recorded_page):
 
     page.wait_for_timeout(200)
     page.assert_clean()
+    assert page.evaluate("window.__csp") == []
     assert [u for u in page.requests if not on_origin(u, nginx.origin)] == []
     assert page.requested(r"pyodide|\.wasm") == []
 
 
 @pytest.mark.nginx
-def test_checker_reaches_a_verdict(nginx, recorded_page):
+def test_checker_reaches_a_verdict(nginx, strict_page):
+    """Under the snippet's Content-Security-Policy header (strict_page does not bypass it)."""
     from checker import api
 
-    page = recorded_page
+    page = strict_page
+    page.add_init_script(CSP_RECORD)
     types: dict[str, str] = {}
     record_types(page.page, types)
     response = page.goto(nginx.base_url + "checker/")
@@ -289,9 +300,8 @@ def test_checker_reaches_a_verdict(nginx, recorded_page):
         pytest.fail("the self-check page has no #checker element: the checker page (build_scripts/templates/pages/"
                     "checker.md.j2 and docs/assets/checker/) is not in this build", pytrace=False)
     # Ready, or a boot failure shown on the page (e.g. a wrong .wasm type): whichever comes first.
-    page.wait_for_function(
-        "() => document.getElementById('checker').dataset.ready === 'true'"
-        " || !document.getElementById('checker-boot-error').hidden", timeout=BOOT_MS)
+    page.wait_for_selector("#checker[data-ready=true], #checker-boot-error:not([hidden])", state="attached",
+                           timeout=BOOT_MS)
     if page.get_attribute("#checker", "data-ready") != "true":
         shown = page.locator("#checker-boot-error").inner_text()
         pytest.fail(f"the checker did not start behind nginx. The page says:\n{shown}\n"
@@ -303,8 +313,7 @@ def test_checker_reaches_a_verdict(nginx, recorded_page):
     assert expected["verdict"] == "not_eligible"
     for qid, value in PROFILE.items():
         page.check(f"#in-{qid}--{value}")
-    page.wait_for_function("v => document.getElementById('checker-verdict').dataset.verdict === v",
-                           arg=expected["verdict"], timeout=30_000)
+    page.wait_for_selector(f"#checker-verdict[data-verdict={expected['verdict']}]", state="attached", timeout=30_000)
     assert page.text_content("#checker-verdict") == expected["verdict_label"]
     assert page.locator("#checker-failed li[data-rule=project_status]").count() == 1
 
@@ -312,6 +321,8 @@ def test_checker_reaches_a_verdict(nginx, recorded_page):
     assert wasm, "no .wasm was fetched"
     assert all(kind == "application/wasm" for kind in wasm.values()), wasm
     assert all(urlparse(url).path.startswith(PREFIX) for url in wasm)
+    assert response.headers["content-security-policy"] == csp.HEADER_POLICY
     page.wait_for_timeout(200)
     page.assert_clean()
+    assert page.evaluate("window.__csp") == []
     assert [u for u in page.requests if not on_origin(u, nginx.origin)] == []

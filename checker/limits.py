@@ -1,0 +1,32 @@
+"""Bounds on what one request, answers file or CSV may hold (stated in docs/limits: README "Limits").
+
+Chosen from real use with room to spare: a call has a few dozen questions, a text answer at most a few hundred
+characters, and a recommending unit screens tens of candidates against a quota of at most ten. Anything larger
+is refused with a message naming the limit, so no input can make the checker (or the visitor's tab) spin.
+"""
+
+MAX_REQUEST_CHARS = 8_000_000  # the JSON text of one request to checker.api.handle
+MAX_DEPTH = 32                 # nesting of arrays and objects in a request or an answers file
+MAX_ID_CHARS = 200             # a request's id (echoed back)
+MAX_ANSWERS = 500              # entries in one answers mapping
+MAX_VALUE_CHARS = 10_000       # characters in one answer (text questions have their own, smaller max_length)
+MAX_LIST_ITEMS = 100           # items in one multiple-choice answer
+MAX_ERRORS = 50                # problems listed one by one in an error; the rest are counted
+MAX_SHOWN_CHARS = 80           # characters of a wrong value quoted back in a message
+MAX_CSV_CHARS = 5_000_000      # characters of a CSV file to screen
+MAX_CSV_ROWS = 1_000           # candidate rows in one CSV file (the header and # comment rows not counted)
+MAX_CELL_CHARS = 10_000        # characters in one CSV cell
+MAX_YAML_CHARS = 1_000_000     # characters of a YAML file (answers or policy data)
+MAX_YAML_NODES = 100_000       # nodes of a YAML document, aliases counted as what they expand to
+
+
+def shorten(value, limit=MAX_SHOWN_CHARS):
+    """A value as short text for a message: at most `limit` characters, cut with an ellipsis."""
+    if isinstance(value, (dict, list)):
+        text = "{…}" if isinstance(value, dict) else "[…]"
+    else:
+        try:
+            text = str(value)
+        except ValueError:  # an int too long to print
+            text = "…"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
