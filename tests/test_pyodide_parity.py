@@ -139,13 +139,11 @@ def parity(site_lock, tmp_path_factory):
         capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
     assert result.returncode == 0, f"run_cases.mjs failed:\n{result.stdout}\n{result.stderr}"
     pyodide = json.loads(out.read_text("utf-8"))
-    # A fresh worker's memory of plans (plan ids count from 1), as in the new Pyodide: earlier tests in this
-    # process may have screened files already.
+    # A fresh worker's memory of plans, as in the new Pyodide: earlier tests in this process may have screened
+    # files already (plan ids come from the plans' content, so they agree either way).
     from checker import batch
-    import itertools
 
     batch._PLANS.clear()
-    batch._plan_ids = itertools.count(1)
     cpython = [json.loads(api.handle(r if isinstance(r, str) else json.dumps(r))) for r in requests]
     return names, requests, cpython, pyodide
 
