@@ -1,4 +1,4 @@
-"""Bounds on what one request, answers file or CSV may hold (stated in docs/limits: README "Limits").
+"""Bounds on what one request, answers file or CSV may hold (stated in README.md, section "Limits").
 
 Chosen from real use with room to spare: a call has a few dozen questions, a text answer at most a few hundred
 characters, and a recommending unit screens tens of candidates against a quota of at most ten. Anything larger
