@@ -38,8 +38,8 @@ STRINGS = {
     "timeline.open": {"zh": "进行中", "en": "open"},
     "timeline.closed": {"zh": "已截止", "en": "closed"},
     "timeline.applicants_open": {
-        "zh": "截至 {as_of}，申报主体仍可在申报系统填报（截止日期 {deadline}）。",
-        "en": "As of {as_of}, applicants can still file in the application system (deadline {deadline}).",
+        "zh": "截至 {as_of}，申报主体仍可在申报系统填报（截止日期 {deadline}，含当日）。",
+        "en": "As of {as_of}, applicants can still file in the application system (deadline {deadline}, the day itself included).",
     },
     "timeline.applicants_closed": {
         "zh": "截至 {as_of}，本批次申报已于 {deadline} 截止。你仍可用本工具自查，以了解要求。",
