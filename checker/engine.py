@@ -128,19 +128,35 @@ def timeline(ruleset, as_of, lang):
             "message": s(key, lang, as_of=as_of_text, deadline=applicant["date"])}
 
 
-def _other_directions(ruleset, kept, lang):
-    """Other directions whose rules these answers also meet, or might meet with a few more answers."""
+def _fits(ruleset, trial):
+    """The verdict for `trial` if it fits (met, or one question away from met), else None."""
+    verdict, _visible, _kept, missing, _outcomes = _decide(ruleset, trial)
+    if verdict in ("eligible", "eligible_with_points_to_confirm"):
+        return verdict, []
+    if verdict == "incomplete" and len(missing) == 1:
+        question = ruleset.questions[missing[0]]
+        # Nearly met only if some answer to that one question would meet the rules without asking more.
+        tries = ([o["id"] for o in question.get("options", ())] if question["kind"] == "single"
+                 else ["yes"] if question["kind"] == "tristate"
+                 else [question["max"]] if question["kind"] == "integer" and "max" in question else [])
+        for value in tries:
+            if _decide(ruleset, dict(trial, **{missing[0]: value}))[0] in ("eligible", "eligible_with_points_to_confirm"):
+                return verdict, missing
+    return None
+
+
+def _other_directions(ruleset, answers, lang):
+    """Other directions these answers already meet, or nearly meet (one question left to answer)."""
     dq = ruleset.direction_question
-    chosen = kept.get(dq)
+    chosen = answers.get(dq)
     out = []
     for option in ruleset.questions[dq]["options"]:
         if option["id"] == chosen:
             continue
-        trial = dict(kept)
-        trial[dq] = option["id"]
-        verdict, _visible, _kept, missing, _outcomes = _decide(ruleset, trial)
-        if verdict == "not_eligible":
+        fit = _fits(ruleset, dict(answers, **{dq: option["id"]}))
+        if fit is None:
             continue
+        verdict, missing = fit
         out.append({"direction": option["id"], "title": option["label"][lang], "verdict": verdict,
                     "verdict_label": s("verdict." + verdict, lang),
                     "slug": ruleset.directions.get(option["id"], {}).get("slug"),
@@ -169,15 +185,23 @@ def assess(ruleset, raw_answers, lang="zh", as_of=None):
         "findings": findings,
         "priorities": _priorities(ruleset, outcomes, lang),
         "quota": _quota(ruleset, kept, lang),
-        "other_directions": _other_directions(ruleset, kept, lang)
+        "other_directions": _other_directions(ruleset, answers, lang)
         if verdict == "not_eligible" and ruleset.direction_question in kept else [],
+        "other_directions_note": None,
         "timeline": timeline(ruleset, as_of, lang),
         "visible_questions": visible,
         "answers": kept,
+        # Answers to questions the other answers hide: never decided on, but said, so nothing is dropped silently.
+        "ignored": [{"question": q, "label": ruleset.questions[q]["label"][lang]} for q in ruleset.order
+                    if q in answers and q not in kept],
         "disclaimer": s("disclaimer", lang),
         "official_channel": {"name": ruleset.call["application_system"]["name"][lang],
                              "url": ruleset.call["application_system"]["url"]},
     }
+    result["ignored_note"] = (s("ignored.note", lang, questions=s("list.sep", lang).join(
+        i["label"] for i in result["ignored"])) if result["ignored"] else None)
+    if verdict == "not_eligible" and ruleset.direction_question in kept and not result["other_directions"]:
+        result["other_directions_note"] = s("other.none_fit", lang)
     return result
 
 

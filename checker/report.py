@@ -54,6 +54,8 @@ def render(result, fmt="text"):
     heading(f"{_h('verdict', lang)}: {result['verdict_label']}", 1)
     lines.append(result["disclaimer"])
     lines.append(_h("version", lang).format(version=result["ruleset_version"], date=result["computed_on"]))
+    if result.get("ignored_note"):
+        lines.append(result["ignored_note"])
     failed, confirm, met = _groups(result)
     if result["missing"]:
         heading(_h("missing", lang))
@@ -78,6 +80,9 @@ def render(result, fmt="text"):
         for o in result["other_directions"]:
             extra = [f"{_h('missing', lang)}: {m['label']}" for m in o["missing"]]
             item(f"{o['title']} ({o['direction']}): {o['verdict_label']}", extra)
+    elif result.get("other_directions_note"):
+        heading(_h("other", lang))
+        item(result["other_directions_note"])
     heading(_h("timeline", lang))
     item(result["timeline"]["message"])
     for p in result["timeline"]["phases"]:

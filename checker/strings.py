@@ -51,6 +51,15 @@ STRINGS = {
     },
     "other.fits": {"zh": "按你的回答也可能符合", "en": "Your answers may also fit"},
     "other.needs_answers": {"zh": "可能符合，还需回答", "en": "Might fit; answer"},
+    "other.none_fit": {
+        "zh": "按您目前的回答，没有已知符合或只差一个问题就能判断的其他方向。",
+        "en": "From your answers so far, no other direction is known to fit, or to be one answer away from fitting.",
+    },
+    "ignored.note": {
+        "zh": "以下回答所属的问题在您的其他回答下不适用（例如属于另一个方向），本次判断没有使用它们：{questions}",
+        "en": "These answers belong to questions that do not apply given your other answers (for example, another direction's), so this result does not use them: {questions}",
+    },
+    "list.sep": {"zh": "；", "en": "; "},
     "error.unknown_question": {
         "zh": "未知的问题“{question}”。可用的问题：{allowed}",
         "en": "Unknown question “{question}”. Known questions: {allowed}",
