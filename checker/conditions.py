@@ -37,34 +37,43 @@ def _numeric(question, value):
     return value
 
 
-def _arg_text(arg, lang):
-    text = str(arg["value"])
-    unit = arg.get("unit")
-    if unit:
-        text += (" " if lang == "en" else " ") + unit[lang]
-    return text
-
-
 class Operator:
-    """One operator: which question kinds it takes, what argument, how it tests and how it reads."""
+    """One operator: which question kinds it takes, what argument, how it tests and how it reads.
 
-    def __init__(self, name, kinds, arg, test, zh, en):
+    `zh`/`en` say what the operator requires, `not_zh`/`not_en` its negation, so `not` reads as a plain sentence
+    ({q} is the question's quoted label, {v} the value).
+    """
+
+    def __init__(self, name, kinds, arg, test, zh, en, not_zh, not_en):
         self.name, self.kinds, self.arg, self.test = name, kinds, arg, test
         self.phrases = {"zh": zh, "en": en}
+        self.negated = {"zh": not_zh, "en": not_en}
 
-    def explain(self, question, arg, lang):
-        """Say in `lang` what this operator requires of the question."""
+    def explain(self, question, arg, lang, negate=False):
+        """Say in `lang` what this operator requires of the question (or, with negate, that it does not hold)."""
+        if self.arg == "options" and len(arg) == 1:  # one option reads like eq / ne
+            single = OPERATORS["eq"] if self.name in ("in", "not_in") else None
+            if single is not None:
+                return single.explain(question, arg[0], lang, negate=negate != (self.name == "not_in"))
+        phrases = self.negated if negate else self.phrases
         if self.arg == "options":
-            sep = "」或「" if lang == "zh" else "”, “"
-            shown = [_option_label(question, a, lang) for a in arg]
-            value = ("「" + sep.join(shown) + "」") if lang == "zh" else ("“" + sep.join(shown) + "”")
+            shown = [_quote(_option_label(question, a, lang), lang) for a in arg]
+            if lang == "zh":
+                value = "、".join(shown)
+            else:
+                value = ", ".join(shown[:-1]) + (" or " if self.name in ("in", "not_in") else ", ") + shown[-1] \
+                    if len(shown) > 1 else shown[0]
         elif self.arg == "option":
             value = _quote(_option_label(question, arg, lang), lang)
         elif self.arg == "bool":
             value = ""
+            phrases = self.negated if (negate == bool(arg)) else self.phrases
         else:
-            value = _arg_text(arg, lang)
-        return self.phrases[lang].format(q=_quote(_label(question, lang), lang), v=value)
+            value = str(arg["value"])  # the unit would repeat the question's own noun
+        text = phrases[lang]
+        if self.arg == "options" and len(arg) == 1 and self.name == "includes_any":
+            text = SINGLE_INCLUDES[("not_" if negate else "") + lang]
+        return text.format(q=_quote(_label(question, lang), lang), v=value)
 
 
 def _num_test(compare):
@@ -77,36 +86,55 @@ def _num_test(compare):
 
 
 ORDERED = ("integer", "date", "single")
+ANY_KIND = ("single", "multi", "tristate", "integer", "date", "text")
 
 OPERATORS = {
     op.name: op
     for op in (
-        Operator("eq", ("single", "tristate", "integer", "text"), "option",
-                 lambda q, a, arg: a == arg, "{q}为{v}", "{q} is {v}"),
-        Operator("ne", ("single", "tristate", "integer", "text"), "option",
-                 lambda q, a, arg: a != arg, "{q}不是{v}", "{q} is not {v}"),
-        Operator("in", ("single",), "options",
-                 lambda q, a, arg: a in arg, "{q}为{v}之一", "{q} is one of {v}"),
-        Operator("not_in", ("single",), "options",
-                 lambda q, a, arg: a not in arg, "{q}不是{v}", "{q} is none of {v}"),
-        Operator("includes_any", ("multi",), "options",
-                 lambda q, a, arg: any(x in arg for x in a), "{q}包含{v}中至少一项",
-                 "{q} includes at least one of {v}"),
-        Operator("gte", ORDERED, "number", _num_test(lambda x, y: x >= y), "{q}不少于 {v}", "{q} is at least {v}"),
-        Operator("lte", ORDERED, "number", _num_test(lambda x, y: x <= y), "{q}不超过 {v}", "{q} is at most {v}"),
-        Operator("gt", ORDERED, "number", _num_test(lambda x, y: x > y), "{q}多于 {v}", "{q} is more than {v}"),
-        Operator("lt", ORDERED, "number", _num_test(lambda x, y: x < y), "{q}少于 {v}", "{q} is less than {v}"),
-        Operator("answered", ("single", "multi", "tristate", "integer", "date", "text"), "bool",
-                 None, "已回答{q}", "{q} is answered"),
+        Operator("eq", ("single", "tristate", "integer", "text"), "option", lambda q, a, arg: a == arg,
+                 "{q}的回答为{v}", "the answer to {q} is {v}", "{q}的回答不是{v}", "the answer to {q} is not {v}"),
+        Operator("ne", ("single", "tristate", "integer", "text"), "option", lambda q, a, arg: a != arg,
+                 "{q}的回答不是{v}", "the answer to {q} is not {v}", "{q}的回答为{v}", "the answer to {q} is {v}"),
+        Operator("in", ("single",), "options", lambda q, a, arg: a in arg,
+                 "{q}的回答为{v}之一", "the answer to {q} is {v}",
+                 "{q}的回答不是{v}中的任何一项", "the answer to {q} is none of {v}"),
+        Operator("not_in", ("single",), "options", lambda q, a, arg: a not in arg,
+                 "{q}的回答不是{v}中的任何一项", "the answer to {q} is none of {v}",
+                 "{q}的回答为{v}之一", "the answer to {q} is {v}"),
+        Operator("includes_any", ("multi",), "options", lambda q, a, arg: any(x in arg for x in a),
+                 "{q}的回答包含{v}中至少一项", "the answer to {q} includes at least one of {v}",
+                 "{q}的回答不包含{v}中的任何一项", "the answer to {q} includes none of {v}"),
+        Operator("gte", ORDERED, "number", _num_test(lambda x, y: x >= y),
+                 "{q}的回答不少于 {v}", "the answer to {q} is at least {v}",
+                 "{q}的回答少于 {v}", "the answer to {q} is less than {v}"),
+        Operator("lte", ORDERED, "number", _num_test(lambda x, y: x <= y),
+                 "{q}的回答不超过 {v}", "the answer to {q} is at most {v}",
+                 "{q}的回答超过 {v}", "the answer to {q} is more than {v}"),
+        Operator("gt", ORDERED, "number", _num_test(lambda x, y: x > y),
+                 "{q}的回答超过 {v}", "the answer to {q} is more than {v}",
+                 "{q}的回答不超过 {v}", "the answer to {q} is at most {v}"),
+        Operator("lt", ORDERED, "number", _num_test(lambda x, y: x < y),
+                 "{q}的回答少于 {v}", "the answer to {q} is less than {v}",
+                 "{q}的回答不少于 {v}", "the answer to {q} is at least {v}"),
+        Operator("answered", ANY_KIND, "bool", None,
+                 "已回答{q}", "the question {q} is answered", "未回答{q}", "the question {q} is not answered"),
     )
 }
 
-# Dates compare as ISO strings; their wording differs from numbers'.
+# A multi-choice question and one option: "includes X" rather than "at least one of X".
+SINGLE_INCLUDES = {"zh": "{q}的回答包含{v}", "en": "the answer to {q} includes {v}",
+                   "not_zh": "{q}的回答不包含{v}", "not_en": "the answer to {q} does not include {v}"}
+
+# Dates compare as ISO strings; their wording differs from numbers'. (phrase, negated phrase)
 DATE_PHRASES = {
-    "gte": {"zh": "{q}不早于 {v}", "en": "{q} is on or after {v}"},
-    "lte": {"zh": "{q}不晚于 {v}", "en": "{q} is on or before {v}"},
-    "gt": {"zh": "{q}晚于 {v}", "en": "{q} is after {v}"},
-    "lt": {"zh": "{q}早于 {v}", "en": "{q} is before {v}"},
+    "gte": {"zh": ("{q}的回答不早于 {v}", "{q}的回答早于 {v}"),
+            "en": ("the answer to {q} is on or after {v}", "the answer to {q} is before {v}")},
+    "lte": {"zh": ("{q}的回答不晚于 {v}", "{q}的回答晚于 {v}"),
+            "en": ("the answer to {q} is on or before {v}", "the answer to {q} is after {v}")},
+    "gt": {"zh": ("{q}的回答晚于 {v}", "{q}的回答不晚于 {v}"),
+           "en": ("the answer to {q} is after {v}", "the answer to {q} is on or before {v}")},
+    "lt": {"zh": ("{q}的回答早于 {v}", "{q}的回答不早于 {v}"),
+           "en": ("the answer to {q} is before {v}", "the answer to {q} is on or after {v}")},
 }
 
 
@@ -133,21 +161,25 @@ def evaluate(cond, answers, questions):
 
 
 def explain(cond, questions, lang):
-    """Say in `lang` what a compiled condition requires."""
-    if "all" in cond:
-        joiner = "；并且" if lang == "zh" else "; and "
-        return joiner.join(explain(c, questions, lang) for c in cond["all"])
-    if "any" in cond:
-        joiner = "；或者" if lang == "zh" else "; or "
-        return joiner.join(explain(c, questions, lang) for c in cond["any"])
+    """Say in `lang`, as one plain sentence, what a compiled condition requires."""
+    text = _explain(cond, questions, lang, False)
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def _explain(cond, questions, lang, negate):
+    # `not` is pushed down to the leaves (De Morgan), so no sentence ever reads "not (…)".
     if "not" in cond:
-        inner = explain(cond["not"], questions, lang)
-        return "并非（" + inner + "）" if lang == "zh" else "not (" + inner + ")"
+        return _explain(cond["not"], questions, lang, not negate)
+    for key in ("all", "any"):
+        if key in cond:
+            conjunction = (key == "all") != negate
+            joiner = ("；并且" if lang == "zh" else "; and ") if conjunction else ("；或者" if lang == "zh" else "; or ")
+            return joiner.join(_explain(c, questions, lang, negate) for c in cond[key])
     question = questions[cond["q"]]
     if question["kind"] == "date" and cond["op"] in DATE_PHRASES:
-        return DATE_PHRASES[cond["op"]][lang].format(
-            q=_quote(_label(question, lang), lang), v=cond["arg"]["value"])
-    return OPERATORS[cond["op"]].explain(question, cond["arg"], lang)
+        phrase = DATE_PHRASES[cond["op"]][lang][1 if negate else 0]
+        return phrase.format(q=_quote(_label(question, lang), lang), v=cond["arg"]["value"])
+    return OPERATORS[cond["op"]].explain(question, cond["arg"], lang, negate)
 
 
 def questions_in(cond):
