@@ -1,12 +1,12 @@
 """Interface wording of the checker in both languages (no policy facts live here)."""
 
 STRINGS = {
-    "verdict.eligible": {"zh": "你的项目可能符合申报条件", "en": "Your project may be eligible"},
+    "verdict.eligible": {"zh": "您的项目可能符合申报条件", "en": "Your project may be eligible"},
     "verdict.eligible_with_points_to_confirm": {
-        "zh": "你的项目可能符合申报条件，但有几点需要确认",
+        "zh": "您的项目可能符合申报条件，但有几点需要确认",
         "en": "Your project may be eligible, but some points need confirming",
     },
-    "verdict.not_eligible": {"zh": "按你的回答，项目不符合申报条件", "en": "From your answers, the project is not eligible"},
+    "verdict.not_eligible": {"zh": "按您的回答，项目不符合申报条件", "en": "From your answers, the project is not eligible"},
     "verdict.incomplete": {"zh": "还有问题没有回答", "en": "Some questions are not answered yet"},
     "outcome.pass": {"zh": "符合", "en": "Met"},
     "outcome.fail": {"zh": "不符合", "en": "Not met"},
@@ -20,14 +20,14 @@ STRINGS = {
     "tristate.no": {"zh": "否", "en": "No"},
     "tristate.unsure": {"zh": "不确定", "en": "Not sure"},
     "answer.none": {"zh": "未回答", "en": "not answered"},
-    "answer.yours": {"zh": "你的回答", "en": "Your answer"},
+    "answer.yours": {"zh": "您的回答", "en": "Your answer"},
     "requirement": {"zh": "要求", "en": "Requirement"},
     "quota.exempt": {
-        "zh": "按你的回答，申报主体的 DCMM 等级达到豁免要求，不占用推荐单位的指标数量。",
+        "zh": "按您的回答，申报主体的 DCMM 等级达到豁免要求，不占用推荐单位的指标数量。",
         "en": "From your answers, the applicant's DCMM level qualifies for the exemption: it does not count against the recommending unit's quota.",
     },
     "quota.counts": {
-        "zh": "按你的回答，项目将占用推荐单位的 1 个指标。",
+        "zh": "按您的回答，项目将占用推荐单位的 1 个指标。",
         "en": "From your answers, the project will use one place in the recommending unit's quota.",
     },
     "quota.unknown": {
@@ -42,14 +42,14 @@ STRINGS = {
         "en": "As of {as_of}, applicants can still file in the application system (deadline {deadline}, the day itself included).",
     },
     "timeline.applicants_closed": {
-        "zh": "截至 {as_of}，本批次申报已于 {deadline} 截止。你仍可用本工具自查，以了解要求。",
+        "zh": "截至 {as_of}，本批次申报已于 {deadline} 截止。您仍可用本工具自查，以了解要求。",
         "en": "As of {as_of}, this call closed to applicants on {deadline}. You can still use this self-check to understand the requirements.",
     },
     "disclaimer": {
         "zh": "这是非官方的自查工具，结果不是官方认定。请以通知原文为准，并通过申报系统和通知所列联系人办理。",
         "en": "This is an unofficial self-check, not an official decision. The notice is the authority; apply through the application system and ask the contacts it lists.",
     },
-    "other.fits": {"zh": "按你的回答也可能符合", "en": "Your answers may also fit"},
+    "other.fits": {"zh": "按您的回答也可能符合", "en": "Your answers may also fit"},
     "other.needs_answers": {"zh": "可能符合，还需回答", "en": "Might fit; answer"},
     "other.none_fit": {
         "zh": "按您目前的回答，没有已知符合或只差一个问题就能判断的其他方向。",

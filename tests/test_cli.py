@@ -29,7 +29,7 @@ def case_answers(name):
     return yaml.safe_load((CASE / f"{name}.yaml").read_text(encoding="utf-8"))["answers"]
 
 
-@pytest.mark.parametrize("lang,expected", [("zh", "你的项目可能符合申报条件"), ("en", "Your project may be eligible")])
+@pytest.mark.parametrize("lang,expected", [("zh", "您的项目可能符合申报条件"), ("en", "Your project may be eligible")])
 def test_assess_eligible_text_report_exit_0(tmp_path, lang, expected):
     done = run("assess", write_answers(tmp_path, case_answers("eligible_d4")), "--lang", lang)
     assert done.returncode == 0, done.stderr
