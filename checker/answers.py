@@ -139,7 +139,7 @@ def validate(ruleset, raw, lang="zh"):
         if problem:
             code, extra = problem
             shown = extra.pop("value", value)
-            values = {"question": key, "value": shown, "allowed": _allowed(question, lang)}
+            values = {"question": question["label"][lang], "value": shown, "allowed": _allowed(question, lang)}
             values.update(extra)
             errors.append({"question": key, "value": shown, "code": code,
                            "message": s("error." + code, lang, **values)})

@@ -42,8 +42,8 @@ def _call_folder(args):
         raise InputError(str(exc)) from None
 
 
-def read_answers_file(path):
-    """Parse an answers file: .json as JSON, anything else as YAML."""
+def read_answers_file(path, with_lines=False):
+    """Parse an answers file: .json as JSON, anything else as YAML (with_lines: also each key's line, YAML only)."""
     from .yamlsource import YamlError, load_text
 
     try:
@@ -52,14 +52,22 @@ def read_answers_file(path):
         raise InputError(f"{path}: cannot read: {exc}") from None
     if str(path).lower().endswith(".json"):
         try:
-            return json.loads(text)
+            data = json.loads(text)
+            return (data, {}) if with_lines else data
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: invalid JSON, column {exc.colno}: {exc.msg}") from None
     try:
-        data, _lines = load_text(text, path)
+        data, lines = load_text(text, path)
     except YamlError as exc:
         raise InputError(str(exc)) from None
-    return data
+    return (data, lines) if with_lines else data
+
+
+def _where(path, lines, document, question):
+    """file:line for an answer's key in a YAML answers file, else the file alone."""
+    key = ("answers", question) if isinstance(document, dict) and isinstance(document.get("answers"), dict) \
+        else (question,)
+    return f"{path}:{lines[key]}" if key in lines else str(path)
 
 
 def _date(value):
@@ -108,11 +116,14 @@ def cmd_questions(args):
 
 def cmd_assess(args):
     ruleset = _ruleset(args)
-    document = read_answers_file(args.file)
+    document, lines = read_answers_file(args.file, with_lines=True)
     try:
         result = assess(ruleset, document, args.lang, args.as_of)
     except answers_mod.AnswersError as exc:
-        raise InputError(f"{args.file}: " + "\n  ".join([""] + [e["message"] for e in exc.errors]).lstrip()) from None
+        raise InputError("\n  ".join(f"{_where(args.file, lines, document, e['question'])}: {e['message']}"
+                                      for e in exc.errors)) from None
+    if result["ignored"]:
+        print(f"warning: {args.file}: {result['ignored_note']}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
