@@ -194,9 +194,10 @@ def validate(ruleset, raw, lang="zh"):
         if problem:
             code, extra = problem
             shown = limits.shorten(extra.pop("value", value))
-            values = {"question": key, "value": shown, "allowed": _allowed(question, lang)}
+            values = {"question": question["label"][lang], "value": shown, "allowed": _allowed(question, lang)}
             values.update(extra)
-            errors.append(_error(code, lang, **values))
+            # The message names the question by its label; the error keeps the id (the field or column it is for).
+            errors.append(dict(_error(code, lang, **values), question=key))
         else:
             answers[key] = normal
     if errors:

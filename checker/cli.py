@@ -50,8 +50,8 @@ def _call_folder(args):
         raise InputError(str(exc)) from None
 
 
-def read_answers_file(path):
-    """Parse an answers file: .json as JSON, anything else as YAML."""
+def read_answers_file(path, with_lines=False):
+    """Parse an answers file: .json as JSON, anything else as YAML (with_lines: also each key's line, YAML only)."""
     from .yamlsource import YamlError, load_text
 
     text = _read_text(path, limits.MAX_YAML_CHARS)
@@ -59,16 +59,24 @@ def read_answers_file(path):
         if api.nesting(text) > limits.MAX_DEPTH:
             raise InputError(f"{path}: nested more than {limits.MAX_DEPTH} levels deep")
         try:  # NaN and Infinity are kept as markers, so the answer they belong to is named
-            return json.loads(text, parse_constant=answers_mod.NonFinite, parse_float=api.parse_float)
+            data = json.loads(text, parse_constant=answers_mod.NonFinite, parse_float=api.parse_float)
+            return (data, {}) if with_lines else data
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: invalid JSON, column {exc.colno}: {exc.msg}") from None
         except (ValueError, RecursionError):  # an integer of more than 4,300 digits
             raise InputError(f"{path}: a number with too many digits") from None
     try:
-        data, _lines = load_text(text, path)
+        data, lines = load_text(text, path)
     except YamlError as exc:
         raise InputError(str(exc)) from None
-    return data
+    return (data, lines) if with_lines else data
+
+
+def _where(path, lines, document, question):
+    """file:line for an answer's key in a YAML answers file, else the file alone."""
+    key = ("answers", question) if isinstance(document, dict) and isinstance(document.get("answers"), dict) \
+        else (question,)
+    return f"{path}:{lines[key]}" if key in lines else str(path)
 
 
 def _read_text(path, limit):
@@ -174,11 +182,14 @@ def cmd_questions(args):
 
 def cmd_assess(args):
     ruleset = _ruleset(args)
-    document = read_answers_file(args.file)
+    document, lines = read_answers_file(args.file, with_lines=True)
     try:
         result = assess(ruleset, document, args.lang, args.as_of)
     except answers_mod.AnswersError as exc:
-        raise InputError(f"{args.file}: " + "\n  ".join([""] + [e["message"] for e in exc.errors]).lstrip()) from None
+        raise InputError("\n  ".join(f"{_where(args.file, lines, document, e['question'])}: {e['message']}"
+                                      for e in exc.errors)) from None
+    if result["ignored"]:
+        print(f"warning: {args.file}: {result['ignored_note']}", file=sys.stderr)
     if args.format == "json":
         text, as_ascii = _json(result, indent=2)
         _write(text + "\n", as_ascii=lambda: as_ascii() + "\n")

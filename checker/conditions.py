@@ -37,33 +37,33 @@ def _numeric(question, value):
     return value
 
 
-def _arg_text(arg, lang):
-    text = str(arg["value"])
-    unit = arg.get("unit")
-    if unit:
-        text += s("conditions.unit_sep", lang) + unit[lang]
-    return text
-
-
 class Operator:
     """One operator: which question kinds it takes, what argument, how it tests; it reads as the interface
-    string conditions.op.<name>."""
+    string conditions.op.<name>, its negation as conditions.op_not.<name> (so `not` reads as a plain sentence)."""
 
     def __init__(self, name, kinds, arg, test):
         self.name, self.kinds, self.arg, self.test = name, kinds, arg, test
 
-    def explain(self, question, arg, lang):
-        """Say in `lang` what this operator requires of the question."""
+    def explain(self, question, arg, lang, negate=False):
+        """Say in `lang` what this operator requires of the question (or, with negate, that it does not hold)."""
+        if self.arg == "options" and len(arg) == 1 and self.name in ("in", "not_in"):  # one option reads like eq / ne
+            return OPERATORS["eq"].explain(question, arg[0], lang, negate=negate != (self.name == "not_in"))
+        key = "conditions.op_not." if negate else "conditions.op."
         if self.arg == "options":
-            shown = [_option_label(question, a, lang) for a in arg]
-            value = _quote(s("conditions.options_sep", lang).join(shown), lang)
+            shown = [_quote(_option_label(question, a, lang), lang) for a in arg]
+            last = s("conditions.options_last_or" if self.name in ("in", "not_in") else "conditions.options_sep", lang)
+            value = s("conditions.options_sep", lang).join(shown[:-1]) + last + shown[-1] if len(shown) > 1 else shown[0]
         elif self.arg == "option":
             value = _quote(_option_label(question, arg, lang), lang)
         elif self.arg == "bool":
             value = ""
+            key = "conditions.op_not." if (negate == bool(arg)) else "conditions.op."
         else:
-            value = _arg_text(arg, lang)
-        return s("conditions.op." + self.name, lang, q=_quote(_label(question, lang), lang), v=value)
+            value = str(arg["value"])  # the unit would repeat the question's own noun
+        name = self.name
+        if self.arg == "options" and len(arg) == 1 and self.name == "includes_any":
+            name = "includes"  # a multi-choice question and one option: "includes X", not "at least one of X"
+        return s(key + name, lang, q=_quote(_label(question, lang), lang), v=value)
 
 
 def _num_test(compare):
@@ -76,6 +76,7 @@ def _num_test(compare):
 
 
 ORDERED = ("integer", "date", "single")
+ANY_KIND = ("single", "multi", "tristate", "integer", "date", "text")
 
 OPERATORS = {
     op.name: op
@@ -89,11 +90,11 @@ OPERATORS = {
         Operator("lte", ORDERED, "number", _num_test(lambda x, y: x <= y)),
         Operator("gt", ORDERED, "number", _num_test(lambda x, y: x > y)),
         Operator("lt", ORDERED, "number", _num_test(lambda x, y: x < y)),
-        Operator("answered", ("single", "multi", "tristate", "integer", "date", "text"), "bool", None),
+        Operator("answered", ANY_KIND, "bool", None),
     )
 }
 
-# Dates compare as ISO strings; their wording (conditions.date_op.<name>) differs from numbers'.
+# Dates compare as ISO strings; their wording (conditions.date_op.<name>, date_op_not) differs from numbers'.
 DATE_OPERATORS = ("gte", "lte", "gt", "lt")
 
 
@@ -120,18 +121,25 @@ def evaluate(cond, answers, questions):
 
 
 def explain(cond, questions, lang):
-    """Say in `lang` what a compiled condition requires."""
-    if "all" in cond:
-        return s("conditions.and", lang).join(explain(c, questions, lang) for c in cond["all"])
-    if "any" in cond:
-        return s("conditions.or", lang).join(explain(c, questions, lang) for c in cond["any"])
+    """Say in `lang`, as one plain sentence, what a compiled condition requires."""
+    text = _explain(cond, questions, lang, False)
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def _explain(cond, questions, lang, negate):
+    # `not` is pushed down to the leaves (De Morgan), so no sentence ever reads "not (…)".
     if "not" in cond:
-        inner = explain(cond["not"], questions, lang)
-        return s("conditions.not", lang, inner=inner)
+        return _explain(cond["not"], questions, lang, not negate)
+    for key in ("all", "any"):
+        if key in cond:
+            conjunction = (key == "all") != negate
+            joiner = s("conditions.and" if conjunction else "conditions.or", lang)
+            return joiner.join(_explain(c, questions, lang, negate) for c in cond[key])
     question = questions[cond["q"]]
     if question["kind"] == "date" and cond["op"] in DATE_OPERATORS:
-        return s("conditions.date_op." + cond["op"], lang, q=_quote(_label(question, lang), lang), v=cond["arg"]["value"])
-    return OPERATORS[cond["op"]].explain(question, cond["arg"], lang)
+        key = "conditions.date_op_not." if negate else "conditions.date_op."
+        return s(key + cond["op"], lang, q=_quote(_label(question, lang), lang), v=cond["arg"]["value"])
+    return OPERATORS[cond["op"]].explain(question, cond["arg"], lang, negate)
 
 
 def questions_in(cond):

@@ -68,7 +68,10 @@ class Decision:
 
     def __init__(self, ruleset, answers, explore=True):
         self.ruleset = ruleset
+        self.given = answers
         self.visible, self.answers = visible_answers(ruleset, answers)
+        # Answers to questions the other answers hide: never decided on, but said, so nothing is dropped silently.
+        self.ignored = [q for q in ruleset.order if q in answers and q not in self.answers]
         questions = ruleset.questions
         self.missing = [q for q in self.visible if questions[q]["required"] and q not in self.answers]
         self.outcomes = [(rule, _rule_outcome(rule, self.answers, questions)) for rule in ruleset.rules]
@@ -102,8 +105,25 @@ class Decision:
         """The ids of the priority conditions met."""
         return [rule["priority"] for rule, met in self.priorities if met is True]
 
+    def fits(self):
+        """This decision's missing questions if it fits (met, or one question away from met), else None."""
+        if self.verdict in ("eligible", "eligible_with_points_to_confirm"):
+            return []
+        if self.verdict == "incomplete" and len(self.missing) == 1:
+            qid = self.missing[0]
+            question = self.ruleset.questions[qid]
+            # Nearly met only if some answer to that one question would meet the rules without asking more.
+            tries = ([o["id"] for o in question.get("options", ())] if question["kind"] == "single"
+                     else ["yes"] if question["kind"] == "tristate"
+                     else [question["max"]] if question["kind"] == "integer" and "max" in question else [])
+            for value in tries:
+                if Decision(self.ruleset, dict(self.given, **{qid: value}), explore=False).verdict in (
+                        "eligible", "eligible_with_points_to_confirm"):
+                    return self.missing
+        return None
+
     def _other_directions(self):
-        """Other directions whose rules these answers also meet, or might meet with a few more answers:
+        """Other directions these answers already meet, or nearly meet (one question left to answer):
         [(direction id, Decision)], only when this one is not eligible and names a direction."""
         dq = self.ruleset.direction_question
         chosen = self.answers.get(dq)
@@ -113,8 +133,8 @@ class Decision:
         for option in self.ruleset.questions[dq]["options"]:
             if option["id"] == chosen:
                 continue
-            trial = Decision(self.ruleset, dict(self.answers, **{dq: option["id"]}), explore=False)
-            if trial.verdict != "not_eligible":
+            trial = Decision(self.ruleset, dict(self.given, **{dq: option["id"]}), explore=False)
+            if trial.fits() is not None:
                 out.append((option["id"], trial))
         return out
 

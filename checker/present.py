@@ -122,6 +122,9 @@ def present(decision, lang, as_of):
     ruleset = decision.ruleset
     findings = [_finding(rule, outcome, decision.group[rule["id"]], decision, lang)
                 for rule, outcome in decision.outcomes if rule["id"] in decision.group]
+    ignored = question_refs(ruleset, decision.ignored, lang)
+    dq = ruleset.direction_question
+    none_fit = decision.verdict == "not_eligible" and dq in decision.answers and not decision.other_directions
     return {
         "schema": RESULT_SCHEMA,
         "call": ruleset.call["id"],
@@ -136,9 +139,13 @@ def present(decision, lang, as_of):
         "priorities": _priorities(decision, lang),
         "quota": _quota(decision, lang),
         "other_directions": _other_directions(decision, lang),
+        "other_directions_note": s("other_directions.none_fit", lang) if none_fit else None,
         "timeline": timeline(ruleset, as_of, lang),
         "visible_questions": decision.visible,
         "answers": decision.answers,
+        "ignored": ignored,
+        "ignored_note": s("ignored.note", lang, questions=s("ignored.list_sep", lang).join(
+            i["label"] for i in ignored)) if ignored else None,
         "disclaimer": s("disclaimer", lang),
         "official_channel": {"name": ruleset.call["application_system"]["name"][lang],
                              "url": ruleset.call["application_system"]["url"]},

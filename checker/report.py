@@ -32,6 +32,8 @@ def render(result, fmt="text"):
     heading(f"{h('verdict')}: {result['verdict_label']}", 1)
     lines.append(result["disclaimer"])
     lines.append(h("version", version=result["ruleset_version"], date=result["computed_on"]))
+    if result.get("ignored_note"):
+        lines.append(result["ignored_note"])
     if result["missing"]:
         heading(h("missing"))
         for m in result["missing"]:
@@ -58,6 +60,9 @@ def render(result, fmt="text"):
         for o in result["other_directions"]:
             extra = [f"{h('missing')}: {m['label']}" for m in o["missing"]]
             item(f"{o['title']} ({o['direction']}): {o['verdict_label']}", extra)
+    elif result.get("other_directions_note"):
+        heading(h("other"))
+        item(result["other_directions_note"])
     heading(h("timeline"))
     item(result["timeline"]["message"])
     for p in result["timeline"]["phases"]:

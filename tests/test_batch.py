@@ -70,7 +70,7 @@ def test_dcmm_level_3_and_above_never_counts(ruleset):
 
 def test_order_by_priority_conditions_then_file_order(ruleset):
     rows = [
-        answers("eligible_d5", in_demo_base="no", open_source_key_tech="no", dcmm_level="none", project_name="zero"),
+        answers("eligible_d5", in_demo_base="no", open_source_key_tech="no", data_management_capability="no", project_name="zero"),
         answers("eligible_d5", project_name="three"),
         answers("eligible_d5", in_demo_base="no", project_name="two"),
         answers("eligible_d5", project_name="three again"),

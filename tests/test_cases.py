@@ -44,6 +44,11 @@ def test_case(ruleset, path):
         assert result["timeline"]["applicants_open"] is expected["applicants_open"]
     if "other_directions" in expected:
         assert [o["direction"] for o in result["other_directions"]] == expected["other_directions"]
+    if "other_directions_none" in expected:
+        assert (result["other_directions_note"] is not None) is expected["other_directions_none"], case["name"]
+    if "ignored" in expected:
+        assert [i["question"] for i in result["ignored"]] == expected["ignored"], case["name"]
+        assert (result["ignored_note"] is not None) is bool(expected["ignored"])
 
 
 def test_every_rule_is_seen_firing_and_not_firing(ruleset):

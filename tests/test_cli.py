@@ -29,7 +29,7 @@ def case_answers(name):
     return yaml.safe_load((CASE / f"{name}.yaml").read_text(encoding="utf-8"))["answers"]
 
 
-@pytest.mark.parametrize("lang,expected", [("zh", "你的项目可能符合申报条件"), ("en", "Your project may be eligible")])
+@pytest.mark.parametrize("lang,expected", [("zh", "您的项目可能符合申报条件"), ("en", "Your project may be eligible")])
 def test_assess_eligible_text_report_exit_0(tmp_path, lang, expected):
     done = run("assess", write_answers(tmp_path, case_answers("eligible_d4")), "--lang", lang)
     assert done.returncode == 0, done.stderr
@@ -72,14 +72,39 @@ def test_invalid_yaml_names_file_and_line(tmp_path):
 def test_unknown_direction(tmp_path):
     done = run("assess", write_answers(tmp_path, {"direction": "d9"}), "--lang", "en")
     assert done.returncode == 2
-    assert "“d9” is not an option of question “direction”" in done.stderr
+    assert "“d9” is not an option of question “Which direction is the project filed under?”" in done.stderr
     assert "d1 (Data management capability improvement)" in done.stderr
 
 
 def test_word_for_a_number(tmp_path):
     done = run("assess", write_answers(tmp_path, {"direction": "d4", "d4_scenarios": "three"}), "--lang", "zh")
     assert done.returncode == 2
-    assert "问题“d4_scenarios”需要一个整数，收到的是“three”" in done.stderr
+    assert "问题“项目产品已在多少个场景实现应用？”需要一个整数，收到的是“three”" in done.stderr
+
+
+def test_a_value_error_names_the_line_of_the_yaml_file(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("answers:\n  direction: d4\n  own_ip: 'yes'\n  d4_scenarios: three\n", encoding="utf-8")
+    done = run("assess", path, "--lang", "en")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert f"{path}:4: Question “In how many scenarios is the project's product in use?” needs a whole number" \
+        in done.stderr
+
+
+def test_zero_projects_is_refused_with_the_label_and_the_range(tmp_path):
+    for qid, label in (("projects_filed", "How many projects does the applicant file in this call, this one included?"),
+                       ("directions_covered", "Under how many directions is this project filed?")):
+        done = run("assess", write_answers(tmp_path, {qid: 0}), "--lang", "en")
+        assert done.returncode == 2
+        assert f"The answer 0 to question “{label}” is out of range (1–" in done.stderr, done.stderr
+        assert qid not in done.stderr
+
+
+def test_an_answer_to_a_hidden_question_is_a_warning(tmp_path):
+    done = run("assess", write_answers(tmp_path, {"direction": "d7", "d4_scenarios": 6}), "--lang", "en")
+    assert done.returncode in (0, 1)
+    assert "warning:" in done.stderr and "In how many scenarios is the project's product in use?" in done.stderr
+    assert "do not apply" in done.stdout
 
 
 def test_unknown_key(tmp_path):

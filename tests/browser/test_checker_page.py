@@ -132,7 +132,8 @@ def test_verdict_and_reasons_in_both_languages(request, recorded_page, lang, ser
     other = page.locator("#checker-other li")
     assert [o["direction"] for o in expected["other_directions"]] == other.evaluate_all(
         "els => els.map(e => e.dataset.direction)")
-    assert page.locator("#checker-other li[data-direction=d5] a[href='../directions/service-innovation/']").count() == 1
+    # No other direction is met or one answer away, so the page says so in one line instead of a list.
+    assert expected["other_directions"] == [] and page.text_content("#checker-other-none") == expected["other_directions_note"]
     # The guide link leads to the clause, in the same language, under the same prefix.
     guide.click()
     page.wait_for_load_state()
@@ -168,11 +169,18 @@ def test_the_page_shows_the_checkers_groups(site_server, page, case, lang):
 
 def test_other_direction_link_switches_in_place(site_server, page):
     open_checker(page, checker_url(site_server))
-    fill(page, case_answers("d4_4_scenarios"))
+    # Direction 5's own questions answered first, then direction 4 chosen: its answers are kept but not used.
+    fill(page, {"direction": "d5", "d5_results": "yes"})
+    answers = case_answers("d4_short_nearly_fits_d5")
+    fill(page, {k: v for k, v in answers.items() if k != "d5_results"})
+    expected = cpython(answers, "zh")["result"]
     wait_verdict(page, "not_eligible")
+    assert page.text_content("#checker-ignored") == expected["ignored_note"]
+    assert page.eval_on_selector_all("#checker-other li", "els => els.map(e => e.dataset.direction)") == ["d5"]
+    assert page.locator("#checker-other li[data-direction=d5] a[href='../directions/service-innovation/']").count() == 1
     page.click("#checker-other li[data-direction=d5] [data-switch-direction]")
     assert checked(page, "direction") == ["d5"]
-    assert checked(page, "law_abiding") == ["yes"]
+    assert checked(page, "law_abiding") == ["yes"] and checked(page, "d5_results") == ["yes"]
     page.locator("#q-d5_cases").wait_for(state="visible")
     wait_verdict(page, "incomplete")
 

@@ -103,6 +103,7 @@ export function renderResult(result) {
   const byRule = new Map(result.findings.map((f) => [f.rule, f]));
   const blocks = [];
   blocks.push(el("p", { class: "checker-timeline-note", "data-open": String(result.timeline.applicants_open) }, result.timeline.message));
+  if (result.ignored_note) blocks.push(el("p", { id: "checker-ignored", class: "checker-note" }, result.ignored_note));
   if (result.missing.length) {
     blocks.push(section(S.missing_title, el("ul", { id: "checker-missing" },
       result.missing.map((m) => el("li", {}, el("a", { href: `#q-${m.question}` }, m.label))))));
@@ -132,6 +133,8 @@ export function renderResult(result) {
         o.slug ? el("a", { href: `${LANG_ROOT}directions/${o.slug}/` }, S.other_page) : null,
         o.slug ? " · " : null,
         el("a", { href: `?direction=${encodeURIComponent(o.direction)}`, "data-switch-direction": o.direction }, S.other_check))))));
+  } else if (result.other_directions_note) {
+    blocks.push(section(S.other_title, el("p", { id: "checker-other-none" }, result.other_directions_note)));
   }
   blocks.push(section(S.timeline_title, el("table", { class: "checker-timeline" },
     el("thead", {}, el("tr", {}, [S.col_date, S.col_who, S.col_what, S.col_status].map((h) => el("th", { scope: "col" }, h)))),
