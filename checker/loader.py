@@ -86,6 +86,10 @@ def _schema_message(error):
         return f"{error.instance!r} does not have the expected form ({error.validator_value})"
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "contains":
+        wanted = ", ".join(f"{k}: {v['const']}" for k, v in error.validator_value.get("properties", {}).items()
+                           if isinstance(v, dict) and "const" in v)
+        return f"needs an item with {wanted or 'the required keys'} (the guide's pages need it)"
     if error.validator == "oneOf":
         return "is neither a citation {clause, quote} nor a {ref: ...}"
     return error.message
@@ -211,19 +215,24 @@ class _Loading:
 
     # -- references --------------------------------------------------------------------------------
     def resolve(self, ref):
-        """Follow a dotted ref from the call's root; raise LookupError naming the step that failed."""
-        node = self.data
-        for step in ref.split("."):
-            if isinstance(node, dict) and step in node:
-                node = node[step]
-            elif isinstance(node, list):
-                match = [item for item in node if isinstance(item, dict) and str(item.get("id")) == step]
-                if not match:
-                    raise LookupError(f"no item with id {step!r} in {ref!r}")
-                node = match[0]
-            else:
-                raise LookupError(f"{ref!r} does not exist (stopped at {step!r})")
-        return node
+        return resolve_ref(self.data, ref)
+
+
+def resolve_ref(data, ref):
+    """Follow a dotted ref from a call's root (its files by name; a list step picks the item with that id);
+    raise LookupError naming the step that failed. The one ref resolver: the compiler and the page templates."""
+    node = data
+    for step in str(ref).split("."):
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list):
+            match = [item for item in node if isinstance(item, dict) and str(item.get("id")) == step]
+            if not match:
+                raise LookupError(f"no item with id {step!r} in {ref!r}")
+            node = match[0]
+        else:
+            raise LookupError(f"{ref!r} does not exist (stopped at {step!r})")
+    return node
 
 
 def _list(data, key):
@@ -496,6 +505,11 @@ def load_bundle(folder, root=POLICY_DIR):
     """Read, validate and compile a call; return the JSON-ready rule set (with its `version`)."""
     _data, bundle = _load(folder, root)
     return bundle
+
+
+def load_call(folder=None, root=POLICY_DIR):
+    """Read, validate and compile a call once; return (validated YAML by file name, compiled rule set)."""
+    return _load(folder, root)
 
 
 def _load(folder, root):
