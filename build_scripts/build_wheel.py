@@ -7,14 +7,16 @@ What goes in the wheel (``bdpilot_checker-<version>-py3-none-any.whl``):
 
 * ``checker/{__init__,api,answers,batch,conditions,engine,limits,present,questionnaire,report,ruleset,strings}.py`` --
   the standard-library-only code the browser worker runs, and ``checker/i18n/<lang>.json``, its interface strings;
-* ``checker/data/<call>.json`` -- each call's compiled rule set, written by ``python -m checker compile``
-  (``ruleset.load_default`` reads it when there is no policy_data/ beside the package, as in Pyodide).
+* ``checker/data/<call>.json`` -- the compiled rule set of every call under policy_data/calls/, taken from the
+  build's one artefact per call (build/bundles/<call>.json, build_scripts/guide/bundles.py: compiled once per
+  build); ``ruleset.load_default`` reads it when there is no policy_data/ beside the package, as in Pyodide.
 
 What stays out: ``loader.py``, ``yamlsource.py``, ``cli.py``, ``__main__.py``. They need PyYAML / jsonschema and
 are for building and the command line only. The build checks that nothing in the wheel imports them: statically
 (an AST scan of the staged modules; the one allowed reference is ruleset.py's source-checkout branch) and by
-running every request type of ``checker.api`` from the unpacked wheel in a fresh interpreter in which importing
-yaml, jsonschema or the excluded modules raises.
+running every request type of ``checker.api`` for every call, with that call's own answer cases
+(policy_data/calls/<call>/cases/, each verdict checked), from the unpacked wheel in a fresh interpreter in which
+importing yaml, jsonschema or the excluded modules raises.
 
 The version is ``<checker.__version__>.dev<number>``, the number being the first 12 hex digits of a hash of the
 wheel's contents (rule sets included): any change gives a new file name, hence a new URL, so no browser or service
@@ -29,7 +31,7 @@ with the standard library alone. Same inputs, same bytes.
 
 Output: ``<out>/bdpilot_checker-*.whl`` (older wheels there are removed) and ``<out>/wheel.json``
 (file name, version, sha256, size, rule-set versions, and the inputs' fingerprint). When the fingerprint of the
-inputs (the run-time modules, policy_data/, this file) matches wheel.json and the wheel is there, nothing is
+inputs (the run-time modules, the calls' artefacts, this file) matches wheel.json and the wheel is there, nothing is
 rebuilt (``--force`` rebuilds), so ``mkdocs serve`` stays fast. Standard library only (plus pip).
 """
 
@@ -50,8 +52,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CHECKER_DIR = REPO_ROOT / "checker"
-POLICY_DIR = REPO_ROOT / "policy_data"
-DEFAULT_OUT = REPO_ROOT / "build" / "checker"
+DEFAULT_OUT = Path(os.environ.get("GUIDE_BUILD_DIR") or REPO_ROOT / "build").resolve() / "checker"
 
 DIST_NAME = "bdpilot-checker"  # the name the worker loads (Pyodide's lock file key)
 WHEEL_NAME = "bdpilot_checker"  # the same, normalised for file names
@@ -178,26 +179,26 @@ class Block(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Block())
 sys.path.insert(0, sys.argv[1])
 from checker import api
-calls = json.loads(sys.argv[3])
+with open(sys.argv[3], encoding="utf-8") as handle:
+    requests = json.load(handle)
 out = {}
-for call in calls:
-    answers = {"direction": "d4", "d4_scenarios": 5, "project_name": "x"}
-    for request in [{"type": "meta"}, {"type": "questions", "lang": "en"}, {"type": "template"},
-                    {"type": "assess", "answers": answers, "as_of": "2022-04-20"},
-                    {"type": "assess", "answers": {"nonsense": 1}},
-                    {"type": "batch", "csv": "direction\nd4\n", "unit_kind": "province"}]:
-        request = dict(request, id=1, call=call)
-        response = json.loads(api.handle(json.dumps(request)))
-        if request["type"] != "assess" or "nonsense" not in request["answers"]:
-            assert response["ok"], (request, response)
+for call, call_requests in requests.items():
+    for request in call_requests:
+        expect = request.pop("expect", None)
+        response = json.loads(api.handle(json.dumps(dict(request, id=1))))
+        assert response["ok"], (request, response)
+        if expect is not None:
+            assert response["result"]["verdict"] == expect, (call, request, response["result"]["verdict"], expect)
+    bad = json.loads(api.handle(json.dumps({"id": 1, "type": "assess", "call": call, "answers": {"nonsense": 1}})))
+    assert not bad["ok"], (call, bad)
     out[call] = json.loads(api.handle(json.dumps({"id": 0, "type": "meta", "call": call})))["result"]
 loaded = sorted(m for m in sys.modules if m == "checker" or m.startswith("checker."))
 print(json.dumps({"meta": out, "modules": loaded}))
 """
 
 
-def check_wheel_runs(wheel: Path, calls: list[str], python: str) -> dict:
-    """Unpack the wheel into a temporary folder and run every request type there, build-only imports blocked."""
+def check_wheel_runs(wheel: Path, requests: dict[str, list], python: str) -> dict:
+    """Unpack the wheel into a temporary folder and run every call's requests there, build-only imports blocked."""
     blocked = ",".join([f"checker.{m}" for m in EXCLUDED_MODULES] + list(BUILD_ONLY_PACKAGES))
     with tempfile.TemporaryDirectory(prefix="checker-wheel-") as tmp:
         with zipfile.ZipFile(wheel) as archive:
@@ -206,7 +207,9 @@ def check_wheel_runs(wheel: Path, calls: list[str], python: str) -> dict:
         for module in EXCLUDED_MODULES:
             if f"checker/{module}.py" in names:
                 raise BuildError(f"{wheel.name} contains checker/{module}.py")
-        result = subprocess.run([python, "-I", "-B", "-c", _RUNTIME_CHECK, tmp, blocked, json.dumps(calls)],
+        requests_file = Path(tmp) / "requests.json"
+        requests_file.write_text(json.dumps(requests, ensure_ascii=False), "utf-8")
+        result = subprocess.run([python, "-I", "-B", "-c", _RUNTIME_CHECK, tmp, blocked, str(requests_file)],
                                 capture_output=True, text=True, cwd=tmp)
     if result.returncode != 0:
         raise BuildError(f"the wheel does not run on its own:\n{result.stderr.strip()}")
@@ -221,25 +224,40 @@ def check_wheel_runs(wheel: Path, calls: list[str], python: str) -> dict:
 # The build
 # ----------------------------------------------------------------------------------------------------------------
 
-def call_ids() -> list[str]:
-    return sorted(p.name for p in (POLICY_DIR / "calls").iterdir() if (p / "call.yaml").is_file())
+def artefacts() -> dict[str, dict]:
+    """Every call's compiled artefact (build/bundles/<call>.json), compiled only when its inputs changed."""
+    sys.path.insert(0, str(REPO_ROOT / "build_scripts"))
+    from guide import bundles  # build-time only: not importable in the staging backend, so imported here
+
+    try:
+        return bundles.ensure_all()
+    except bundles.BundleError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def smoke_requests(found: dict[str, dict]) -> dict[str, list]:
+    from guide import bundles
+
+    try:
+        return {call: bundles.smoke_requests(artefact) for call, artefact in found.items()}
+    except bundles.BundleError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def input_files() -> list[Path]:
     files = [CHECKER_DIR / f"{m}.py" for m in RUNTIME_MODULES]
     files += sorted((CHECKER_DIR / "i18n").glob("*.json"))
-    # The compiler (loader, yamlsource) shapes the bundle, so it is an input too.
-    files += [CHECKER_DIR / f"{m}.py" for m in ("loader", "yamlsource", "cli")]
-    files += sorted(p for p in POLICY_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     files.append(Path(__file__).resolve())
     return files
 
 
-def fingerprint(files: list[Path]) -> str:
+def fingerprint(files: list[Path], found: dict[str, dict]) -> str:
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.relative_to(REPO_ROOT).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for call, artefact in sorted(found.items()):  # each artefact's inputs hash covers its rule set and cases
+        digest.update(f"{call}\0{artefact['inputs']}\0".encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -255,8 +273,8 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def stage(staging: Path, python: str) -> dict:
-    """Copy the run-time modules and compile each call's rule set into ``staging/checker``."""
+def stage(staging: Path, found: dict[str, dict]) -> dict:
+    """Copy the run-time modules and each call's compiled rule set into ``staging/checker``."""
     if staging.exists():
         shutil.rmtree(staging)
     package = staging / "checker"
@@ -265,13 +283,11 @@ def stage(staging: Path, python: str) -> dict:
         shutil.copyfile(CHECKER_DIR / f"{module}.py", package / f"{module}.py")
     shutil.copytree(CHECKER_DIR / "i18n", package / "i18n")  # the interface strings (checker/strings.py)
     versions = {}
-    for call in call_ids():
-        target = package / "data" / f"{call}.json"
-        result = subprocess.run([python, "-m", "checker", "--call", call, "compile", "-o", str(target)],
-                                cwd=REPO_ROOT, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise BuildError(f"python -m checker --call {call} compile failed:\n{result.stderr.strip()}")
-        versions[call] = json.loads(target.read_text("utf-8"))["version"]
+    for call, artefact in sorted(found.items()):
+        ruleset = artefact["ruleset"]
+        text = json.dumps(ruleset, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        (package / "data" / f"{call}.json").write_text(text, encoding="utf-8")
+        versions[call] = ruleset["version"]
     return versions
 
 
@@ -280,7 +296,10 @@ def build(out: Path = DEFAULT_OUT, force: bool = False, python: str | None = Non
     python = python or sys.executable
     out.mkdir(parents=True, exist_ok=True)
     record_path = out / "wheel.json"
-    key = fingerprint(input_files())
+    found = artefacts()
+    if not found:
+        raise BuildError("no call folder with a call.yaml under policy_data/calls/")
+    key = fingerprint(input_files(), found)
     if not force and record_path.is_file():
         record = json.loads(record_path.read_text("utf-8"))
         wheel = out / record.get("wheel", "")
@@ -288,7 +307,7 @@ def build(out: Path = DEFAULT_OUT, force: bool = False, python: str | None = Non
             return dict(record, path=str(wheel), reused=True)
 
     staging = out / "staging"
-    rulesets = stage(staging, python)
+    rulesets = stage(staging, found)
     check_imports_static(staging / "checker")
     content = hashlib.sha256()
     for path in sorted((staging / "checker").rglob("*")):
@@ -323,7 +342,7 @@ def build(out: Path = DEFAULT_OUT, force: bool = False, python: str | None = Non
         wheel = out / built[0].name
         shutil.move(str(built[0]), wheel)
 
-    report = check_wheel_runs(wheel, sorted(rulesets), python)
+    report = check_wheel_runs(wheel, smoke_requests(found), python)
     for call, meta in report["meta"].items():
         if meta["ruleset_version"] != rulesets[call]:
             raise BuildError(f"the wheel's rule set for {call} is {meta['ruleset_version']}, not {rulesets[call]}")

@@ -1,12 +1,13 @@
 // Precompile the Python standard library modules that the checker needs, with Pyodide's own Python, under Node.
 //
 //   node build_scripts/pyodide_bytecode.mjs --pyodide node_modules/pyodide --stdlib SITE/.../python_stdlib.zip \
-//        [--wheel SITE/.../checker-*.whl] [--out OUT.zip]
+//        [--wheel SITE/.../checker-*.whl] [--requests REQUESTS.json] [--out OUT.zip]
 //
 // Pyodide ships its standard library as sources only (python_stdlib.zip holds .py files), so every page load
 // compiles the ~140 modules that booting Pyodide and running the checker import: about two thirds of the boot time.
 // This script boots the same Pyodide (node_modules/pyodide: the version the site ships, so the bytecode's magic
-// number matches), installs the checker wheel, runs one request of each kind through checker.api, and rewrites the
+// number matches), installs the checker wheel, runs the requests of --requests (a JSON list: one request of each
+// kind for every call, from the call's own answer cases; build_scripts/guide/bundles.py) through checker.api, and rewrites the
 // zip with each module that was imported replaced by its bytecode (an unchecked hash-based .pyc, PEP 552, compiled
 // with the file name the module has in Pyodide). Modules that were not imported stay as sources, so the zip grows
 // only by what is used. zipimport prefers the .pyc; tracebacks through those modules show no source lines.
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     pyodide: { type: "string" },
     stdlib: { type: "string" },
     wheel: { type: "string" },
+    requests: { type: "string" },
     out: { type: "string" },
   },
 });
@@ -46,6 +48,7 @@ if (args.wheel) {
 }
 
 pyodide.globals.set("HAVE_CHECKER", Boolean(args.wheel));
+pyodide.globals.set("REQUESTS_JSON", args.requests ? fs.readFileSync(args.requests, "utf-8") : "[]");
 const summary = pyodide.runPython(`
 import importlib._bootstrap_external as bootstrap
 import importlib.util
@@ -54,11 +57,9 @@ import sys
 import zipfile
 
 if HAVE_CHECKER:
-    # What the page's worker does: one request of each kind, so every module they import is loaded.
+    # What the pages' workers do: every request kind for every call, so every module they import is loaded.
     from checker import api
-    for request in ({"type": "meta"}, {"type": "questions", "lang": "zh"}, {"type": "questions", "lang": "en"},
-                    {"type": "assess", "answers": {}, "lang": "en"}, {"type": "template", "lang": "zh"},
-                    {"type": "batch", "csv": "x\\n1\\n", "unit_kind": "province", "lang": "zh"}):
+    for request in json.loads(REQUESTS_JSON):
         json.loads(api.handle(json.dumps(dict(request, id=1))))
 
 prefix = "/lib/python314.zip/"

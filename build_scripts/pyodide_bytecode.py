@@ -31,7 +31,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NODE_PYODIDE = REPO_ROOT / "node_modules" / "pyodide"
 SCRIPT = Path(__file__).resolve().with_suffix(".mjs")
-CACHE_DIR = REPO_ROOT / "build" / "pyodide-bytecode"
+CACHE_DIR = Path(os.environ.get("GUIDE_BUILD_DIR") or REPO_ROOT / "build").resolve() / "pyodide-bytecode"
 MANIFEST = Path("assets") / "checker" / "manifest.json"
 
 
@@ -49,6 +49,17 @@ def locate(site: Path) -> tuple[Path, Path | None] | None:
     stdlib = (folder / manifest["index_url"] / "python_stdlib.zip").resolve()
     wheel = folder / manifest["wheel"]
     return stdlib, (wheel if wheel.is_file() else None)
+
+
+def warm_up_requests() -> list[dict]:
+    """Every call's requests (one of each kind, its own answer cases), from the build's artefacts."""
+    sys.path.insert(0, str(REPO_ROOT / "build_scripts"))
+    from guide import bundles
+
+    out = []
+    for artefact in bundles.ensure_all().values():
+        out += [{k: v for k, v in r.items() if k != "expect"} for r in bundles.smoke_requests(artefact)]
+    return out
 
 
 def precompile(site: Path, quiet: bool = False) -> dict | None:
@@ -70,8 +81,9 @@ def precompile(site: Path, quiet: bool = False) -> dict | None:
         print("pyodide_bytecode: warning: `node` not found; the standard library stays uncompiled", file=sys.stderr)
         return None
     version = json.loads((NODE_PYODIDE / "package.json").read_text("utf-8"))["version"]
+    requests = json.dumps(warm_up_requests(), ensure_ascii=False, sort_keys=True)
     key = hashlib.sha256("\n".join([version, _sha256(stock), _sha256(wheel) if wheel else "-",
-                                    _sha256(SCRIPT)]).encode()).hexdigest()[:16]
+                                    _sha256(SCRIPT), requests]).encode()).hexdigest()[:16]
     cached = CACHE_DIR / f"python_stdlib-{key}.zip"
     summary_path = cached.with_suffix(".json")
     if not (cached.is_file() and summary_path.is_file()):
@@ -79,7 +91,9 @@ def precompile(site: Path, quiet: bool = False) -> dict | None:
         cmd = [node, str(SCRIPT), "--pyodide", str(NODE_PYODIDE), "--stdlib", str(stock),
                "--out", str(cached) + ".part"]
         if wheel:
-            cmd += ["--wheel", str(wheel)]
+            requests_file = CACHE_DIR / "requests.json"
+            requests_file.write_text(requests, encoding="utf-8")
+            cmd += ["--wheel", str(wheel), "--requests", str(requests_file)]
         result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO_ROOT)
         if result.returncode != 0:
             # Pyodide's error output can hold its whole minified source: show the end only.
