@@ -54,10 +54,56 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         require_tool(CHROMIUM, "browser")
 
 
+if str(REPO_ROOT / "build_scripts") not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT / "build_scripts"))  # the guide package (build_scripts/guide/)
+
+
 @pytest.fixture(scope="session")
-def ruleset():
-    """The 2022 call's rule set, compiled from policy_data/ (the source of truth)."""
-    from checker.loader import call_dir, load_bundle
+def artefacts():
+    """Every call's compiled bundle (build/bundles/<call>.json, compiled from policy_data/ when it is stale)."""
+    from guide import bundles
+
+    return bundles.ensure_all()
+
+
+@pytest.fixture(scope="session")
+def ruleset(artefacts):
+    """The 2022 call's rule set, from its compiled bundle."""
     from checker.ruleset import Ruleset
 
-    return Ruleset(load_bundle(call_dir("2022")))
+    return Ruleset(artefacts["2022"]["ruleset"])
+
+
+# ---------------------------------------------------------------- a site with a second call
+
+FIXTURE_CALL = REPO_ROOT / "tests" / "fixtures" / "calls" / "mini"
+FIXTURE_SOURCE = REPO_ROOT / "tests" / "fixtures" / "source" / "mini.txt"
+
+
+def policy_data_with_fixture_call(folder: Path) -> Path:
+    """A copy of policy_data/ with the made-up call tests/fixtures/calls/mini beside 2022 (and its notice)."""
+    import shutil
+
+    policy = folder / "policy_data"
+    shutil.copytree(REPO_ROOT / "policy_data", policy)
+    shutil.copytree(FIXTURE_CALL, policy / "calls" / FIXTURE_CALL.name)
+    shutil.copyfile(FIXTURE_SOURCE, policy / "source" / FIXTURE_SOURCE.name)
+    return policy
+
+
+@pytest.fixture(scope="session")
+def calls_site(tmp_path_factory) -> dict:
+    """The real build pipeline (build_scripts/build_site.py) run on policy_data/ plus the mini call, into a
+    temporary folder with its own build/ (GUIDE_BUILD_DIR), once per session: {site, log, policy, build}."""
+    import subprocess
+
+    root = tmp_path_factory.mktemp("calls-site")
+    policy = policy_data_with_fixture_call(root)
+    env = dict(os.environ, GUIDE_POLICY_DATA_DIR=str(policy), GUIDE_BUILD_DIR=str(root / "build"),
+               SITE_URL="http://127.0.0.1:8000/", NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run([sys.executable, "build_scripts/build_site.py", "--site-dir", str(root / "site")],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    log = proc.stdout + proc.stderr
+    if proc.returncode != 0:
+        pytest.fail(f"build_site.py with the mini call failed ({proc.returncode}):\n{log[-5000:]}", pytrace=False)
+    return {"site": root / "site", "log": log, "policy": policy, "build": root / "build"}

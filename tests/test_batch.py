@@ -12,7 +12,7 @@ import yaml
 from checker import batch
 
 REPO = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).parent / "cases"
+CASES = Path(__file__).resolve().parents[1] / "policy_data" / "calls" / "2022" / "cases"
 
 
 def answers(case, **changes):

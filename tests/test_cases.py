@@ -1,4 +1,5 @@
-"""Answer cases as data (tests/cases/*.yaml): each names a situation, gives answers and the expected outcome."""
+"""Answer cases as data (policy_data/calls/<call>/cases/*.yaml): each names a situation, gives answers and the
+expected outcome, and is assessed with its own call's rule set, read from the call's compiled bundle."""
 
 import datetime
 from pathlib import Path
@@ -7,9 +8,11 @@ import pytest
 import yaml
 
 from checker.engine import assess
+from checker.ruleset import Ruleset
 
-CASES_DIR = Path(__file__).parent / "cases"
-CASE_FILES = sorted(CASES_DIR.glob("*.yaml"))
+CALLS_DIR = Path(__file__).resolve().parents[1] / "policy_data" / "calls"
+CASE_FILES = sorted(CALLS_DIR.glob("*/cases/*.yaml"))
+CALLS = sorted({p.parents[1].name for p in CASE_FILES})
 FIRED = ("fail", "unknown")
 
 
@@ -19,17 +22,32 @@ def load_case(path):
         return yaml.safe_load(handle)
 
 
+@pytest.fixture(scope="module")
+def rulesets(artefacts):
+    return {call: Ruleset(artefact["ruleset"]) for call, artefact in artefacts.items()}
+
+
 def run_case(ruleset, case):
-    """Assess a case's answers as the case says (language, date)."""
-    as_of = datetime.date.fromisoformat(str(case.get("as_of", "2022-04-20")))
+    """Assess a case's answers as the case says (language, date: its own, else the applicant deadline)."""
+    from guide.bundles import case_as_of
+
+    as_of = datetime.date.fromisoformat(case_as_of(case, ruleset.bundle))
     return assess(ruleset, case["answers"], case.get("lang", "zh"), as_of)
 
 
-@pytest.mark.parametrize("path", CASE_FILES, ids=[p.stem for p in CASE_FILES])
-def test_case(ruleset, path):
+def cases_of(call):
+    return [p for p in CASE_FILES if p.parents[1].name == call]
+
+
+def test_every_call_has_cases(artefacts):
+    assert set(artefacts) == set(CALLS), "a call folder without cases/ (or cases without a call)"
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=[f"{p.parents[1].name}/{p.stem}" for p in CASE_FILES])
+def test_case(rulesets, path):
     case = load_case(path)
     expected = case["expected"]
-    result = run_case(ruleset, case)
+    result = run_case(rulesets[path.parents[1].name], case)
     fired = [f["rule"] for f in result["findings"] if f["outcome"] in FIRED]
     fired += [p["rule"] for p in result["priorities"] if p["met"] is not True]
     assert result["verdict"] == expected["verdict"], case["name"]
@@ -51,10 +69,12 @@ def test_case(ruleset, path):
         assert (result["ignored_note"] is not None) is bool(expected["ignored"])
 
 
-def test_every_rule_is_seen_firing_and_not_firing(ruleset):
+@pytest.mark.parametrize("call", CALLS)
+def test_every_rule_is_seen_firing_and_not_firing(rulesets, call):
     """A rule without a case that fires it and a case where it applies and passes is untested."""
+    ruleset = rulesets[call]
     fired, passed = set(), set()
-    for path in CASE_FILES:
+    for path in cases_of(call):
         result = run_case(ruleset, load_case(path))
         for f in result["findings"]:
             (fired if f["outcome"] in FIRED else passed if f["outcome"] == "pass" else set()).add(f["rule"])
@@ -65,11 +85,12 @@ def test_every_rule_is_seen_firing_and_not_firing(ruleset):
     assert rules - passed == set(), "rules never seen passing"
 
 
-def test_every_direction_has_an_eligible_and_a_not_eligible_case(ruleset):
+@pytest.mark.parametrize("call", CALLS)
+def test_every_direction_has_an_eligible_and_a_not_eligible_case(rulesets, call):
     seen = {}
-    for path in CASE_FILES:
+    for path in cases_of(call):
         case = load_case(path)
         direction = case["answers"].get("direction")
         seen.setdefault(direction, set()).add(case["expected"]["verdict"])
-    for direction in ruleset.directions:
+    for direction in rulesets[call].directions:
         assert {"eligible", "not_eligible"} <= seen.get(direction, set()), direction

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-CASE = Path(__file__).parent / "cases"
+CASE = Path(__file__).resolve().parents[1] / "policy_data" / "calls" / "2022" / "cases"
 
 
 def run(*args, cwd=REPO):

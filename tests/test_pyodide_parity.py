@@ -1,7 +1,8 @@
 """Pyodide parity: the checker wheel in real Pyodide (Node, offline) answers exactly as CPython does.
 
-Every case in tests/cases/*.yaml becomes an `assess` request (its answers, lang and as_of; cases without as_of
-use 2022-04-20, as tests/test_cases.py does), in both languages; so do the other request types (meta, questions,
+Every answer case of every call (policy_data/calls/<call>/cases/*.yaml) becomes an `assess` request for its call
+(its answers, lang and as_of; cases without as_of are assessed on the call's applicant deadline, as
+tests/test_cases.py does: build_scripts/guide/bundles.py's case_as_of), in both languages; so do the other request types (meta, questions,
 template, a batch built from all the cases) and requests that must fail. The wheel is built by
 build_scripts/build_wheel.py and loaded by tests/node/run_cases.mjs the way the site's worker loads it (the site's
 lock file, loadPackage by name, sha256 checked). CPython answers through checker.api.handle from the source
@@ -22,16 +23,16 @@ import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-CASES_DIR = REPO_ROOT / "tests" / "cases"
+CALLS_DIR = REPO_ROOT / "policy_data" / "calls"
 RUNNER = REPO_ROOT / "tests" / "node" / "run_cases.mjs"
 PYODIDE_DIR = REPO_ROOT / "node_modules" / "pyodide"
-DEFAULT_AS_OF = "2022-04-20"
 
 sys.path.insert(0, str(REPO_ROOT / "build_scripts"))
 
 
 def case_files() -> list[Path]:
-    return sorted(CASES_DIR.glob("*.yaml"))
+    """Every call's answer cases (the call is the name of the folder above cases/)."""
+    return sorted(CALLS_DIR.glob("*/cases/*.yaml"))
 
 
 def load_case(path: Path) -> dict:
@@ -68,14 +69,19 @@ def build_requests() -> tuple[list, list[str]]:
         names.append(name)
         requests.append({"call": "2022", **request} if isinstance(request, dict) else request)
 
-    cases = [(path.stem, load_case(path)) for path in case_files()]
-    for stem, case in cases:
+    from guide.bundles import case_as_of
+
+    cases = []
+    for path in case_files():
+        call, stem, case = path.parents[1].name, path.stem, load_case(path)
+        if call == "2022":
+            cases.append((stem, case))
         answers = to_json_value(case["answers"])
-        as_of = str(case.get("as_of", DEFAULT_AS_OF))
+        as_of = case_as_of(case, load_default(call).bundle)
         own = case.get("lang", "zh")
         for lang in [own] + [x for x in ("zh", "en") if x != own]:
-            add(f"case {stem} ({lang})", {"id": f"{stem}-{lang}", "type": "assess", "answers": answers,
-                                           "lang": lang, "as_of": as_of})
+            add(f"case {call}/{stem} ({lang})", {"id": f"{call}-{stem}-{lang}", "type": "assess", "call": call,
+                                                 "answers": answers, "lang": lang, "as_of": as_of})
     order = load_default("2022").order
     csv_text = batch_csv([c for _, c in cases], order)
     for lang in ("zh", "en"):
@@ -149,7 +155,7 @@ def parity(site_lock, tmp_path_factory):
 
 
 def test_cases_exist():
-    assert case_files(), "tests/cases/ has no *.yaml case"
+    assert case_files(), "policy_data/calls/*/cases/ has no *.yaml case"
 
 
 def test_every_answer_is_identical(parity):

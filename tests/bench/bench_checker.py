@@ -17,7 +17,7 @@ from checker import batch  # noqa: E402
 from checker.engine import assess  # noqa: E402
 from checker.ruleset import load_default  # noqa: E402
 
-CASES = ROOT / "tests" / "cases"
+CASES = ROOT / "policy_data" / "calls" / "2022" / "cases"
 CALL = "2022"  # the call the answer cases are written for
 
 

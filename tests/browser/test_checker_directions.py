@@ -1,6 +1,6 @@
 """Each of the 8 directions reaches its verdict in the browser: one eligible and one not-eligible profile each.
 
-The profiles are the answer cases in tests/cases/; the page must agree with the case's expected verdict and show
+The profiles are the 2022 answer cases (policy_data/calls/2022/cases/); the page must agree with the case's expected verdict and show
 the reason of every requirement the case says is not met.
 """
 
@@ -11,7 +11,7 @@ import yaml
 
 from test_checker_page import checker_url, fill, open_checker, wait_verdict
 
-CASES = Path(__file__).resolve().parents[1] / "cases"
+CASES = Path(__file__).resolve().parents[2] / "policy_data" / "calls" / "2022" / "cases"
 
 
 def profiles():

@@ -22,7 +22,7 @@ from build_scripts.serve_static import StaticHandler
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-CASES = REPO / "tests" / "cases"
+CASES = REPO / "policy_data" / "calls" / "2022" / "cases"
 BOOT_MS = 90_000
 PAYLOAD = "<img src=x onerror=window.__pwned=1>"
 

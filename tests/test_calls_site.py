@@ -1,0 +1,250 @@
+"""Several calls side by side: the real build with the made-up call tests/fixtures/calls/mini added beside 2022.
+
+The mini call (year 2099) is the newest, so it takes today's URLs and 2022 moves to /2022/ — exactly what happens
+when next year's call is added. Checked here from the built HTML: every page of both calls in both languages, the
+stable URLs, the call switcher and the nav, the "what changed" page, the call each checker and screening page
+sends, the wheel's bundles, and that the build compiles each call once. The browser side is in
+tests/browser/test_calls_site.py. Also here: a call folder that lacks a fact a page needs fails `make validate`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO_ROOT / "build_scripts" / "templates"
+LANGS = ("zh", "en")
+NEWEST, OLDER = "mini", "2022"
+PREFIX = {NEWEST: "", OLDER: f"{OLDER}/"}
+
+
+def data(policy: Path, call: str, name: str) -> dict:
+    return yaml.safe_load((policy / "calls" / call / f"{name}.yaml").read_text("utf-8"))
+
+
+def url_dir(page: str) -> str:
+    """'index' -> '', 'directions/index' -> 'directions/', 'checker' -> 'checker/'."""
+    if page == "index":
+        return ""
+    return page[: -len("index")] if page.endswith("/index") else page + "/"
+
+
+def call_pages(policy: Path, call: str) -> list[str]:
+    pages = [t.relative_to(TEMPLATES / "pages").as_posix()[: -len(".md.j2")]
+             for t in (TEMPLATES / "pages").rglob("*.md.j2")]
+    pages += [f"directions/{d['slug']}" for d in data(policy, call, "directions")["directions"]]
+    if call == NEWEST:
+        pages.append("changes")
+    return sorted(url_dir(p) for p in pages)
+
+
+def page_path(site: Path, lang: str, url: str) -> Path:
+    return site / ("en/" if lang == "en" else "") / url / "index.html"
+
+
+def read(site: Path, lang: str, url: str) -> str:
+    path = page_path(site, lang, url)
+    assert path.is_file(), f"missing {path.relative_to(site)}"
+    return path.read_text("utf-8")
+
+
+def text_of(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+
+
+def article(page: str) -> str:
+    match = re.search(r"<article\b.*?</article>", page, re.S)
+    assert match, "no <article>"
+    return match.group(0)
+
+
+@pytest.fixture(scope="module")
+def built(calls_site):
+    return calls_site["site"], calls_site["policy"]
+
+
+def test_the_build_compiles_each_call_once(calls_site):
+    log = calls_site["log"]
+    for call in (OLDER, NEWEST):
+        assert len(re.findall(rf"bundles: compiled call {call} ", log)) == 1, log[-3000:]
+        assert (calls_site["build"] / "bundles" / f"{call}.json").is_file()
+
+
+def test_every_page_of_both_calls_exists_in_both_languages(built):
+    site, policy = built
+    for call in (NEWEST, OLDER):
+        title = data(policy, call, "call")["title"]["text"]
+        for lang in LANGS:
+            for url in call_pages(policy, call):
+                page = read(site, lang, PREFIX[call] + url)
+                assert f'<html lang="{"zh" if lang == "zh" else "en"}' in page, (call, lang, url)
+            home = article(read(site, lang, PREFIX[call]))
+            assert html.escape(title[lang], quote=False) in home or title[lang] in text_of(home), (call, lang)
+    # The oldest call has nothing to compare with: no "what changed" page.
+    assert not page_path(site, "zh", f"{OLDER}/changes/").exists()
+
+
+def test_newest_call_has_stable_urls_that_lead_to_todays(built):
+    site, policy = built
+    for lang in LANGS:
+        for url in call_pages(policy, NEWEST):
+            stub = read(site, lang, f"{NEWEST}/{url}")
+            target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', stub).group(1)
+            base = ("en/" if lang == "en" else "") + f"{NEWEST}/{url}"
+            resolved = posixpath.normpath(urljoin("/" + base, target)).lstrip("/")
+            expected = (("en/" if lang == "en" else "") + url).rstrip("/")
+            assert resolved == expected, (lang, url, target)
+            assert page_path(site, lang, url).is_file()
+
+
+def test_call_switcher_on_every_page_links_the_same_page_of_each_call(built):
+    site, policy = built
+    for call in (NEWEST, OLDER):
+        for lang in LANGS:
+            for url in call_pages(policy, call):
+                page = read(site, lang, PREFIX[call] + url)
+                box = re.search(r'<div class="md-header__option call-switcher" data-call="([^"]*)">(.*?)</ul>', page)
+                assert box and box.group(1) == call, (call, lang, url)
+                links = dict((c, h) for h, c in re.findall(r'<a href="([^"]+)" class="md-select__link"[^>]*'
+                                                           r'data-call="([^"]+)"', box.group(2)))
+                assert set(links) == {NEWEST, OLDER}
+                assert 'aria-current="page" data-call="' + call + '"' in box.group(2)
+                here = ("en/" if lang == "en" else "") + PREFIX[call] + url
+                for other, href in links.items():
+                    target = posixpath.normpath(posixpath.join(here, href))
+                    target = "" if target == "." else target + "/"
+                    same = PREFIX[other] + url if url in call_pages(policy, other) else PREFIX[other]
+                    assert target == ("en/" if lang == "en" else "") + same, (call, lang, url, other, href)
+                assert "call-switcher__all" in box.group(2)
+
+
+def test_each_page_shows_the_nav_of_its_own_call(built):
+    site, _policy = built
+    for lang in LANGS:
+        older = read(site, lang, f"{OLDER}/eligibility/")
+        nav = older[older.index("md-nav--primary"):older.index("md-sidebar--secondary")]
+        hrefs = re.findall(r'<a href="([^"]+)" class="md-nav__link', nav)
+        assert "../directions/data-management/" in hrefs and "../../directions/a1/" not in hrefs
+        newest = read(site, lang, "eligibility/")
+        nav = newest[newest.index("md-nav--primary"):newest.index("md-sidebar--secondary")]
+        hrefs = re.findall(r'<a href="([^"]+)" class="md-nav__link', nav)
+        assert "../directions/a1/" in hrefs and not any(h.startswith(f"../{OLDER}/") for h in hrefs)
+
+
+def test_calls_page_lists_every_call(built):
+    site, policy = built
+    for lang in LANGS:
+        body = article(read(site, lang, "calls/"))
+        for call in (NEWEST, OLDER):
+            doc = data(policy, call, "call")["document_number"]
+            assert doc["citation"]["quote"] in text_of(body)
+            assert f'href="../{call}/"' in body  # the call's stable address
+        assert 'href="../changes/"' in body
+
+
+def test_what_changed_page_lists_the_fixture_differences_with_both_citations(built):
+    site, policy = built
+    old_dirs = {d["id"]: d for d in data(policy, OLDER, "directions")["directions"]}
+    new_dirs = {d["id"]: d for d in data(policy, NEWEST, "directions")["directions"]}
+    old_rec = data(policy, OLDER, "eligibility")["recommendation"]
+    new_rec = data(policy, NEWEST, "eligibility")["recommendation"]
+    old_call, new_call = data(policy, OLDER, "call"), data(policy, NEWEST, "call")
+    for lang in LANGS:
+        body = article(read(site, lang, "changes/"))
+        text = text_of(body)
+
+        def section(key: str) -> str:
+            match = re.search(rf'id="{key}".*?(?=<h2 |$)', body, re.S)
+            assert match, f"{lang}: no section {key}"
+            return text_of(match.group(0))
+
+        dirs = section("directions")
+        assert new_dirs["a1"]["title"][lang] in dirs  # added
+        for gone in set(old_dirs) - set(new_dirs):
+            assert old_dirs[gone]["title"][lang] in dirs, gone  # removed
+        assert old_dirs["d5"]["title"][lang] not in dirs  # kept, same title: no row
+        quotas = section("quotas")
+        old_province = next(k for k in old_rec["unit_kinds"] if k["id"] == "province")
+        new_province = next(k for k in new_rec["unit_kinds"] if k["id"] == "province")
+        assert re.search(rf"\b{old_province['quota']}\b.*\b{new_province['quota']}\b", quotas)
+        minimums = section("minimums")
+        assert re.search(rf"{old_dirs['d5']['minimums'][0]['value']} .*{new_dirs['d5']['minimums'][0]['value']} ",
+                         minimums)
+        deadlines = section("deadlines")
+        for deadline in old_call["deadlines"] + new_call["deadlines"]:
+            year, month, day = map(int, str(deadline["date"]).split("-"))
+            assert (f"{year}年{month}月{day}日" if lang == "zh" else f"{day} ") in deadlines
+        kinds = section("applicant-kinds")
+        assert ("联合体" if lang == "zh" else "Consortium") in kinds
+        priorities = section("priority-conditions")
+        assert ("开源项目" if lang == "zh" else "Open source") in priorities
+        # Both citations of each change: the quotes of both notices are in the footnotes.
+        for quote in (old_province["citation"]["quote"], new_province["citation"]["quote"],
+                      old_dirs["d5"]["minimums"][0]["citation"]["quote"],
+                      new_dirs["d5"]["minimums"][0]["citation"]["quote"],
+                      old_call["deadlines"][0]["citation"]["quote"], new_call["deadlines"][0]["citation"]["quote"]):
+            assert quote in text, (lang, quote)
+
+
+def test_each_calls_checker_and_screening_pages_carry_their_call(built):
+    site, policy = built
+    for call in (NEWEST, OLDER):
+        quotas = {k["id"]: k["quota"] for k in data(policy, call, "eligibility")["recommendation"]["unit_kinds"]}
+        questions = [q["id"] for q in data(policy, call, "questions")["questions"]]
+        for lang in LANGS:
+            checker = read(site, lang, PREFIX[call] + "checker/")
+            assert f'id="checker" data-lang="{lang}" data-call="{call}"' in checker
+            assert all(f'data-question="{q}"' in checker for q in questions)
+            screening = read(site, lang, PREFIX[call] + "screening/")
+            assert f'data-call="{call}"' in screening
+            found = dict(re.findall(r'id="screening-kind-([^"]+)" value="[^"]+" data-quota="(\d+)"', screening))
+            assert {k: int(v) for k, v in found.items()} == quotas
+
+
+def test_the_wheel_ships_every_calls_bundle(built):
+    site, _policy = built
+    manifest = json.loads((site / "assets" / "checker" / "manifest.json").read_text("utf-8"))
+    assert set(manifest["rulesets"]) == {NEWEST, OLDER}
+    with zipfile.ZipFile(site / "assets" / "checker" / manifest["wheel"]) as wheel:
+        names = set(wheel.namelist())
+    assert {f"checker/data/{NEWEST}.json", f"checker/data/{OLDER}.json"} <= names
+
+
+# ---------------------------------------------------------------- the schema: what a page needs is required
+
+def make_validate(policy: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "-s", "validate", f"POLICY_DATA={policy}"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("file,old,new,expected", [
+    # The home, process and checker pages state the applicants' deadline: it must say which deadline that is.
+    ("call", "    role: applicant_filing\n", "", r"call\.yaml:\d+: deadlines: needs an item with role: applicant_filing"),
+    # The recommending-units, screening and eligibility pages state the DCMM exemption.
+    ("eligibility", "  dcmm_exemption:\n", "  dcmm_exemption_gone:\n",
+     r"eligibility\.yaml:\d+: recommendation: missing required key 'dcmm_exemption'"),
+])
+def test_a_call_missing_a_fact_a_page_needs_fails_make_validate(tmp_path, file, old, new, expected):
+    from conftest import policy_data_with_fixture_call
+
+    policy = policy_data_with_fixture_call(tmp_path)
+    assert make_validate(policy).returncode == 0
+    path = policy / "calls" / "mini" / f"{file}.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    result = make_validate(policy)
+    assert result.returncode != 0
+    assert str(path) in result.stdout + result.stderr
+    assert re.search(expected, result.stdout + result.stderr), result.stdout + result.stderr
