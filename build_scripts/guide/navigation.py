@@ -185,7 +185,7 @@ def switcher_html(page_url: str, src: str, lang_prefix: str, calls: list[Call], 
     items.append(f'<li class="md-select__item"><a href="{calls_href}" class="md-select__link call-switcher__all">'
                  f'{html.escape(pick(ui["calls_all"], lang))}</a></li>')
     shown = call_title(mine, ui, lang) if mine else pick(ui["calls_title"], lang)
-    label = html.escape(pick(ui["calls_switch"], lang))
+    label = html.escape(f'{shown}{pick(ui["colon"], lang)}{pick(ui["calls_switch"], lang)}')  # name holds the text
     return (f'<div class="md-header__option call-switcher" data-call="{html.escape(mine.id if mine else "")}">'
             f'<div class="md-select"><button class="md-header__button call-switcher__button" aria-label="{label}">'
             f'{html.escape(shown)}</button><div class="md-select__inner"><ul class="md-select__list">'

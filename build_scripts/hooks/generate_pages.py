@@ -139,9 +139,14 @@ def _fix(output: str, config: MkDocsConfig) -> str:
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
     build = current()
     lang = i18n_setup.current_language(config)
-    switcher = navigation.switcher_html(page.url, navigation.source_of(page.file.src_uri), _lang_prefix(lang),
-                                        build.calls, build.ui, lang)
-    return navigation.insert_switcher(_fix(output, config), switcher)
+    src = navigation.source_of(page.file.src_uri)
+    switcher = navigation.switcher_html(page.url, src, _lang_prefix(lang), build.calls, build.ui, lang)
+    output = navigation.insert_switcher(_fix(output, config), switcher)
+    mine = calls_mod.call_of_source(build.calls, src)
+    if mine is not None and not mine.newest:  # the site name (header, title) is the newest call's: say this one's
+        site_name = pick(build.ui["site_name"], lang)
+        output = output.replace(site_name.format(year=build.newest.year), site_name.format(year=mine.year))
+    return output
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
