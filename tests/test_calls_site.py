@@ -4,7 +4,7 @@ The mini call (year 2099) is the newest, so it takes today's URLs and 2022 moves
 when next year's call is added. Checked here from the built HTML: every page of both calls in both languages, the
 stable URLs, the call switcher and the nav, the "what changed" page, the call each checker and screening page
 sends, the wheel's bundles, and that the build compiles each call once. The browser side is in
-tests/browser/test_calls_site.py. Also here: a call folder that lacks a fact a page needs fails `make validate`.
+tests/browser/test_calls_in_browser.py. Also here: a call folder that lacks a fact a page needs fails `make validate`.
 """
 
 from __future__ import annotations
