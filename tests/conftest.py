@@ -92,6 +92,12 @@ def policy_data_with_fixture_call(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def fixture_policy():
+    """policy_data_with_fixture_call, for tests that edit their own copy."""
+    return policy_data_with_fixture_call
+
+
+@pytest.fixture(scope="session")
 def calls_site(tmp_path_factory) -> dict:
     """The real build pipeline (build_scripts/build_site.py) run on policy_data/ plus the mini call, into a
     temporary folder with its own build/ (GUIDE_BUILD_DIR), once per session: {site, log, policy, build}."""

@@ -235,10 +235,9 @@ def make_validate(policy: Path) -> subprocess.CompletedProcess:
     ("eligibility", "  dcmm_exemption:\n", "  dcmm_exemption_gone:\n",
      r"eligibility\.yaml:\d+: recommendation: missing required key 'dcmm_exemption'"),
 ])
-def test_a_call_missing_a_fact_a_page_needs_fails_make_validate(tmp_path, file, old, new, expected):
-    from conftest import policy_data_with_fixture_call
-
-    policy = policy_data_with_fixture_call(tmp_path)
+def test_a_call_missing_a_fact_a_page_needs_fails_make_validate(tmp_path, fixture_policy, file, old, new,
+                                                                expected):
+    policy = fixture_policy(tmp_path)
     assert make_validate(policy).returncode == 0
     path = policy / "calls" / "mini" / f"{file}.yaml"
     text = path.read_text("utf-8")

@@ -18,6 +18,7 @@ _PAGE = """<!doctype html>
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={href}">
 <link rel="canonical" href="{href}">
+<link rel="icon" href="{icon}">
 <title>{title}</title>
 </head>
 <body>
@@ -36,7 +37,9 @@ def write(site_dir: Path, newest: Call, lang_prefixes: dict[str, str], title: di
             today = url_of_source(newest.source(page), prefix)
             target = site_dir / stable / "index.html"
             href = html.escape(relative_url(stable, today))
-            content = _PAGE.format(lang=html.escape(lang), href=href, title=html.escape(title[lang]))
+            # The site's own icon, so the browser does not ask for /favicon.ico (a 404).
+            icon = html.escape(relative_url(stable, "") + ("../" * prefix.count("/")) + "assets/images/favicon.png")
+            content = _PAGE.format(lang=html.escape(lang), href=href, title=html.escape(title[lang]), icon=icon)
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.is_file() or target.read_text("utf-8") != content:
                 target.write_text(content, "utf-8")
