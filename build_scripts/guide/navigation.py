@@ -171,7 +171,8 @@ _LANG_OPTION = re.compile(r'<div class="md-header__option">\s*<div class="md-sel
 
 def switcher_html(page_url: str, src: str, lang_prefix: str, calls: list[Call], ui: dict, lang: str) -> str:
     """Links from this page to the same page of every call (or that call's home page) and to the list of calls;
-    the page's own call is marked. Material's select markup, so it opens on hover and on keyboard focus."""
+    the page's own call is marked. A native disclosure (<details>), closed until the visitor opens it by click, tap
+    or Enter/Space: Material's hover-opened select would lie over the language switcher beside it."""
     mine = call_of_source(calls, src)
     page = src[len(mine.prefix):] if mine else "index.md"
     items = []
@@ -179,17 +180,16 @@ def switcher_html(page_url: str, src: str, lang_prefix: str, calls: list[Call], 
         target = call.source(page if page in call.pages else "index.md")
         href = relative_url(page_url, url_of_source(target, lang_prefix))
         current = ' aria-current="page"' if mine is call else ""
-        items.append(f'<li class="md-select__item"><a href="{href}" class="md-select__link"{current} '
+        items.append(f'<li><a href="{href}" class="call-switcher__link"{current} '
                      f'data-call="{html.escape(call.id)}">{html.escape(call_title(call, ui, lang))}</a></li>')
     calls_href = relative_url(page_url, url_of_source("calls.md", lang_prefix))
-    items.append(f'<li class="md-select__item"><a href="{calls_href}" class="md-select__link call-switcher__all">'
+    items.append(f'<li><a href="{calls_href}" class="call-switcher__link call-switcher__all">'
                  f'{html.escape(pick(ui["calls_all"], lang))}</a></li>')
     shown = call_title(mine, ui, lang) if mine else pick(ui["calls_title"], lang)
     label = html.escape(f'{shown}{pick(ui["colon"], lang)}{pick(ui["calls_switch"], lang)}')  # name holds the text
-    return (f'<div class="md-header__option call-switcher" data-call="{html.escape(mine.id if mine else "")}">'
-            f'<div class="md-select"><button class="md-header__button call-switcher__button" aria-label="{label}">'
-            f'{html.escape(shown)}</button><div class="md-select__inner"><ul class="md-select__list">'
-            f'{"".join(items)}</ul></div></div></div>')
+    return (f'<details class="md-header__option call-switcher" data-call="{html.escape(mine.id if mine else "")}">'
+            f'<summary class="call-switcher__button" aria-label="{label}">{html.escape(shown)}</summary>'
+            f'<ul class="call-switcher__list">{"".join(items)}</ul></details>')
 
 
 def insert_switcher(output: str, switcher: str) -> str:
