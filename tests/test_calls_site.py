@@ -106,6 +106,11 @@ def test_newest_call_has_stable_urls_that_lead_to_todays(built):
             expected = (("en/" if lang == "en" else "") + url).rstrip("/")
             assert resolved == expected, (lang, url, target)
             assert page_path(site, lang, url).is_file()
+            # Its icon is the site's own, reached without climbing above the site root (a sub-path's 404).
+            icon = re.search(r'<link rel="icon" href="([^"]+)">', stub).group(1)
+            icon_path = posixpath.normpath(posixpath.join(base, icon))
+            assert not icon_path.startswith(".."), (lang, url, icon)
+            assert (site / icon_path).is_file(), (lang, url, icon)
 
 
 def test_call_switcher_on_every_page_links_the_same_page_of_each_call(built):
@@ -114,9 +119,10 @@ def test_call_switcher_on_every_page_links_the_same_page_of_each_call(built):
         for lang in LANGS:
             for url in call_pages(policy, call):
                 page = read(site, lang, PREFIX[call] + url)
-                box = re.search(r'<div class="md-header__option call-switcher" data-call="([^"]*)">(.*?)</ul>', page)
+                box = re.search(r'<details class="md-header__option call-switcher" data-call="([^"]*)">(.*?)</ul>',
+                                page)
                 assert box and box.group(1) == call, (call, lang, url)
-                links = dict((c, h) for h, c in re.findall(r'<a href="([^"]+)" class="md-select__link"[^>]*'
+                links = dict((c, h) for h, c in re.findall(r'<a href="([^"]+)" class="call-switcher__link"[^>]*'
                                                            r'data-call="([^"]+)"', box.group(2)))
                 assert set(links) == {NEWEST, OLDER}
                 assert 'aria-current="page" data-call="' + call + '"' in box.group(2)

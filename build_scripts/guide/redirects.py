@@ -37,8 +37,9 @@ def write(site_dir: Path, newest: Call, lang_prefixes: dict[str, str], title: di
             today = url_of_source(newest.source(page), prefix)
             target = site_dir / stable / "index.html"
             href = html.escape(relative_url(stable, today))
-            # The site's own icon, so the browser does not ask for /favicon.ico (a 404).
-            icon = html.escape(relative_url(stable, "") + ("../" * prefix.count("/")) + "assets/images/favicon.png")
+            # The site's own icon, so the browser does not ask for /favicon.ico (a 404). `stable` holds the language
+            # prefix, so this climbs to the site root and no further (above it is outside a sub-path's site).
+            icon = html.escape(relative_url(stable, "") + "assets/images/favicon.png")
             content = _PAGE.format(lang=html.escape(lang), href=href, title=html.escape(title[lang]), icon=icon)
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.is_file() or target.read_text("utf-8") != content:
