@@ -17,8 +17,8 @@ def guide_pages(site_dir):
     for index in sorted(site_dir.rglob("index.html")):
         rel = index.parent.relative_to(site_dir).as_posix()
         rel = "" if rel == "." else rel + "/"
-        if rel.split("/")[0] in ("assets", "search") or any(
-                rel.removeprefix("en/").startswith(p + "/") for p in INTERACTIVE):
+        # Interactive pages of every call: /checker/, and /<call>/checker/ (the stable URLs, which lead there too).
+        if rel.split("/")[0] in ("assets", "search") or any(part in INTERACTIVE for part in rel.split("/")):
             continue
         pages.append(rel)
     return pages
