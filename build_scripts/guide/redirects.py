@@ -1,7 +1,9 @@
 """The newest call's stable URLs (/<call>/… and /en/<call>/…) as small pages that send the reader to today's URLs.
 
 Static hosting has no server-side redirects, so each is an HTML page with a meta refresh and a plain link (it works
-without JavaScript). When a newer call arrives, the real pages of this call take these URLs over.
+without JavaScript). Their icon is an empty data: URL: a real one is fetched and then aborted by the immediate
+refresh (a failed request), and none makes the browser ask for /favicon.ico (a 404). When a newer call arrives, the
+real pages of this call take these URLs over.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ _PAGE = """<!doctype html>
 <meta name="robots" content="noindex">
 <meta http-equiv="refresh" content="0; url={href}">
 <link rel="canonical" href="{href}">
-<link rel="icon" href="{icon}">
+<link rel="icon" href="data:,">
 <title>{title}</title>
 </head>
 <body>
@@ -37,10 +39,7 @@ def write(site_dir: Path, newest: Call, lang_prefixes: dict[str, str], title: di
             today = url_of_source(newest.source(page), prefix)
             target = site_dir / stable / "index.html"
             href = html.escape(relative_url(stable, today))
-            # The site's own icon, so the browser does not ask for /favicon.ico (a 404). `stable` holds the language
-            # prefix, so this climbs to the site root and no further (above it is outside a sub-path's site).
-            icon = html.escape(relative_url(stable, "") + "assets/images/favicon.png")
-            content = _PAGE.format(lang=html.escape(lang), href=href, title=html.escape(title[lang]), icon=icon)
+            content = _PAGE.format(lang=html.escape(lang), href=href, title=html.escape(title[lang]))
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.is_file() or target.read_text("utf-8") != content:
                 target.write_text(content, "utf-8")
