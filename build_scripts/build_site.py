@@ -40,8 +40,8 @@ import sw_config  # noqa: E402  (build_scripts/sw_config.py)
 from guide import bundles, render  # noqa: E402  (build_scripts/guide/)
 
 # What --serve watches: the inputs of every step.
-WATCHED = ("policy_data", "build_scripts/templates", "build_scripts/hooks", "build_scripts/guide", "docs",
-           "mkdocs.yml", "checker")
+WATCHED = ("policy_data", "build_scripts/templates", "build_scripts/hooks", "build_scripts/guide",
+           "build_scripts/overrides", "docs", "mkdocs.yml", "checker")
 
 
 def build_site(site_dir: Path) -> int:
