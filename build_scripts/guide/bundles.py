@@ -97,7 +97,7 @@ def ensure(call_id: str, policy_dir: Path | None = None, log=print) -> dict:
     artefact = compile_call(call_id, policy_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(f"{target.name}.{os.getpid()}.part")
-    part.write_text(json.dumps(artefact, ensure_ascii=False, indent=1, sort_keys=True) + "\n", "utf-8")
+    part.write_text(json.dumps(artefact, ensure_ascii=False, indent=1) + "\n", "utf-8")  # YAML order kept: pages list in it
     os.replace(part, target)
     log(f"bundles: compiled call {call_id} (rule set {artefact['ruleset']['version']}) into {target}")
     return artefact
