@@ -369,6 +369,18 @@ def test_key_dates_are_stated_as_dates_not_as_open_or_closed(site):
             assert "已截止" not in text and "正在受理" not in text
 
 
+def test_pages_list_facts_in_the_order_the_data_gives_them(site):
+    """Mappings keep their YAML order through the compiled bundle (build/bundles/<call>.json): the eligibility
+    page lists the limits as eligibility.yaml does, not alphabetically."""
+    limits = list(load("eligibility")["limits"].values())
+    assert len(limits) > 1
+    for lang in LANGS:
+        section = re.search(r'id="limits".*?(?=<h2)', article(read_page(site, lang, "eligibility/")), re.S)
+        text = text_of(section.group(0))
+        positions = [text.index(limit["text"][lang]) for limit in limits]
+        assert positions == sorted(positions), (lang, text)
+
+
 def test_notice_shows_its_repeated_paragraph_once_and_counts_repeats(site):
     call = load("call")
     source = (REPO_ROOT / "policy_data" / call["source"]["file"]).read_text("utf-8")

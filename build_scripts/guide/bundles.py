@@ -6,7 +6,7 @@ An artefact holds what checker/loader.py produces from a call folder in one pass
 what the page templates read), the compiled rule set (``ruleset``, what the wheel ships and the engine runs), and
 the call's answer cases (``cases``, from policy_data/calls/<call>/cases/*.yaml: the tests, the wheel's smoke test
 and the bytecode warm-up send them). ``inputs`` is a hash of everything that shapes it (the call folder, the
-schemas, the notices, the compiler's modules); an artefact whose inputs did not change is read, not recompiled,
+schemas, the notices, the compiler's modules, this file); an artefact whose inputs did not change is read, not recompiled,
 so the build step, the page hook (also under ``mkdocs serve``) and the wheel together compile each call once.
 """
 
@@ -42,6 +42,7 @@ def _files(call_dir: Path, policy_dir: Path) -> list[Path]:
     for shared in ("schema", "source"):
         files += [p for p in (policy_dir / shared).rglob("*") if p.is_file()]
     files += [paths.REPO_ROOT / "checker" / name for name in COMPILER_MODULES]
+    files.append(Path(__file__).resolve())  # this file writes the artefact: a change to it is a change of format
     return sorted(f for f in files if "__pycache__" not in f.parts)
 
 
