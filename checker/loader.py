@@ -167,6 +167,14 @@ class _Loading:
                                  f"Chinese text is not verbatim from the notice: {zh[:40]!r}")
         return text
 
+    def check_call_id(self):
+        """The call's id is its folder's name: pages, worker requests and the wheel's bundles name a call by its
+        folder, so a copied call.yaml that keeps the old id would check answers against the other call's rules."""
+        call = self.data.get("call")
+        if isinstance(call, dict) and "id" in call and str(call["id"]) != self.folder.name:
+            self.problem("call", ("id",), f"id {str(call['id'])!r} is not the call folder's name "
+                                          f"{self.folder.name!r}: give them the same name")
+
     def check_duplicate_ids(self):
         for name, data in self.data.items():
             for path, node in _walk(data):
@@ -519,6 +527,7 @@ def _load(folder, root):
         raise PolicyDataError(loading.problems)
     loading.validate_schemas()
     loading.check_source()
+    loading.check_call_id()
     loading.check_duplicate_ids()
     loading.check_directions()
     loading.check_glossary()

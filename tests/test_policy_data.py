@@ -74,6 +74,14 @@ def test_unknown_key(copy):
     assert any("call.yaml:" in p and "(top): unknown key 'yaer'" in p for p in problems())
 
 
+def test_call_id_differs_from_its_folder(copy, tmp_path):
+    """A call folder copied for next year but still saying id "2022" would check answers against 2022's rules."""
+    edit, problems = copy
+    edit("call", 'id: "2022"', 'id: "2023"')
+    line = _line_of(tmp_path / "calls/2022/call.yaml", 'id: "2023"')
+    assert f"call.yaml:{line}: id: id '2023' is not the call folder's name '2022'" in "\n".join(problems())
+
+
 def test_quote_not_in_notice(copy):
     edit, problems = copy
     edit("eligibility", "quote: 每个申报主体限申报 1 个项目}", "quote: 每个申报主体限申报 2 个项目}")
