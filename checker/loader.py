@@ -378,6 +378,9 @@ class _Compiler:
             path = ("questions", index)
             kind = q.get("kind")
             out = {k: q[k] for k in ("id", "section", "kind", "label", "help", "short") if k in q}
+            for key in ("label", "help", "short"):
+                if key in out:
+                    out[key] = self.text("questions", path + (key,), out[key])
             out["required"] = q.get("required", True)
             for key in ("min", "max", "max_length"):
                 if key in q:
@@ -401,7 +404,45 @@ class _Compiler:
             if "show_if" in q and q.get("id") in self.questions:
                 self.questions[q["id"]]["show_if"] = self.condition("questions", ("questions", index, "show_if"),
                                                                     q["show_if"])
-        return [s for s in _list(data, "sections")]
+        compiled = []
+        for index, section in enumerate(_list(data, "sections")):
+            section = dict(section)
+            for key in ("title", "intro"):
+                if key in section:
+                    section[key] = self.text("questions", ("sections", index, key), section[key])
+            compiled.append(section)
+        return compiled
+
+    # A question's or section's text may name a fact instead of repeating it: {ref:dotted.path} puts in a
+    # number, word or {zh, en} text from the call's data, {count:dotted.path} the length of a list
+    # ("{count:directions.areas}"). An unknown ref is a validation problem naming the file and key path.
+    _PLACEHOLDER = re.compile(r"\{(ref|count):([A-Za-z0-9_.]+)\}")
+
+    def text(self, name, path, value):
+        if not isinstance(value, dict):
+            return value
+
+        def fill(match, lang):
+            kind, ref = match.groups()
+            try:
+                node = self.l.resolve(ref)
+            except LookupError as exc:
+                self.l.problem(name, path, f"unknown ref in {match.group(0)}: {exc}")
+                return match.group(0)
+            if kind == "count":
+                if isinstance(node, list):
+                    return str(len(node))
+                self.l.problem(name, path, f"{match.group(0)} does not lead to a list")
+            elif isinstance(node, (int, str)) and not isinstance(node, bool):
+                return str(node)
+            elif isinstance(node, dict) and isinstance(node.get(lang), str):
+                return node[lang]  # a {zh, en} text: the same language
+            else:
+                self.l.problem(name, path, f"{match.group(0)} does not lead to a number, a word or a text")
+            return match.group(0)
+
+        return {lang: self._PLACEHOLDER.sub(lambda m: fill(m, lang), text) if isinstance(text, str) else text
+                for lang, text in value.items()}
 
     def options(self, path, q):
         if "options" in q:

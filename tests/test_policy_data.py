@@ -177,3 +177,33 @@ def test_glossary_term_translated_another_way(copy):
     edit("eligibility", 'en: "One project per applicant"', 'en: "One project per entity"')
     assert any("eligibility.yaml:" in p and "requirements.1.text.en: glossary: 申报主体 is always “applicant”" in p
                for p in problems())
+
+
+def test_question_texts_take_facts_from_the_data():
+    """The direction question's help counts the areas and directions, and the limits' help quotes their text, so
+    next year's call says its own numbers without anyone editing the questions."""
+    import yaml
+
+    bundle = load_bundle(POLICY_DIR / "calls" / "2022")
+    questions = {q["id"]: q for q in bundle["questions"]}
+    areas = yaml.safe_load((POLICY_DIR / "calls" / "2022" / "directions.yaml").read_text(encoding="utf-8"))["areas"]
+    help_ = questions["direction"]["help"]
+    assert help_["zh"].startswith(f"{len(areas)} 大领域共 {len(bundle['directions'])} 个方向")
+    assert help_["en"].startswith(f"There are {len(bundle['directions'])} directions in {len(areas)} areas")
+    limits = yaml.safe_load((POLICY_DIR / "calls" / "2022" / "eligibility.yaml").read_text(encoding="utf-8"))["limits"]
+    for qid, limit in (("directions_covered", "directions_per_project"), ("projects_filed", "projects_per_applicant")):
+        for lang in ("zh", "en"):
+            assert questions[qid]["help"][lang].startswith(limits[limit]["text"][lang]), (qid, lang)
+
+
+def test_unknown_ref_in_a_question_text_names_its_place(copy):
+    edit, problems = copy
+    edit("questions", "{count:directions.areas}", "{count:directions.fields}")
+    found = [p for p in problems() if "{count:directions.fields}" in p]
+    assert found and "questions.yaml" in found[0] and "help" in found[0]
+
+
+def test_count_of_something_that_is_not_a_list(copy):
+    edit, problems = copy
+    edit("questions", "{count:directions.areas}", "{count:eligibility.limits.directions_per_project.value}")
+    assert any("does not lead to a list" in p for p in problems())
