@@ -289,14 +289,18 @@ class Browser:
         self.browser = self._pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         self._profiles = 0
 
+    # bypass_csp: Playwright's wait_for_function compiles its predicate with eval(), which the site's
+    # Content-Security-Policy forbids; enforcing the policy costs nothing measurable (tests/browser/test_csp.py
+    # proves the site works under it).
     def new_context(self):
-        return self.browser.new_context(service_workers="allow")
+        return self.browser.new_context(service_workers="allow", bypass_csp=True)
 
     def persistent_context(self):
         self._profiles += 1
         profile = self.tmp / f"profile-{self._profiles}"
         return self._pw.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, service_workers="allow")
+            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, service_workers="allow",
+            bypass_csp=True)
 
     def close(self):
         with contextlib.suppress(Exception):
