@@ -1,6 +1,6 @@
 """The site's Content-Security-Policy and security headers, in one place (issue 19).
 
-The page policy is build_scripts/overrides/partials/csp.txt: every page carries it as a meta tag (the theme
+The page policy is build_scripts/overrides/partials/csp-policy.html: every page carries it as a meta tag (the theme
 override includes that file). Servers send it as a header together with ``frame-ancestors 'none'`` (which
 browsers ignore in a meta tag), ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: no-referrer``:
 build_scripts/serve_static.py, the nginx snippet build_scripts/nginx/bdpilot.conf, and the Apache and IIS
@@ -15,7 +15,7 @@ configurations on docs/hosting.*.md (tests/test_csp.py checks that they all say 
 
 from pathlib import Path
 
-PAGE_POLICY = (Path(__file__).resolve().parent / "overrides" / "partials" / "csp.txt").read_text("utf-8").strip()
+PAGE_POLICY = (Path(__file__).resolve().parent / "overrides" / "partials" / "csp-policy.html").read_text("utf-8").strip()
 HEADER_POLICY = PAGE_POLICY + "; frame-ancestors 'none'"
 HEADERS = {
     "Content-Security-Policy": HEADER_POLICY,

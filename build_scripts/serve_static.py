@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Iterator
 
 # build_scripts/csp.py, read here without importing it (this file runs as a script and as a module).
-_CSP_FILE = Path(__file__).resolve().parent / "overrides" / "partials" / "csp.txt"
+_CSP_FILE = Path(__file__).resolve().parent / "overrides" / "partials" / "csp-policy.html"
 SECURITY_HEADERS = {
     "Content-Security-Policy": _CSP_FILE.read_text("utf-8").strip() + "; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",

@@ -10,8 +10,13 @@ docs/sw.js (copied to <site>/sw.js by MkDocs) holds a placeholder between the ma
 * ``hash``: the first 12 hex digits of a SHA-256 over the precached files' paths and contents, so any change
   to them (a new Pyodide, a new wheel, a recompiled stdlib) gives the cache a new name;
 * ``precache``: the files the worker caches at install and serves cache-first, relative to sw.js: the checker's
-  manifest, wheel and lock file, and the Pyodide files the checker worker loads (pyodide.mjs, pyodide.asm.mjs,
-  pyodide.asm.wasm, python_stdlib.zip).
+  wheel and lock file (their names change with their content), and the Pyodide files the checker worker loads
+  (pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip);
+* ``pages`` and ``pages_hash``: every page of both languages (as the folder URL visitors use, "checker/") and
+  every other file of the site (styles, scripts, search indexes, the checker's manifest.json) — also cached at
+  install, but served network-first, so a new release (a new manifest, so a new rule set) shows at once online
+  and the last one seen works offline. ``pages_hash`` names their cache, so a release refreshes it without
+  refetching the runtime.
 
 Without Pyodide in the site (the checker build has not run) the placeholder is left as it is: the worker then
 caches nothing. Standard library only.
@@ -61,7 +66,7 @@ def from_manifest(site: Path) -> tuple[list[Path], str, str] | None:
         return None
     folder = manifest_path.parent
     runtime = (folder / manifest["index_url"]).resolve()
-    files = [manifest_path, folder / manifest["wheel"], folder / manifest["lock_file"]]
+    files = [folder / manifest["wheel"], folder / manifest["lock_file"]]
     files += [runtime / name for name in RUNTIME_FILES]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
@@ -84,6 +89,28 @@ def by_scanning(site: Path) -> tuple[list[Path], str, str] | None:
     return files + wheels, pyodide_version(pyodide_dir), "+".join(versions) or "none"
 
 
+def site_files(site: Path, core: list[Path]) -> list[Path]:
+    """Every page of the site (both languages) and every file the pages use, but for the runtime's folder and the
+    wheels (the checker's core files come from `core`): cached at install, served network-first."""
+    skip = {p.resolve() for p in core} | {(site / "sw.js").resolve()}
+    out = []
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site)
+        if (not path.is_file() or path.resolve() in skip or "__bench__" in rel.parts or rel.parts[:2] == ("assets", "pyodide")
+                or path.suffix in (".whl", ".map", ".gz") or rel.name in ("sitemap.xml", "sitemap.xml.gz")):
+            continue
+        out.append(path)
+    return out
+
+
+def page_url(site: Path, path: Path) -> str:
+    """The URL a visitor uses for a file, relative to sw.js: a folder's index.html is the folder ("checker/")."""
+    rel = path.relative_to(site).as_posix()
+    if rel == "index.html":
+        return "./"
+    return rel[: -len("index.html")] if rel.endswith("/index.html") else rel
+
+
 def content_hash(site: Path, files: list[Path]) -> str:
     digest = hashlib.sha256()
     for path in files:
@@ -102,11 +129,14 @@ def configure(site: Path) -> dict | None:
         print("sw_config: no Pyodide in the site; the service worker stays unconfigured (caches nothing)")
         return None
     files, pyodide, checker = found
+    pages = site_files(site, files)
     config = {
         "pyodide": re.sub(r"[^A-Za-z0-9.+_-]", "_", pyodide),
         "checker": re.sub(r"[^A-Za-z0-9.+_-]", "_", checker),
         "hash": content_hash(site, files),
         "precache": [p.relative_to(site).as_posix() for p in files],
+        "pages_hash": content_hash(site, pages),
+        "pages": [page_url(site, p) for p in pages],
     }
     text = sw.read_text(encoding="utf-8")
     new_text, count = CONFIG_RE.subn(
@@ -128,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if config:
         print(f"sw_config: cache version pyodide-{config['pyodide']}-checker-{config['checker']}-{config['hash']}, "
-              f"{len(config['precache'])} files precached")
+              f"{len(config['precache'])} core files and {len(config['pages'])} pages and files precached")
     return 0
 
 

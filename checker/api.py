@@ -77,26 +77,27 @@ def _field(req, name, kind, default=None):
     return value
 
 
-def _assess(ruleset, req, lang):
+def _assess(ruleset, req, lang, progress=None):
     answers = req.get("answers")
     return assess(ruleset, {} if answers is None else answers, lang, _field(req, "as_of", "date"))
 
 
-def _batch(ruleset, req, lang):
+def _batch(ruleset, req, lang, progress=None):
     header, rows = batch_mod.read_csv_rows(_field(req, "csv", "text", ""))
-    plan = batch_mod.screen(ruleset, header, rows, _field(req, "unit_kind", "text", ""), lang, _field(req, "order", "order"))
+    plan = batch_mod.screen(ruleset, header, rows, _field(req, "unit_kind", "text", ""), lang, _field(req, "order", "order"),
+                            progress=progress)
     return batch_mod.exported(plan)
 
 
 HANDLERS = {
-    "meta": lambda rs, req, lang: {"protocol": PROTOCOL, "call": rs.call["id"], "ruleset_version": rs.version},
-    "questions": lambda rs, req, lang: questionnaire(rs, lang),
+    "meta": lambda rs, req, lang, progress=None: {"protocol": PROTOCOL, "call": rs.call["id"], "ruleset_version": rs.version},
+    "questions": lambda rs, req, lang, progress=None: questionnaire(rs, lang),
     "assess": _assess,
-    "template": lambda rs, req, lang: {"csv": batch_mod.template_csv(rs, lang)},
+    "template": lambda rs, req, lang, progress=None: {"csv": batch_mod.template_csv(rs, lang)},
     "batch": _batch,
-    "replan": lambda rs, req, lang: batch_mod.replan_request(rs, _field(req, "plan_id", "plan_id"),
+    "replan": lambda rs, req, lang, progress=None: batch_mod.replan_request(rs, _field(req, "plan_id", "plan_id"),
                                                             _field(req, "order", "order")),
-    "export": lambda rs, req, lang: batch_mod.export_request(rs, _field(req, "plan_id", "plan_id")),
+    "export": lambda rs, req, lang, progress=None: batch_mod.export_request(rs, _field(req, "plan_id", "plan_id")),
 }
 
 
@@ -148,8 +149,9 @@ def _error(req_id, code, message, details=()):
     return {"id": req_id, "ok": False, "error": {"code": code, "message": message, "details": list(details)}}
 
 
-def handle_request(request):
-    """Answer one parsed request object; every failure becomes an error response, never an exception."""
+def handle_request(request, progress=None):
+    """Answer one parsed request object; every failure becomes an error response, never an exception.
+    `progress(done, total)`, if given, is told how far a long request (a batch) has got."""
     lang = "zh"
     req_id = None
     try:
@@ -167,7 +169,7 @@ def handle_request(request):
             raise RequestError("request.unknown_type", value=limits.shorten(kind), allowed=", ".join(HANDLERS))
         ruleset = _ruleset(_call(request))
         lang = _field(request, "lang", "lang", "zh")
-        return {"id": req_id, "ok": True, "result": handler(ruleset, request, lang)}
+        return {"id": req_id, "ok": True, "result": handler(ruleset, request, lang, progress)}
     except answers_mod.AnswersError as exc:
         return _error(req_id, "invalid_answers", "; ".join(e["message"] for e in exc.errors), exc.errors)
     except batch_mod.BatchError as exc:
@@ -232,14 +234,15 @@ def dumps(response):
     return text
 
 
-def handle(request_json):
-    """JSON text in, JSON text out: what the Pyodide worker calls. Never raises."""
+def handle(request_json, progress=None):
+    """JSON text in, JSON text out: what the Pyodide worker calls. Never raises. `progress(done, total)`: called
+    now and then during a batch (the worker passes it on to the page as progress events)."""
     try:
         request = parse(request_json)
     except RequestError as exc:
         code = "bad_json" if exc.key in ("request.bad_json", "request.too_deep", "request.long_number") else "bad_request"
         return dumps(_error(None, code, exc.message("zh")))
-    response = handle_request(request)
+    response = handle_request(request, progress)
     try:
         return dumps(response)
     except (ValueError, TypeError, RecursionError) as exc:  # a bug: the result itself was not JSON

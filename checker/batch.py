@@ -14,6 +14,7 @@ from .strings import s
 
 BATCH_SCHEMA = "bdpilot.batch/1"
 REASON_GROUPS = ("blocking", "confirm", "missing")  # a row's reasons, in this order
+PROGRESS_ROWS = 50  # a batch tells its progress(done, total) every this many rows (the worker passes it to the page)
 
 
 class BatchError(Exception):
@@ -117,14 +118,16 @@ def read_xlsx_rows(data):
     return read_csv_rows(out.getvalue())
 
 
-def screen(ruleset, header, rows, unit_kind, lang="zh", order=None):
+def screen(ruleset, header, rows, unit_kind, lang="zh", order=None, progress=None):
     """Assess every row and plan the quota (in `order`, the visitor's order of row numbers, when given);
-    one bad row never stops the others."""
+    one bad row never stops the others. `progress(done, total)` is called every PROGRESS_ROWS rows and at the end."""
     unit_id = unit_kind_id(ruleset, unit_kind)
     known = set(ruleset.questions)
     unknown_columns = [c for c in header if c and c not in known]
     results = []
-    for number, cells in rows:
+    for done, (number, cells) in enumerate(rows):
+        if progress is not None and done % PROGRESS_ROWS == 0:
+            progress(done, len(rows))
         raw = {col: cells[i] for i, col in enumerate(header) if col in known and i < len(cells)}
         entry = {"row": number, "project_name": raw.get("project_name", "").strip(), "errors": []}
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
@@ -151,6 +154,8 @@ def screen(ruleset, header, rows, unit_kind, lang="zh", order=None):
             groups=decision.groups,
         )
         results.append(entry)
+    if progress is not None:
+        progress(len(rows), len(rows))
     head = {"schema": BATCH_SCHEMA, "call": ruleset.call["id"], "ruleset_version": ruleset.version, "lang": lang,
             "unit_kind": unit_id, "unknown_columns": unknown_columns}
     return plan(head, results, ruleset, order)

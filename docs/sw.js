@@ -1,15 +1,21 @@
 /*
  * Service worker of the guide site (at the site root, so its scope covers / and /en/).
  *
- * Registered only by the checker and screening pages (assets/sw/register.js). It makes repeat visits fast and the
- * self-check work offline once visited:
+ * Registered from every page (assets/sw/register.js, once the page has loaded and the browser is idle; on the
+ * checker page only once its first verdict is shown, on the screening page once its Python worker is ready, so its
+ * install never competes with them).
+ * After one online visit to any page, every page of both languages and the self-check work offline, with the
+ * server stopped too:
  *
- *  - Pyodide's core files and the checker wheel and lock file (CONFIG.precache, paths relative to this file) are
- *    cached when the worker installs and then served cache-first. The cache name carries the Pyodide version, the
- *    checker version and a hash of those files' contents, so a new build gets a new cache and old caches are
- *    deleted when the new worker activates.
- *  - Everything else goes to the network first (HTML too, so an updated page shows at once); a copy of each
- *    same-origin answer is kept and used only when the network fails (offline).
+ *  - CONFIG.precache: Pyodide's core files and the checker wheel and lock file, whose URLs change with their
+ *    content. Cached at install, served cache-first, in a cache named after the Pyodide and checker versions and
+ *    a hash of those files.
+ *  - CONFIG.pages: every page (as its folder URL, "checker/") and every other file of the site, the checker's
+ *    manifest.json included. Cached at install, served network-first: online, a new release (new pages, a new
+ *    manifest naming a new wheel and rule set) is used at once; offline, the last copy. Their cache is named
+ *    after CONFIG.pages_hash, so a release refreshes it without fetching the runtime again.
+ *  - Anything else of this origin: network-first, with a copy kept for offline use.
+ * Old caches of this site are deleted when a new worker activates.
  *
  * CONFIG is written at build time by build_scripts/sw_config.py from the files in the built site (the markers
  * below must stay on one line). Unconfigured (a plain `mkdocs build`), the worker caches nothing and passes every
@@ -17,27 +23,37 @@
  */
 "use strict";
 
-const CONFIG = /* @sw-config */ { pyodide: "", checker: "", hash: "", precache: [] } /* @end-sw-config */;
+const CONFIG = /* @sw-config */ { pyodide: "", checker: "", hash: "", precache: [], pages_hash: "", pages: [] } /* @end-sw-config */;
 
 const PREFIX = "bdpilot-";
 const VERSION = `pyodide-${CONFIG.pyodide}-checker-${CONFIG.checker}-${CONFIG.hash}`;
 const CORE_CACHE = `${PREFIX}core-${VERSION}`;
-const PAGES_CACHE = `${PREFIX}pages-${VERSION}`;
+const PAGES_CACHE = `${PREFIX}pages-${CONFIG.pages_hash || VERSION}`;
 const CONFIGURED = Boolean(CONFIG.pyodide && CONFIG.hash && CONFIG.precache.length);
-const PRECACHE = new Set(CONFIG.precache.map((path) => new URL(path, self.location.href).href));
+const absolute = (path) => new URL(path, self.location.href).href;
+const PRECACHE = new Set(CONFIG.precache.map(absolute));
+const PAGES = (CONFIG.pages || []).map(absolute);
+
+/* Each file on its own, so one missing file does not leave the others uncached. "no-cache": revalidate with the
+ * server, so files the page has just loaded come from the HTTP cache (304) instead of the network again. */
+async function fill(cacheName, urls) {
+  const cache = await caches.open(cacheName);
+  const results = await Promise.allSettled(urls.map(async (url) => {
+    if (await cache.match(url)) return;
+    const response = await fetch(new Request(url, { cache: "no-cache" }));
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    await cache.put(url, response);
+  }));
+  const failed = results.filter((r) => r.status === "rejected").map((r) => String(r.reason));
+  if (failed.length) console.warn("sw: not cached:", failed);
+}
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       if (CONFIGURED) {
-        try {
-          const cache = await caches.open(CORE_CACHE);
-          // "no-cache": revalidate with the server, so files the page has just loaded come from the HTTP cache.
-          await cache.addAll([...PRECACHE].map((url) => new Request(url, { cache: "no-cache" })));
-        } catch (error) {
-          // Not fatal: the files are then cached the first time they are fetched.
-          console.warn("sw: precache failed:", error);
-        }
+        await fill(PAGES_CACHE, PAGES); // small (a few MB): first, so the guide is offline soonest
+        await fill(CORE_CACHE, [...PRECACHE]);
       }
       await self.skipWaiting();
     })(),
@@ -76,9 +92,15 @@ async function networkFirst(event) {
     }
     return response;
   } catch (error) {
-    const hit = (await caches.match(request, { cacheName: PAGES_CACHE })) ||
+    // Offline, or the server is down: the last copy (a page's ?direction=... query does not change the file).
+    const ignoreSearch = request.mode === "navigate";
+    const hit = (await caches.match(request, { cacheName: PAGES_CACHE, ignoreSearch })) ||
       (await caches.match(request, { cacheName: CORE_CACHE, ignoreSearch: true }));
     if (hit) return hit;
+    if (request.mode === "navigate") {
+      const missing = await caches.match(absolute("404.html"), { cacheName: PAGES_CACHE });
+      if (missing) return missing;
+    }
     throw error;
   }
 }

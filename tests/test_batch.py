@@ -184,3 +184,24 @@ def test_replan_of_an_unknown_plan_is_a_clear_error():
                                    "lang": "zh"})
     assert response["ok"] is False and response["error"]["code"] == "invalid_file"
     assert "重新读取文件" in response["error"]["message"]
+
+
+def test_a_long_batch_tells_its_progress_through_handle(ruleset):
+    """The worker passes handle() a progress(done, total) callback; a batch calls it every PROGRESS_ROWS rows,
+    counting up to the number of rows, and other requests never call it."""
+    import json
+
+    from checker import api
+
+    total = batch.PROGRESS_ROWS * 3 + 7
+    text = to_csv(ruleset, [answers("d4_4_scenarios", project_name=f"P{i}") for i in range(total)])
+    seen = []
+    response = json.loads(api.handle(json.dumps({"id": 1, "call": "2022", "type": "batch", "csv": text,
+                                                 "unit_kind": "city", "lang": "en"}), lambda d, t: seen.append((d, t))))
+    assert response["ok"] is True and response["result"]["rows_total"] == total
+    assert seen == [(n, total) for n in range(0, total, batch.PROGRESS_ROWS)] + [(total, total)]
+    quiet = []
+    for kind in ("meta", "template", "questions"):
+        assert json.loads(api.handle(json.dumps({"id": 2, "call": "2022", "type": kind, "lang": "en"}),
+                                     lambda d, t: quiet.append(kind)))["ok"] is True
+    assert quiet == []

@@ -30,7 +30,13 @@ of --runs runs (default 5) with min and max:
 4. one answer change -> updated verdict (page -> worker -> page), median and p95 over --changes changes;
 5. a batch of 1,000 candidate projects: in CPython (tests/bench/bench_checker.py) and in the browser worker,
    and the request after a reorder (`replan`, 1,000 rows; target p95 < 50 ms);
-6. full site build time (build_scripts/build_site.py into a temporary folder; --build-runs, default 5).
+6. full site build time (build_scripts/build_site.py into a temporary folder; --build-runs, default 5);
+7. the service worker (docs/sw.js), which every page registers once loaded and idle (the checker page: once
+   Python is ready) and which then caches the whole site for offline use: the checker's first verdict, cold, with
+   service workers allowed and blocked (the ratio says whether the background install slows the first verdict),
+   and, after a cold visit to a guide page, the time until the site works offline (the worker is installed and
+   controls the page) and the bytes its install fetched. Figure 1's guide page runs with service workers blocked,
+   so that it counts the page's own bytes (the install's are here).
 
 The table goes to stdout and JSON to bench-results/bench-<date>.json (bench-results/ is gitignored).
 Times are milliseconds since navigation start (performance.now() in the page).
@@ -292,8 +298,8 @@ class Browser:
     # bypass_csp: Playwright's wait_for_function compiles its predicate with eval(), which the site's
     # Content-Security-Policy forbids; enforcing the policy costs nothing measurable (tests/browser/test_csp.py
     # proves the site works under it).
-    def new_context(self):
-        return self.browser.new_context(service_workers="allow", bypass_csp=True)
+    def new_context(self, service_workers="allow"):
+        return self.browser.new_context(service_workers=service_workers, bypass_csp=True)
 
     def persistent_context(self):
         self._profiles += 1
@@ -409,7 +415,7 @@ def measure_guide(browser, server, root, runs):
     urls = []
     done = "() => document.readyState === 'complete'"
     for _ in range(runs):
-        context = browser.new_context()
+        context = browser.new_context(service_workers="block")  # the page's own bytes (figure 7: the install's)
         try:
             # Material sets up its search after "load" (the index itself waits for a visitor who searches):
             # linger, then count everything.
@@ -509,6 +515,50 @@ def measure_cold_and_repeat(browser, server, root, kinds, runs, linger_ms):
         for context in profiles.values():
             context.close()
     return results
+
+
+# Figure 7: resolves with performance.now() once the service worker is active and controls the page, i.e. its
+# install (which precaches every page and the checker's runtime) is over.
+OFFLINE_READY_JS = """async () => {
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+  }
+  return performance.now();
+}"""
+
+
+def measure_offline(browser, server, runs):
+    """Figure 7: the checker's first verdict, cold, with service workers allowed and blocked (alternating, so that
+    a slow spell of the machine hits both); a guide page's time until the site works offline, and the bytes the
+    install fetched (counted by the server from the navigation until then)."""
+    base = server.base_url
+    verdict = {"allow": [], "block": []}
+    ready, install_kb = [], []
+    for _ in range(runs):
+        for mode in ("allow", "block"):
+            context = browser.new_context(service_workers=mode)
+            try:
+                metrics, _, _, _ = visit(context, base + CHECKER_PAGE, CHECKER_DONE_JS, 120_000,
+                                         probe=CHECKER_PROBE, server=server)
+                verdict[mode].append(metrics.get("verdictAt"))
+            finally:
+                context.close()
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            sent_before = server.bytes_sent
+            page.goto(base + GUIDE_PAGE, wait_until="load")
+            ready.append(page.evaluate(OFFLINE_READY_JS))
+            install_kb.append((server.bytes_sent - sent_before) / 1024)
+        finally:
+            context.close()
+    return {
+        "checker_verdict_ms_cold_sw": summary(verdict["allow"]),
+        "checker_verdict_ms_cold_no_sw": summary(verdict["block"]),
+        "guide_offline_ready_ms": summary(ready),
+        "guide_offline_ready_kb_transferred": summary(install_kb, "KB"),
+    }
 
 
 def measure_build(runs):
@@ -775,6 +825,10 @@ def print_table(report, out=sys.stdout):
         ("   after a reorder: replan of 1,000 rows, worker", "browser_replan_1000_ms"),
         ("   one assessment: CPython", "cpython_assess_ms"),
         ("6  full site build (build_site.py)", "build_s"),
+        ("7  checker first verdict, cold, service worker on", "checker_verdict_ms_cold_sw"),
+        ("   the same, service workers blocked", "checker_verdict_ms_cold_no_sw"),
+        ("   guide page, cold: site offline-ready after", "guide_offline_ready_ms"),
+        ("   guide page, cold: bytes until offline-ready", "guide_offline_ready_kb_transferred"),
     ]:
         if key in f:
             lines.append(row(label, f[key]))
@@ -788,7 +842,8 @@ def print_table(report, out=sys.stdout):
     for label, key in [("checker first verdict / bare Pyodide, cold", "verdict_cold_over_bare_cold"),
                        ("checker first verdict / bare Pyodide, repeat", "verdict_repeat_over_bare_repeat"),
                        ("checker repeat / checker cold (first verdict)", "verdict_repeat_over_cold"),
-                       ("bare repeat / bare cold", "bare_repeat_over_cold")]:
+                       ("bare repeat / bare cold", "bare_repeat_over_cold"),
+                       ("first verdict, service worker on / blocked, cold", "verdict_sw_over_no_sw")]:
         lines.append(f"   {label:<49} {r.get(key) if r.get(key) is not None else 'n/a':>10}")
     lines.append("")
     machine = report.get("machine", {})
@@ -820,6 +875,7 @@ def targets(figures, ratios):
         check("interactive form after navigation, cold (ms)", med("checker_form_ms_cold"), 500.0, "<= 500 ms"),
         check("guide page transferred (KB)", med("guide_kb_transferred"), 300.0, "<= 300 KB"),
         check("guide page Pyodide requests", med("guide_pyodide_requests"), 0, "= 0"),
+        check("first verdict cold, service worker on / blocked", ratios.get("verdict_sw_over_no_sw"), 1.05, "<= 1.05"),
         check("request after a reorder, 1,000 rows, p95 (ms)", (figures.get("browser_replan_1000_ms") or {}).get("p95"),
               50.0, "< 50 ms"),
     ]
@@ -884,6 +940,10 @@ def main(argv=None):
                 figures["browser_batch_1000_ms"] = batch_fig
                 figures["worker_assess_roundtrip_ms"] = assess_fig
                 figures["browser_replan_1000_ms"] = replan_fig
+
+                print("run_bench: service worker: first verdict with and without, offline-ready ...",
+                      file=sys.stderr, flush=True)
+                figures.update(measure_offline(browser, server, args.runs))
             finally:
                 browser.close()
 
@@ -899,6 +959,7 @@ def main(argv=None):
         "verdict_repeat_over_bare_repeat": ratio(med("checker_verdict_ms_repeat"), med("bare_ms_repeat")),
         "verdict_repeat_over_cold": ratio(med("checker_verdict_ms_repeat"), med("checker_verdict_ms_cold")),
         "bare_repeat_over_cold": ratio(med("bare_ms_repeat"), med("bare_ms_cold")),
+        "verdict_sw_over_no_sw": ratio(med("checker_verdict_ms_cold_sw"), med("checker_verdict_ms_cold_no_sw")),
     }
     now = datetime.datetime.now()
     report = {

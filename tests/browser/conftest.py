@@ -20,7 +20,9 @@ Fixtures (all URLs end in "/"):
                           their own files.
 ``recorded_page``         function: a Playwright page (pytest-playwright ``page``)
                           wrapped in a ``PageRecorder`` that records, from the start:
-                          ``.requests`` (every URL, workers' too), ``.failed``
+                          ``.requests`` (every URL, workers' too), ``.page_requests``
+                          (those not made by a service worker: what the page itself
+                          loads, its dedicated workers included), ``.failed``
                           ((url, error) of network failures), ``.http_errors``
                           ((status, url) of responses >= 400), ``.console_errors``
                           (console.error and uncaught errors, page and workers),
@@ -131,6 +133,7 @@ class PageRecorder:
 
     page: object
     requests: list[str] = field(default_factory=list)
+    page_requests: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     http_errors: list[tuple[int, str]] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
@@ -140,7 +143,7 @@ class PageRecorder:
     def __post_init__(self) -> None:
         page = self.page
         # Context-level network events also cover the page's dedicated workers.
-        page.context.on("request", lambda r: self.requests.append(r.url))
+        page.context.on("request", self._on_request)
         page.context.on("requestfailed", lambda r: self.failed.append((r.url, r.failure or "")))
         page.context.on("response", self._on_response)
         page.on("console", self._on_console)
@@ -173,6 +176,11 @@ class PageRecorder:
         # Delegate everything else to the page: recorded_page.goto(url), .locator(...)
         return getattr(self.page, name)
 
+    def _on_request(self, request) -> None:
+        self.requests.append(request.url)
+        if request.service_worker is None:
+            self.page_requests.append(request.url)
+
     def wait_until(self, predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
         """Poll ``predicate`` (e.g. ``lambda: rec.console_errors``) while letting
         Playwright deliver events (they only arrive during Playwright calls).
@@ -189,7 +197,7 @@ class PageRecorder:
         return [url for url in self.requests if re.search(pattern, url)]
 
     def clear(self) -> None:
-        for name in ("requests", "failed", "http_errors", "console_errors", "page_errors", "console"):
+        for name in ("requests", "page_requests", "failed", "http_errors", "console_errors", "page_errors", "console"):
             getattr(self, name).clear()
 
     def problems(self, allow: Iterable[str] = ()) -> list[str]:

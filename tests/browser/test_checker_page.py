@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -342,21 +343,105 @@ def test_shared_link_restores_answers(site_server, browser):
     assert page.evaluate("window.__pwned") is None
     fresh.close()
 
-    # A visitor with other saved answers: the link wins, and "undo" brings the saved ones back.
+    # A visitor with other saved answers: nothing is replaced until they choose, and a reload before choosing
+    # loses neither set. "Use the link's answers" then takes them, and "undo" brings the saved ones back.
     other = browser.new_context()
     page = other.new_page()
     open_checker(page, checker_url(site_server))
     page.check("#in-applicant_kind--enterprise")
-    page.wait_for_timeout(300)
     page.goto(link)
-    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
+    page.wait_for_selector("#checker-link-use", timeout=BOOT_MS)
+    assert checked(page, "applicant_kind") == ["enterprise"]
+    assert page.locator("#checker-link-keep").is_visible()
+    page.reload()
+    page.wait_for_selector("#checker-link-use", timeout=BOOT_MS)
+    assert checked(page, "applicant_kind") == ["enterprise"]
+    page.click("#checker-link-use")
     assert checked(page, "applicant_kind") == ["research_institute"]
+    assert checked(page, "d3_role") == ["data_owner"]
     page.click("#checker-undo")
     assert checked(page, "applicant_kind") == ["enterprise"]
     page.reload()
     page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "applicant_kind") == ["enterprise"]
+    assert page.locator("#checker-link-use").count() == 0  # chosen: not asked again
+
+    # "Keep my saved answers": the link's are set aside, for good.
+    page.goto(link)
+    page.click("#checker-link-keep")
+    assert checked(page, "applicant_kind") == ["enterprise"]
+    assert "kept" in page.text_content("#checker-message") or "保留" in page.text_content("#checker-message")
+    page.reload()
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
+    assert checked(page, "applicant_kind") == ["enterprise"]
+    assert page.locator("#checker-link-use").count() == 0
     other.close()
+
+
+def encoded(doc) -> str:
+    return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("doc, said", [
+    ({"call": "2099", "answers": {"own_ip": "no"}}, "2099"),
+    ({"call": "../../etc", "answers": {"own_ip": "no"}}, "../../etc"),
+    ({"answers": {"own_ip": "no"}}, "which call"),
+    ({"own_ip": "no"}, "which call"),
+])
+def test_a_link_for_another_or_no_call_changes_nothing(site_server, recorded_page, doc, said):
+    page = recorded_page
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-own_ip--yes")
+    page.goto(checker_url(site_server, "en") + "#answers=" + encoded(doc))
+    alert = page.locator("#checker-alert")
+    alert.wait_for(state="visible")
+    page.wait_for_function("document.getElementById('checker-alert').textContent !== ''")
+    assert said in alert.inner_text() and "saved answers are kept" in alert.inner_text()
+    assert checked(page, "own_ip") == ["yes"]
+    page.reload()
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
+    assert checked(page, "own_ip") == ["yes"]
+    page.assert_clean()
+
+
+@pytest.mark.parametrize("answers", [{}, {"no_such_question": "x", "other": 1}, {"own_ip": "maybe"}])
+def test_a_link_without_usable_answers_wipes_nothing(site_server, recorded_page, answers):
+    page = recorded_page
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-own_ip--yes")
+    page.check("#in-law_abiding--yes")
+    page.goto(checker_url(site_server, "en") + "#answers=" + encoded({"call": "2022", "answers": answers}))
+    page.wait_for_function("document.getElementById('checker-alert').textContent !== ''")
+    assert "no answers this page can use" in page.text_content("#checker-alert")
+    assert checked(page, "own_ip") == ["yes"] and checked(page, "law_abiding") == ["yes"]
+    page.reload()
+    page.wait_for_selector("#checker-form", timeout=BOOT_MS)
+    assert checked(page, "own_ip") == ["yes"] and checked(page, "law_abiding") == ["yes"]
+    page.assert_clean()
+
+
+def test_two_tabs_never_overwrite_each_other_unseen(site_server, browser):
+    """The checker open twice in one browser: a change in one tab is announced in the other, which keeps showing
+    its own answers until the visitor asks for the other tab's."""
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    open_checker(first, checker_url(site_server, "en"))
+    open_checker(second, checker_url(site_server, "en"))
+    first.bring_to_front()
+    first.check("#in-own_ip--no")
+    load = second.locator("#checker-other-tab-load")
+    load.wait_for(state="visible")
+    assert "another tab" in second.text_content("#checker-alert")
+    assert checked(second, "own_ip") == []
+    second.bring_to_front()
+    load.click()
+    assert checked(second, "own_ip") == ["no"]
+    assert "other tab are shown" in second.text_content("#checker-message")
+    # And the other way round: the second tab's change reaches the first, the same way.
+    second.check("#in-law_abiding--yes")
+    first.locator("#checker-other-tab-load").wait_for(state="visible")
+    assert checked(first, "law_abiding") == []
+    context.close()
 
 
 @pytest.mark.parametrize("fragment", ["%%%garbage!!", "eyJhbnN3ZXJzIjogeyJ", "W10"])
@@ -574,4 +659,5 @@ def test_printable_report(site_server, page):
 def test_guide_pages_load_no_pyodide(site_server, recorded_page):
     for path in ("", "eligibility/", "en/directions/key-products/"):
         recorded_page.goto(site_server + path, wait_until="networkidle")
-    assert recorded_page.requested(r"pyodide|\.wasm|\.whl|worker\.mjs") == []
+    # The page itself loads none; the service worker it registers caches them in the background (for offline use).
+    assert [u for u in recorded_page.page_requests if re.search(r"pyodide|\.wasm|\.whl|worker\.mjs", u)] == []

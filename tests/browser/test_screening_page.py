@@ -426,6 +426,50 @@ def test_a_thousand_rows_complete_and_the_page_stays_responsive(site_server, rec
     finish(rec, site_server)
 
 
+def test_a_long_batch_shows_its_progress_and_a_slow_request_is_reported(site_server, recorded_page, tmp_path):
+    """The worker reports how far a batch has got (every checker.batch.PROGRESS_ROWS rows), and a request that runs
+    past the client's time-out (?request_timeout=1 ms here: every batch does) is reported on the progress line
+    while the page stays usable; the result then comes as usual."""
+    from checker import batch
+
+    strings = json.loads((REPO / "checker" / "i18n" / "en.json").read_text("utf-8"))["guide"]["screening_page"]["script"]
+    rec = recorded_page
+    rec.goto(page_url(site_server, "en") + "?request_timeout=1")
+    rec.locator(".screening__engine--ready").wait_for(state="attached", timeout=BOOT_TIMEOUT)
+    rec.evaluate("""() => {
+        window.__lines = [];
+        const line = document.getElementById("screening-progress-text");
+        new MutationObserver(() => window.__lines.push(line.textContent))
+            .observe(line, {childList: true, characterData: true, subtree: true});
+    }""")
+    path = tmp_path / "candidates-1000.csv"
+    path.write_text(fx.large_csv(1000), "utf-8")
+    upload(rec, path, "province")
+    lines = rec.evaluate("window.__lines")
+    progress = [re.search(r"Checking the rows: (\d+) of 1000", line) for line in lines]
+    reached = sorted({int(m.group(1)) for m in progress if m})
+    assert len([n for n in reached if n < 1000]) >= 2 and all(n % batch.PROGRESS_ROWS == 0 for n in reached), lines[:20]
+    slow = strings["slow"].split("(")[0].strip()
+    assert any(slow in line for line in lines), lines[:20]
+    assert rec.locator("#screening-tbody tr").count() == 1000
+    assert rec.locator("#screening-progress").is_hidden()
+    finish(rec, site_server)
+
+
+def test_a_file_over_the_row_limit_is_refused_with_the_limit_named(site_server, recorded_page, tmp_path):
+    from checker import limits
+
+    rec = open_page(recorded_page, site_server, "en")
+    path = tmp_path / "too-many.csv"
+    path.write_text(fx.large_csv(limits.MAX_CSV_ROWS + 1), "utf-8")
+    rec.locator("#screening-file").set_input_files(str(path))
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    error = rec.text_content("#screening-error")
+    assert "too many project rows" in error and f"{limits.MAX_CSV_ROWS:,}".replace(",", "") in error.replace(",", "")
+    assert "Traceback" not in error
+    assert rec.locator("#screening-tbody tr").count() == 0
+
+
 def test_works_under_a_sub_path_with_no_request_leaving_it(prefixed_site_server, recorded_page):
     rec = open_page(recorded_page, prefixed_site_server, "en")
     kind = "central_soe"

@@ -10,15 +10,15 @@
  * "?direction=d4" in the address preselects a direction once.
  */
 
-import { localDate } from "../common/dom.js";
+import { fill, localDate } from "../common/dom.js";
 import { WorkerClient } from "../common/worker-client.js";
 import { showBootError } from "./boot-error.js";
 import { applyAnswers, collectAnswers, onExclusive, selectDirection } from "./form.js";
-import { restoreFromFragment } from "./link.js";
-import { setUndoHandler, showMessage } from "./messages.js";
+import { restoreFromFragment, sameAnswers } from "./link.js";
+import { clearMessage, setUndoHandler, showMessage } from "./messages.js";
 import { $, DIRECTION_QUESTION, S, form, lang, root } from "./page.js";
 import { clearFieldErrors, renderErrors, renderResult, showWaiting } from "./result.js";
-import { loadSaved, save as saveAnswers } from "./storage.js";
+import { loadSaved, save as saveAnswers, watchOtherTabs } from "./storage.js";
 import { updateSummary } from "./summary.js";
 import { setUpTools } from "./transfer.js";
 
@@ -32,7 +32,13 @@ const client = new WorkerClient(root, {
     assessNow();
   },
   onFail: (error) => showBootError(error, client.timeoutMs),
+  // A request still unanswered after a while (the form stays usable: the checker runs in its own thread).
+  onSlow: (ms) => {
+    slowShown = true;
+    showMessage(fill(S.slow, { s: Math.round(ms / 1000) }));
+  },
 });
+let slowShown = false;
 
 const request = (type, fields) => client.request(type, { lang, as_of: localDate(), ...fields });
 const save = () => saveAnswers(() => showMessage(S.saved_unavailable, { alert: true }));
@@ -58,6 +64,10 @@ async function assessNow() {
   }
   const seq = ++assessSeq;
   const response = await request("assess", { answers: collectAnswers() });
+  if (slowShown) {
+    slowShown = false;
+    clearMessage();
+  }
   if (seq !== assessSeq) return; // a newer change is on its way
   if (response.ok) {
     clearFieldErrors();
@@ -155,7 +165,8 @@ if ("IntersectionObserver" in window) {
 client.start();
 const saved = loadSaved();
 if (saved) applyAnswers(saved);
-restoreFromFragment(save);
+const linkPage = { save, changed: (delay) => changed(delay) };
+restoreFromFragment(linkPage);
 // ?direction=d4 (the direction pages link here with it) preselects the direction once: the address keeps it,
 // and history.state remembers that it was applied, so a reload keeps whatever the visitor chose since.
 const direction = new URLSearchParams(location.search).get("direction");
@@ -165,6 +176,22 @@ if (direction && state.checkerDirection !== direction) {
   history.replaceState({ ...state, checkerDirection: direction }, "");
 }
 window.addEventListener("hashchange", () => {
-  if (restoreFromFragment(save)) changed(0, { save: false });
+  if (restoreFromFragment(linkPage)) changed(0, { save: false });
+});
+// Another tab changed the saved answers: say so (this page keeps showing its own) and offer theirs.
+watchOtherTabs((theirs) => {
+  if (sameAnswers(theirs, collectAnswers())) return;
+  showMessage(S.other_tab, {
+    alert: true,
+    actions: [{
+      id: "checker-other-tab-load",
+      label: S.other_tab_load,
+      run: () => {
+        applyAnswers(theirs);
+        changed(0, { save: false }); // they are saved already, by the other tab
+        showMessage(S.other_tab_loaded);
+      },
+    }],
+  });
 });
 assessNow();

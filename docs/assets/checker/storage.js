@@ -40,6 +40,21 @@ export function loadSaved() {
   }
 }
 
+/** Another tab or window of this browser saved (or cleared) this call's answers: `onChange(answers)` with
+ * theirs ({} when cleared). The `storage` event never fires in the tab that saved. */
+export function watchOtherTabs(onChange) {
+  window.addEventListener("storage", (event) => {
+    if (event.storageArea !== localStorage || (event.key !== STORAGE_KEY && event.key !== null)) return;
+    let answers = {};
+    try {
+      answers = (event.newValue && unwrap(JSON.parse(event.newValue))) || {};
+    } catch (error) {
+      return; // unreadable: nothing to offer
+    }
+    onChange(answers);
+  });
+}
+
 export function forget() {
   try {
     localStorage.removeItem(STORAGE_KEY);

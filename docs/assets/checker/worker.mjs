@@ -39,7 +39,9 @@
  *       messages as the command line), "invalid_file", "bad_request", "bad_json";
  *       codes from the worker: "bad_message" (not {v: 1, type, ...}), "not_ready" (the boot failed: details
  *       holds the boot error), "internal" (an unexpected Python or JavaScript error).
- *   progress events, never in reply to a request:
+ *   progress of a request still running (a batch, every checker.batch.PROGRESS_ROWS rows and at its end):
+ *     {v: 1, type: "progress", stage: "working", id, done, total, elapsed_ms}   id: the request's
+ *   progress events of the boot, never in reply to a request:
  *     {v: 1, type: "progress", stage, elapsed_ms, ...}
  *       stage "downloading"  fetching the manifest and Pyodide's files              (+ pyodide_version)
  *             "starting"     the WebAssembly module is compiled; Python is starting and the checker package
@@ -222,7 +224,9 @@ function respond(request) {
   try {
     const { v, ...body } = request;
     if (body.type === "assess" && !body.as_of) body.as_of = localDate();
-    const answer = JSON.parse(api(JSON.stringify(body)));
+    // A batch tells how far it has got (checker.batch.PROGRESS_ROWS): passed on at once, while Python runs.
+    const working = (done, total) => progress("working", { id, done, total });
+    const answer = JSON.parse(api(JSON.stringify(body), working));
     post({ ...answer, id });
   } catch (error) {
     post({ id, ok: false, error: { code: "internal", message: String(error.message || error), details: [] } });

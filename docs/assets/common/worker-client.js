@@ -2,25 +2,30 @@
  * The one client of the checker's module worker (docs/assets/checker/worker.mjs, whose first lines document the
  * protocol), shared by the self-check and screening pages, in the spirit of Pyodide's web-worker guide:
  *
- *   const checker = new WorkerClient(root, { onStage, onReady, onFail });   // root: the page's tool element
+ *   const checker = new WorkerClient(root, { onStage, onReady, onFail, onSlow });   // root: the page's tool element
  *   checker.start();
  *   const response = await checker.request("assess", { answers, lang });    // {ok, result} | {ok: false, error}
+ *   await checker.request("batch", { csv, ... }, { onProgress: ({done, total}) => ..., onSlow: (ms) => ... });
  *
  * - The worker's URL is root's data-worker (relative to the page) and every request names root's data-call.
  * - One time-out policy: while booting, no word from the worker for data-boot-timeout ms (or ?boot_timeout=<ms>
  *   in the page's address, for tests) ends the boot; the client then finds out why (a .wasm with the wrong
  *   Content-Type is the usual cause) and reports {code: "timeout" | "wasm_mime" | "fetch_failed", ...}.
  * - One readiness attribute: root's data-ready="true" once requests are answered.
+ * - A request the worker has not answered data-request-timeout ms (or ?request_timeout=<ms>) after the worker
+ *   took it up (once ready) is reported, once, to the request's onSlow(ms), else to the client's: the page says so
+ *   and stays usable (the worker runs apart from it); the answer is still taken when it comes. Progress events
+ *   of a running request ({stage: "working", id, done, total}) go to the request's onProgress.
  * - request() never rejects: after a failed boot it answers {ok: false, error: {code: "not_ready", ...}}.
  */
 
 const PROTOCOL = 1;
 
 export class WorkerClient {
-  constructor(root, { onStage = () => {}, onReady = () => {}, onFail = () => {} } = {}) {
+  constructor(root, { onStage = () => {}, onReady = () => {}, onFail = () => {}, onSlow = () => {} } = {}) {
     this.root = root;
     this.call = root.dataset.call;
-    this.handlers = { onStage, onReady, onFail };
+    this.handlers = { onStage, onReady, onFail, onSlow };
     this.pending = new Map();
     this.nextId = 1;
     this.ready = false;
@@ -33,6 +38,12 @@ export class WorkerClient {
   get timeoutMs() {
     const fromQuery = Number(new URLSearchParams(location.search).get("boot_timeout"));
     return fromQuery > 0 ? fromQuery : Number(this.root.dataset.bootTimeout) || 60_000;
+  }
+
+  /** How long a request may run before the visitor is told (see above). */
+  get requestTimeoutMs() {
+    const fromQuery = Number(new URLSearchParams(location.search).get("request_timeout"));
+    return fromQuery > 0 ? fromQuery : Number(this.root.dataset.requestTimeout) || 15_000;
   }
 
   start() {
@@ -68,10 +79,14 @@ export class WorkerClient {
   receive(message) {
     if (message.v !== PROTOCOL) return;
     if (message.type === "progress") {
-      if (message.stage === "ready") {
+      if (message.stage === "working") {
+        const entry = this.pending.get(message.id);
+        if (entry && entry.onProgress) entry.onProgress({ done: message.done, total: message.total });
+      } else if (message.stage === "ready") {
         this.ready = true;
         clearTimeout(this.timer);
         this.root.dataset.ready = "true";
+        for (const entry of this.pending.values()) this.arm(entry);
         this.handlers.onReady(message.meta);
       } else if (message.stage === "failed") {
         this.fail(message.error || { code: "internal", message: "failed", details: {} });
@@ -81,11 +96,21 @@ export class WorkerClient {
       }
       return;
     }
-    const resolve = this.pending.get(message.id);
-    if (resolve) {
+    const entry = this.pending.get(message.id);
+    if (entry) {
       this.pending.delete(message.id);
-      resolve(message);
+      clearTimeout(entry.timer);
+      entry.resolve(message);
     }
+  }
+
+  /** Start a request's clock (the requests sent during the boot: once the worker is ready). */
+  arm(entry) {
+    if (entry.timer) return;
+    const started = performance.now();
+    entry.timer = setTimeout(() => {
+      if (this.pending.has(entry.id)) (entry.onSlow || this.handlers.onSlow)(Math.round(performance.now() - started));
+    }, this.requestTimeoutMs);
   }
 
   fail(error) {
@@ -94,7 +119,10 @@ export class WorkerClient {
     this.ready = false;
     clearTimeout(this.timer);
     if (this.worker) this.worker.terminate();
-    for (const resolve of this.pending.values()) resolve(this.notReady());
+    for (const entry of this.pending.values()) {
+      clearTimeout(entry.timer);
+      entry.resolve(this.notReady());
+    }
     this.pending.clear();
     this.handlers.onFail(error);
   }
@@ -104,15 +132,18 @@ export class WorkerClient {
     return { ok: false, error: { code: "not_ready", message, details: this.failure || {} } };
   }
 
-  /** Send one request of `type` for the page's call; resolves with the worker's response. */
-  request(type, fields = {}) {
+  /** Send one request of `type` for the page's call; resolves with the worker's response. `onProgress`,
+   * `onSlow`: see above. */
+  request(type, fields = {}, { onProgress = null, onSlow = null } = {}) {
     return new Promise((resolve) => {
       if (this.failure || !this.worker) {
         resolve(this.notReady());
         return;
       }
       const id = this.nextId++;
-      this.pending.set(id, resolve);
+      const entry = { id, resolve, onProgress, onSlow, timer: null };
+      this.pending.set(id, entry);
+      if (this.ready) this.arm(entry);
       this.worker.postMessage({ v: PROTOCOL, id, type, call: this.call, ...fields });
     });
   }

@@ -41,11 +41,12 @@ const checker = new WorkerClient(root, {
     ui.engineText.textContent = fmt(T.engine_failed, { message: error.message });
     showError(ui.engineText.textContent);
   },
+  onSlow: (ms) => announce(fmt(T.slow, { s: Math.round(ms / 1000) })), // other requests than a batch (below)
 });
 
 /** A request's result, or an Error with the checker's message. */
-async function ask(type, fields) {
-  const response = await checker.request(type, { lang: LANG, ...fields });
+async function ask(type, fields, options) {
+  const response = await checker.request(type, { lang: LANG, ...fields }, options);
   if (response.ok) return response.result;
   throw Object.assign(new Error(response.error?.message || "error"), { info: response.error || {} });
 }
@@ -131,12 +132,30 @@ async function runBatch(job, source, order) {
   state.inflight = source;
   const lines = countRows(source.text);
   const started = performance.now();
-  const tick = () => setProgress(fmt(T.screening_rows, { n: lines, s: Math.round((performance.now() - started) / 1000) }), null);
+  let reached = null; // the worker's last {done, total}
+  let slow = false;   // the request ran past the client's time-out: said once, and kept on the line
+  const tick = () => {
+    if (job !== state.job) return;
+    const s = Math.round((performance.now() - started) / 1000);
+    const line = reached ? fmt(T.screening_progress, { ...reached, s }) : fmt(T.screening_rows, { n: lines, s });
+    setProgress(slow ? `${line} ${fmt(T.slow, { s })}` : line, reached && reached.total ? reached.done / reached.total : null);
+  };
   tick();
-  const timer = window.setInterval(() => { if (job === state.job) tick(); }, 1000);
+  const timer = window.setInterval(tick, 1000);
+  const options = {
+    onProgress: (progress) => {
+      reached = progress;
+      tick();
+    },
+    onSlow: (ms) => {
+      slow = true;
+      tick();
+      if (job === state.job) announce(fmt(T.slow, { s: Math.round(ms / 1000) }));
+    },
+  };
   let plan;
   try {
-    plan = await ask("batch", { csv: source.text, unit_kind: unitKind().value, order });
+    plan = await ask("batch", { csv: source.text, unit_kind: unitKind().value, order }, options);
   } catch (error) {
     if (job !== state.job) return;
     state.inflight = null;

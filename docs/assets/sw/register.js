@@ -1,8 +1,11 @@
 /*
- * Registers the site's service worker (sw.js at the site root, two folders above this file), for the checker and
- * screening pages only: it caches Pyodide and the checker wheel so repeat visits start faster and work offline.
+ * Registers the site's service worker (sw.js at the site root, two folders above this file) from every page: it
+ * caches every page, Pyodide and the checker wheel, so after one visit to any page the whole site and the
+ * self-check work offline. Every page loads it (build_scripts/overrides/partials/javascripts/content.html); the
+ * checker and screening pages load it first, with data-wait-for (the checker: its first verdict is shown; the
+ * screening page: its Python worker is ready), and the later copy then does nothing:
  *
- *   <script src="../assets/sw/register.js" data-wait-for="#checker[data-ready]" defer></script>
+ *   <script src="../assets/sw/register.js" data-wait-for="#checker-verdict:not([data-verdict=''])" defer></script>
  *
  * Only on https or localhost (browsers allow service workers nowhere else). It waits until the page has loaded
  * and, with data-wait-for, until an element matches that selector (the page's Python worker is ready), then until
@@ -15,7 +18,8 @@
   "use strict";
   try {
     var script = document.currentScript;
-    if (!script || !("serviceWorker" in navigator)) return;
+    if (!script || !("serviceWorker" in navigator) || window.__bdpilotSwRegister) return;
+    window.__bdpilotSwRegister = true; // the first copy on the page decides (the checker's waits for Python)
     var host = location.hostname;
     var local = host === "localhost" || host === "127.0.0.1" || host === "[::1]" || /\.localhost$/.test(host);
     if (location.protocol !== "https:" && !(location.protocol === "http:" && local)) return;
