@@ -19,7 +19,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from checker import api
+from checker import api, sheet_template
+from checker.strings import s
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "screening"
@@ -49,8 +50,9 @@ def label_of(kind_id: str, lang: str) -> str:
     return next(k["label"][lang] for k in UNIT_KINDS if k["id"] == kind_id)
 
 
-def cpython_plan(text: str, kind: str, lang: str) -> dict:
-    response = api.handle_request({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": kind, "lang": lang})
+def cpython_plan(text: str, kind: str, lang: str, name: str = "") -> dict:
+    response = api.handle_request({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": kind, "lang": lang,
+                                   "file_name": name})
     assert response["ok"], response
     return response["result"]
 
@@ -124,8 +126,10 @@ def download(rec, selector: str) -> tuple[bytes, str]:
 
 
 def csv_records(data: bytes) -> list[list[str]]:
+    """The list of an exported CSV: the records after the header block's blank row (the first is its header)."""
     assert data.startswith(b"\xef\xbb\xbf"), data[:20]
-    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+    records = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+    return records[records.index([]) + 1:]
 
 
 def assert_same_origin(rec, base: str) -> None:
@@ -204,7 +208,7 @@ def test_quota_figures_table_and_csv_for_each_unit_kind(site_server, recorded_pa
         data, filename = download(rec, "#screening-download")
         assert filename.endswith(".csv") and kind.replace("_", "-") in filename
         text = path.read_text("utf-8")
-        assert data == cpython_plan(text, kind, lang)["csv"].encode("utf-8")
+        assert data == cpython_plan(text, kind, lang, path.name)["csv"].encode("utf-8")
         records = csv_records(data)
         assert len(records) == 1 + expected["rows_total"]
         assert [r[0] for r in records[1:]] == [str(i) for i in range(1, expected["eligible"] + 1)] + \
@@ -219,7 +223,7 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
     choose_kind(rec, kind)
     path = fixture_path(kind)
     upload(rec, path, kind)
-    plan = cpython_plan(path.read_text("utf-8"), kind, lang)
+    plan = cpython_plan(path.read_text("utf-8"), kind, lang, path.name)
     before = table_rows(rec)
     first_over = next(i for i, r in enumerate(before) if r["status"] == "over")
     last_within = max(i for i, r in enumerate(before) if r["status"] == "within")
@@ -264,16 +268,17 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
     data, _ = download(rec, "#screening-download")
     records = csv_records(data)
     shown = table_rows(rec)
-    original = {int(r[1]): r for r in csv.reader(io.StringIO(plan["csv"].lstrip("\ufeff")))
-                if r and r[1].isdigit()}
+    checker_records = csv_records(plan["csv"].encode("utf-8"))
+    original = {int(r[1]): r for r in checker_records[1:]}
     assert [int(r[1]) for r in records[1:]] == [r["row"] for r in shown]
-    assert records[0] == next(csv.reader(io.StringIO(plan["csv"].lstrip("\ufeff"))))
+    assert records[0] == checker_records[0]
+    status = records[0].index(s("batch.col.quota_status", lang))
     for record, row in zip(records[1:], shown):
         assert record[0] == ("" if row["rank"] == "—" else row["rank"])
-        assert record[5] == row["statusText"]
-        assert record[2:5] + record[6:] == original[row["row"]][2:5] + original[row["row"]][6:]
+        assert record[status] == row["statusText"]
+        assert record[2:status] + record[status + 1:] == original[row["row"]][2:status] + original[row["row"]][status + 1:]
     within_label = next(r for r in plan["rows"] if r["quota_status"] == "within")["quota_status_label"]
-    assert next(r for r in records[1:] if int(r[1]) == mover["row"])[5] == within_label
+    assert next(r for r in records[1:] if int(r[1]) == mover["row"])[status] == within_label
 
     # Another kind of unit re-runs the batch and keeps the hand-made order; back to this kind, the same.
     shown_order = [r["row"] for r in shown]
@@ -328,13 +333,17 @@ def test_template_download_fill_and_upload(site_server, recorded_page, tmp_path,
     assert data.startswith(b"\xef\xbb\xbf") and filename.endswith(".csv")
     expected = api.handle_request({"id": 1, "call": "2022", "type": "template", "lang": lang})["result"]["csv"]
     assert data == expected.encode("utf-8")
-    records = csv_records(data)
-    assert records[0] == fx.question_order()
-    assert all(r[0].startswith("#") for r in records[1:])
-    # Fill the template: its rows stay, the candidates go below.
-    body = fixture_path("other").read_bytes().split(b"\r\n", 1)[1]
+    records = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+    # Sections, labels people read, the ids that let the file round-trip, a marked example row.
+    assert records[2] == list(sheet_template.PASS_THROUGH) + fx.question_order()
+    assert records[1][0] == s("batch.column.applicant_name", lang)
+    assert records[3][0].startswith(s("batch.template.example_marker", lang))
+    # Fill the template: its rows stay, the candidates go below (in its columns: the pass-through ones first).
+    body = list(csv.reader(io.StringIO(fixture_path("other").read_text("utf-8"))))[1:]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([[""] * len(sheet_template.PASS_THROUGH) + r for r in body])
     filled = tmp_path / f"filled-{lang}.csv"
-    filled.write_bytes(data + body)
+    filled.write_bytes(data + out.getvalue().encode("utf-8"))
     kind = "other"
     choose_kind(rec, kind)
     upload(rec, filled, kind)
@@ -373,14 +382,13 @@ def test_drag_and_drop_gbk_and_bad_files(site_server, recorded_page, tmp_path):
     assert alert.get_attribute("role") == "alert" and "CSV" in alert.inner_text()
     assert rec.locator("#screening-results").is_visible()
 
-    # A file without a header row: the checker's file-level error is shown, nothing crashes.
+    # A file whose header is not the template's: the checker's file-level error names what it expected.
     bad = tmp_path / "no-header.csv"
     bad.write_text(",,,\r\nx,y\r\n", "utf-8")
     rec.locator("#screening-file").set_input_files(str(bad))
     rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
-    from checker.strings import s
-
-    assert s("batch.no_header", "zh") in alert.inner_text()  # the page's language, from the checker
+    message = alert.inner_text()  # the page's language, from the checker
+    assert "x、y" in message and s("batch.column.credit_code", "zh") in message
 
     # An empty file.
     empty = tmp_path / "empty.csv"
@@ -413,7 +421,7 @@ def test_a_thousand_rows_complete_and_the_page_stays_responsive(site_server, rec
           f"longest main-thread task {longest:.0f} ms")
     assert rec.locator("#screening-tbody tr").count() == 1000
     assert figures(rec)["rows_total"] == 1000
-    plan = cpython_plan(path.read_text("utf-8"), kind, "en")
+    plan = cpython_plan(path.read_text("utf-8"), kind, "en", path.name)
     assert {k: figures(rec)[k] for k in ("counted", "exempt", "over_by", "not_counted", "errors")} == \
         {k: plan[k] for k in ("counted", "exempt", "over_by", "not_counted", "errors")}
     # Reordering in a 1,000-row table still works.

@@ -3,7 +3,7 @@
  * worker does all the deciding, planning and CSV writing; this page reads the unit's file, shows the plan and
  * passes on the unit's changes of order. Through the shared client (../common/worker-client.js):
  * - `template` {lang} -> {csv}: the CSV template, downloaded as a file;
- * - `batch` {csv, unit_kind, lang, order?} -> the plan (checker/batch.py): rows, quota figures, its export `csv`
+ * - `batch` {csv, file_name, unit_kind, lang, order?} -> the plan (checker/batch.py): rows, quota figures, its export `csv`
  *   and a `plan_id`;
  * - `replan` {plan_id, order} -> the same plan's placement in the unit's order (a list of row numbers; none: the
  *   tool's own): each row's rank and quota status, and the figures. The rows move at once; ranks and within/over
@@ -136,7 +136,7 @@ async function runBatch(job, source, order) {
   const timer = window.setInterval(() => { if (job === state.job) tick(); }, 1000);
   let plan;
   try {
-    plan = await ask("batch", { csv: source.text, unit_kind: unitKind().value, order });
+    plan = await ask("batch", { csv: source.text, file_name: source.name, unit_kind: unitKind().value, order });
   } catch (error) {
     if (job !== state.job) return;
     state.inflight = null;
@@ -211,7 +211,7 @@ function replan(order, shown) {
     } catch (error) {
       if (error.info?.code === "not_ready" || !state.csvText) throw error;
       // The checker no longer holds this screen: screen the file again, in this order.
-      plan = await ask("batch", { csv: state.csvText, unit_kind: state.plan.unit_kind, order });
+      plan = await ask("batch", { csv: state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind, order });
     }
     if (seq !== state.replans) return;
     if (placement) takePlacement(placement);
@@ -233,7 +233,7 @@ async function exportCsv() {
   } catch (error) {
     if (error.info?.code === "not_ready" || !state.csvText) throw error;
     const order = state.plan.custom_order ? state.ranked.map((r) => r.row) : null;
-    return (await ask("batch", { csv: state.csvText, unit_kind: state.plan.unit_kind, order })).csv;
+    return (await ask("batch", { csv: state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind, order })).csv;
   }
 }
 
