@@ -201,7 +201,8 @@ def test_the_wheel_holds_the_runtime_only(site_lock):
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {n.split("/", 1)[1] for n in names if n.startswith("checker/")}
     assert modules == {f"{m}.py" for m in ("__init__", "api", "answers", "batch", "conditions", "engine", "limits",
-                                           "present", "questionnaire", "report", "ruleset", "strings")} | {
+                                           "loose", "present", "questionnaire", "report", "ruleset",
+                                           "sheet_template", "strings", "workbook")} | {
         "data/2022.json", "i18n/zh.json", "i18n/en.json"}
     from checker.ruleset import load_default
 
@@ -209,4 +210,6 @@ def test_the_wheel_holds_the_runtime_only(site_lock):
     with zipfile.ZipFile(wheel) as archive:
         assert json.loads(archive.read("checker/data/2022.json"))["version"] == version
     assert entry["version"] in wheel.name and "+" not in wheel.name  # IIS refuses "+" in paths by default
-    assert list(lock["packages"]) == ["bdpilot-checker"]
+    # The checker, and the workbook packages the worker loads only for an .xlsx (with their sha256).
+    assert sorted(lock["packages"]) == sorted(["bdpilot-checker", *json.loads(
+        (site_lock.parent / "manifest.json").read_text("utf-8"))["workbook_packages"]])

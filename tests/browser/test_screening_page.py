@@ -7,6 +7,7 @@ files come from the same checker run by CPython (checker.api), so the browser mu
 
 from __future__ import annotations
 
+import base64
 import csv
 import importlib.util
 import io
@@ -19,7 +20,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from checker import api, sheet_template
+from checker import api, batch, sheet_template
+from checker.ruleset import load_default
 from checker.strings import s
 
 REPO = Path(__file__).resolve().parents[2]
@@ -39,6 +41,7 @@ def _load_fixture_module():
 fx = _load_fixture_module()
 ELIGIBILITY = yaml.safe_load((REPO / "policy_data/calls/2022/eligibility.yaml").read_text("utf-8"))
 UNIT_KINDS = ELIGIBILITY["recommendation"]["unit_kinds"]
+RULESET = load_default("2022")
 KIND_IDS = [k["id"] for k in UNIT_KINDS]
 
 
@@ -201,8 +204,9 @@ def test_quota_figures_table_and_csv_for_each_unit_kind(site_server, recorded_pa
             assert item.count() == 1, (kind, offset)
             text = item.inner_text()
             assert str(first_malformed + offset) in text
-            if column:
-                assert item.get_attribute("data-column") == column and column in text
+            if column:  # the column as people see it (its label), the id kept in data-column
+                label = sheet_template.column_label(RULESET, column, lang)
+                assert item.get_attribute("data-column") == column and f"“{label}”" in text and f"“{column}”" not in text
 
         # The downloaded CSV: BOM, the checker's ranks, byte for byte what CPython's checker writes.
         data, filename = download(rec, "#screening-download")
@@ -329,7 +333,7 @@ def test_html_in_a_project_name_is_shown_as_text_and_not_run(site_server, record
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_template_download_fill_and_upload(site_server, recorded_page, tmp_path, lang):
     rec = open_page(recorded_page, site_server, lang)
-    data, filename = download(rec, "#screening-template")
+    data, filename = download(rec, "#screening-template-csv")
     assert data.startswith(b"\xef\xbb\xbf") and filename.endswith(".csv")
     expected = api.handle_request({"id": 1, "call": "2022", "type": "template", "lang": lang})["result"]["csv"]
     assert data == expected.encode("utf-8")
@@ -544,3 +548,129 @@ def test_a_checker_that_cannot_start_is_reported(site_server, recorded_page, tmp
     assert "could not" in alert.inner_text()
     assert rec.page_errors == []
     assert [status for status, _ in rec.http_errors] == [404]
+
+
+# ------------------------------------------------------------------------------------------------ Excel both ways
+
+WORKBOOK_FILES = r"/openpyxl-|/et_xmlfile-"
+
+
+def xlsx_table(data: bytes) -> list[list[str]]:
+    """The list of an exported workbook: the rows below the header block's blank row, as text."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    return cells[cells.index([""] * len(cells[0])) + 1:]
+
+
+def typed_by_a_person(question_id: str, value, lang: str):
+    """An answer as chosen from the template's drop-downs: labels, not ids."""
+    question = RULESET.questions.get(question_id)
+    if question and question["kind"] == "tristate":
+        return s("tristate." + value, lang)
+    if question and question["kind"] in ("single", "multi"):
+        labels = {o["id"]: o["label"][lang] for o in question["options"]}
+        return "、".join(labels[v] for v in value) if isinstance(value, list) else labels[value]
+    return value
+
+
+def candidates() -> list[dict]:
+    def case(name, **changes):
+        return dict(yaml.safe_load((REPO / "tests" / "cases" / f"{name}.yaml").read_text("utf-8"))["answers"], **changes)
+
+    return [
+        case("eligible_d5", dcmm_level="none", project_name="甲项目", applicant_name="甲数据科技有限公司", credit_code="91110000A"),
+        case("eligible_d7", dcmm_level="4", project_name="乙项目", applicant_name="乙公司", credit_code="91110000A"),
+        case("planned_project", project_name="丙项目", applicant_name="丙公司"),
+        case("eligible_d6", project_name="丁项目", applicant_name="丁公司"),
+    ]
+
+
+def test_excel_template_filled_uploaded_and_exported(site_server, recorded_page, tmp_path):
+    import openpyxl
+
+    lang, kind = "zh", "province"
+    rec = open_page(recorded_page, site_server, lang)
+    assert rec.requested(WORKBOOK_FILES) == []  # nothing of Excel before a workbook is opened or made
+    data, filename = download(rec, "#screening-template")
+    assert filename.endswith(".xlsx") and data[:2] == b"PK"
+    # Loaded for the template, once (the service worker, when it runs, fetches a file again: count the requests).
+    assert len(set(rec.requested(WORKBOOK_FILES))) == 2
+    fetched = len(rec.requested(WORKBOOK_FILES))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[0]
+    ids = [c.value for c in sheet[3]]
+    assert sheet.row_dimensions[3].hidden and ids[:3] == list(sheet_template.PASS_THROUGH)
+    assert sheet.data_validations.dataValidation  # the drop-downs
+    for row in candidates():
+        sheet.append([typed_by_a_person(column, row[column], lang) if column in row else None for column in ids])
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    choose_kind(rec, kind)
+    upload(rec, path, kind)
+    expected = api.handle_request({"id": 1, "call": "2022", "type": "batch", "lang": lang, "unit_kind": kind,
+                                   "xlsx": base64.b64encode(path.read_bytes()).decode(), "file_name": path.name})
+    plan = expected["result"]
+    assert {k: figures(rec)[k] for k in ("rows_total", "eligible", "counted", "exempt", "not_counted")} == \
+        {k: plan[k] for k in ("rows_total", "eligible", "counted", "exempt", "not_counted")}
+    assert [r["row"] for r in table_rows(rec)] == [r["row"] for r in plan["rows"]]
+    # The same applicant (one credit code) twice is flagged on both rows, citing the notice.
+    flagged = rec.locator('#screening-tbody li[data-flag="same_applicant"]')
+    assert flagged.count() == 2 and "每个申报主体限申报" in flagged.first.inner_text()
+    # The same rows as a CSV of ids give the same decisions.
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ids)
+    for row in candidates():
+        writer.writerow([";".join(row[c]) if isinstance(row.get(c), list) else row.get(c, "") for c in ids])
+    from_csv = cpython_plan(out.getvalue(), kind, lang)
+    assert [(r["verdict"], r["quota_status"], r["rank"]) for r in from_csv["rows"]] == \
+        [(r["verdict"], r["quota_status"], r["rank"]) for r in plan["rows"]]
+    # The export as .xlsx opens in openpyxl with the rows the checker wrote.
+    data, filename = download(rec, "#screening-download-xlsx")
+    assert filename.endswith(".xlsx")
+    listed = xlsx_table(data)
+    assert listed == [[str(v) for v in row] for row in batch.export_rows(plan, lang)]
+    assert {r[2] for r in listed[1:]} == {c["applicant_name"] for c in candidates()}
+    assert len(rec.requested(WORKBOOK_FILES)) == fetched  # never loaded again
+    finish(rec, site_server)
+
+
+def test_a_workbook_written_by_openpyxl_and_a_semicolon_file_and_a_foreign_header(site_server, recorded_page, tmp_path):
+    import openpyxl
+
+    lang, kind = "en", "city"
+    rec = open_page(recorded_page, site_server, lang)
+    text = fixture_path(kind).read_text("utf-8")
+    records = list(csv.reader(io.StringIO(text)))
+    # A semicolon-separated CSV (as European Excel saves it): read, and said; the same plan as the comma file.
+    semicolon = tmp_path / "semicolon.csv"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows([[c.replace(";", "、") for c in r] for r in records])
+    semicolon.write_text(out.getvalue(), "utf-8")
+    choose_kind(rec, kind)
+    upload(rec, semicolon, kind)
+    note = rec.locator('#screening-notes li[data-note="separator"]')
+    assert note.count() == 1 and "semicolons" in note.inner_text()
+    assert figures(rec)["rows_total"] == cpython_plan(text, kind, lang)["rows_total"]
+    assert rec.requested(WORKBOOK_FILES) == []  # a CSV never loads the Excel package
+    # The same list written by openpyxl as a workbook: the same decisions as the CSV.
+    book = openpyxl.Workbook()
+    for r in records:
+        book.active.append(r)
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    upload(rec, path, kind)
+    plan = cpython_plan(text, kind, lang)
+    assert {k: figures(rec)[k] for k in ("rows_total", "eligible", "counted", "exempt", "not_counted", "errors")} == \
+        {k: plan[k] for k in ("rows_total", "eligible", "counted", "exempt", "not_counted", "errors")}
+    assert [(r["row"], r["status"]) for r in table_rows(rec)] == [(r["row"], r["quota_status"]) for r in plan["rows"]]
+    # A header of the official's own: the message names the columns the template has.
+    foreign = tmp_path / "own-header.csv"
+    foreign.write_text("Firm,Sector,Built?\nA Ltd,agriculture,yes\n", "utf-8")
+    rec.locator("#screening-file").set_input_files(str(foreign))
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    message = rec.locator("#screening-error").inner_text()
+    assert "Firm, Sector, Built?" in message and s("batch.column.credit_code", lang) in message
+    finish(rec, site_server)
