@@ -674,3 +674,38 @@ def test_a_workbook_written_by_openpyxl_and_a_semicolon_file_and_a_foreign_heade
     message = rec.locator("#screening-error").inner_text()
     assert "Firm, Sector, Built?" in message and s("batch.column.credit_code", lang) in message
     finish(rec, site_server)
+
+
+def test_the_session_survives_a_reload_and_can_be_cleared(site_server, recorded_page):
+    rec = open_page(recorded_page, site_server, "zh")
+    kind = "city"
+    choose_kind(rec, kind)
+    upload(rec, fixture_path(kind), kind)
+    rec.locator("#screening-unit-name").fill("某某市工业和信息化局")
+    second = rec.locator("#screening-tbody tr").nth(1)
+    second.locator('button[data-move="up"]').click()
+    wait_replanned(rec, 1)
+    order = [r["row"] for r in table_rows(rec)]
+    statuses = [r["status"] for r in table_rows(rec)]
+    rec.reload()
+    rec.locator('#screening[data-restored="true"][data-state="done"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    assert [r["row"] for r in table_rows(rec)] == order and [r["status"] for r in table_rows(rec)] == statuses
+    assert rec.locator(f"#screening-kind-{kind}").is_checked()
+    assert rec.locator("#screening-unit-name").input_value() == "某某市工业和信息化局"
+    assert fixture_path(kind).name in rec.locator("#screening-session-note").inner_text()
+    assert rec.locator("#screening-reset").is_visible()  # the hand-made order came back as such
+    # The printed list: the unit's name, and lines for the review opinion, the signature and the date.
+    rec.emulate_media(media="print")
+    sign = rec.locator("#screening-sign")
+    assert sign.is_visible() and "某某市工业和信息化局" in sign.inner_text() and "审核意见" in sign.inner_text()
+    assert not rec.locator("#screening-unit-name").is_visible()
+    rec.emulate_media(media="screen")
+    assert not sign.is_visible()
+    # Cleared: the results go, and a reload shows none.
+    rec.locator("#screening-clear").click()
+    assert not rec.locator("#screening-results").is_visible()
+    rec.reload()
+    rec.locator('#screening[data-state="ready"]').wait_for(state="attached", timeout=BOOT_TIMEOUT)
+    assert rec.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('bdpilot.screening.'))") == []
+    assert not rec.locator("#screening-results").is_visible() and rec.locator("#screening").get_attribute("data-file") is None
+    finish(rec, site_server)

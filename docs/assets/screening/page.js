@@ -31,6 +31,10 @@ export const ui = {
   downloadXlsx: $("screening-download-xlsx"),
   print: $("screening-print"),
   reset: $("screening-reset"),
+  clear: $("screening-clear"),
+  sessionNote: $("screening-session-note"),
+  unitName: $("screening-unit-name"),
+  signUnit: $("screening-sign-unit"),
   orderNote: $("screening-order-note"),
   table: $("screening-table"),
 };

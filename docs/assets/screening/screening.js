@@ -173,7 +173,82 @@ async function runBatch(job, source, order) {
   root.dataset.unit = plan.unit_kind;
   root.dataset.runs = String(Number(root.dataset.runs || 0) + 1);
   root.dataset.state = "done";
+  saveSession();
 }
+
+// ------------------------------------------------------------------------------------------------ the session
+
+// The last file checked, its unit kind and order, and the unit's name, kept in this browser only (localStorage),
+// so a reload shows the same list; "clear" forgets it.
+const SESSION_KEY = `bdpilot.screening.${root.dataset.call}.v1`;
+
+function saveSession() {
+  if (!state.plan || state.csvText === null) return;
+  const session = {
+    name: state.fileName,
+    file: state.csvText,
+    unit: state.plan.unit_kind,
+    order: state.plan.custom_order ? state.ranked.map((r) => r.row) : null,
+    unitName: ui.unitName.value,
+  };
+  try {
+    window.localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  } catch {
+    ui.sessionNote.textContent = T.session_not_kept; // too large for this browser's storage (or storage is off)
+    ui.sessionNote.hidden = false;
+  }
+}
+
+function readSession() {
+  try {
+    const session = JSON.parse(window.localStorage.getItem(SESSION_KEY) || "null");
+    const kind = session && root.querySelector(`input[name="screening-unit-kind"][value="${CSS.escape(String(session.unit))}"]`);
+    const file = session && session.file;
+    const fileOk = file && (typeof file.csv === "string" || typeof file.xlsx === "string");
+    return kind && fileOk && typeof session.name === "string" ? { ...session, kind } : null;
+  } catch {
+    return null;
+  }
+}
+
+async function restoreSession() {
+  const session = readSession();
+  if (!session) return;
+  session.kind.checked = true;
+  ui.unitName.value = typeof session.unitName === "string" ? session.unitName : "";
+  ui.signUnit.textContent = ui.unitName.value;
+  const order = Array.isArray(session.order) && session.order.every(Number.isInteger) ? session.order : null;
+  root.dataset.state = "busy";
+  await runBatch(++state.job, { file: session.file, name: session.name }, order);
+  if (state.fileName === session.name) {
+    ui.sessionNote.textContent = fmt(T.session_restored, { name: session.name });
+    ui.sessionNote.hidden = false;
+    root.dataset.restored = "true";
+  }
+}
+
+ui.clear.addEventListener("click", () => {
+  try {
+    window.localStorage.removeItem(SESSION_KEY);
+  } catch { /* storage off: nothing kept */ }
+  state.job++;
+  state.plan = null;
+  state.csvText = null;
+  state.fileName = "";
+  ui.results.hidden = true;
+  document.body.classList.remove("screening-has-results");
+  ui.sessionNote.hidden = true;
+  delete root.dataset.file;
+  delete root.dataset.restored;
+  root.dataset.state = "ready";
+  announce(T.session_cleared);
+  ui.file.focus();
+});
+
+ui.unitName.addEventListener("input", () => {
+  ui.signUnit.textContent = ui.unitName.value;
+  saveSession();
+});
 
 function takePlan(plan) {
   state.plan = plan;
@@ -224,6 +299,7 @@ function replan(order, shown) {
     if (seq !== state.replans) return;
     if (placement) takePlacement(placement);
     else takePlan(plan);
+    saveSession();
     shown(state.plan);
     root.dataset.replans = String(seq);
   })().catch((error) => {
@@ -382,3 +458,4 @@ root.addEventListener("change", async (event) => {
 checker.start();
 root.hidden = false;
 root.dataset.state = "ready";
+restoreSession();
