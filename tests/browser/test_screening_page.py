@@ -379,12 +379,17 @@ def test_drag_and_drop_gbk_and_bad_files(site_server, recorded_page, tmp_path):
     assert "计入项目 01 counted" in [r["name"] for r in table_rows(rec)]
     assert figures(rec)["quota"] == quota_of(kind)
 
-    # An Excel workbook is refused with advice; the previous results stay.
+    # A damaged workbook is refused with advice; a new file clears the previous results.
     drop("book.xlsx", b"PK\x03\x04" + b"\0" * 64)
-    rec.locator('#screening[data-state="error"]').wait_for(state="attached")
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
     alert = rec.locator("#screening-error")
-    assert alert.get_attribute("role") == "alert" and "CSV" in alert.inner_text()
-    assert rec.locator("#screening-results").is_visible()
+    assert alert.get_attribute("role") == "alert" and s("batch.bad_xlsx", "zh") in alert.inner_text()
+    assert not rec.locator("#screening-results").is_visible()
+    # An old binary workbook (.xls, WPS .et): how to save it as .xlsx.
+    drop("old.xls", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)
+    rec.wait_for_function("(text) => document.getElementById('screening-error').textContent.includes(text)",
+                          arg=s("batch.old_workbook", "zh"), timeout=RUN_TIMEOUT)
+    assert rec.locator("#screening").get_attribute("data-state") == "error"
 
     # A file whose header is not the template's: the checker's file-level error names what it expected.
     bad = tmp_path / "no-header.csv"

@@ -100,6 +100,7 @@ async function handleFile(file) {
   clearError();
   ui.fileNote.hidden = true;
   const job = ++state.job;
+  forgetShown(); // a new file: the previous results and status line go, whatever this one turns out to be
   root.dataset.state = "busy";
   if (file.size > MAX_BYTES) {
     showError(fmt(T.err_too_big, { mb: MAX_BYTES / 1024 / 1024 }));
@@ -227,19 +228,25 @@ async function restoreSession() {
   }
 }
 
-ui.clear.addEventListener("click", () => {
-  try {
-    window.localStorage.removeItem(SESSION_KEY);
-  } catch { /* storage off: nothing kept */ }
-  state.job++;
+/** Hide the results shown and forget their file (the saved session stays until a new one is saved or cleared). */
+function forgetShown() {
   state.plan = null;
   state.csvText = null;
   state.fileName = "";
   ui.results.hidden = true;
   document.body.classList.remove("screening-has-results");
   ui.sessionNote.hidden = true;
+  hideProgress();
   delete root.dataset.file;
   delete root.dataset.restored;
+}
+
+ui.clear.addEventListener("click", () => {
+  try {
+    window.localStorage.removeItem(SESSION_KEY);
+  } catch { /* storage off: nothing kept */ }
+  state.job++;
+  forgetShown();
   root.dataset.state = "ready";
   announce(T.session_cleared);
   ui.file.focus();
