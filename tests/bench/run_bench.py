@@ -76,6 +76,7 @@ CHECKER_PAGE = "checker/"
 BARE_PAGE = "__bench__/bare/"
 # A request for one of these is a Pyodide file (core, lock, stdlib, wheels).
 PYODIDE_URL = re.compile(r"pyodide|python_stdlib|\.whl(\?|$)|\.wasm(\?|$)")
+WORKBOOK_URL = re.compile(r"/openpyxl-|/et_xmlfile-")  # the Excel wheels, loaded only for a workbook
 
 COMPRESSIBLE = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".xml", ".txt", ".svg", ".wasm", ".py",
                 ".csv", ".md", ".webmanifest"}
@@ -395,6 +396,7 @@ def byte_figures(rows, root, base, transferred):
         "raw": sum(f.stat().st_size for f in files),
         "gzip": sum(gzip_size(f) for f in files),
         "pyodide_requests": sum(1 for url, _ in rows if PYODIDE_URL.search(url)),
+        "workbook_requests": sum(1 for url, _ in rows if WORKBOOK_URL.search(url)),  # openpyxl: never here
         "requests": len(rows),
         "from_service_worker": sum(1 for _, from_sw in rows if from_sw),
     }
@@ -553,6 +555,8 @@ def page_figures(pages):
         figures[f"checker_dom_content_loaded_ms_{when}"] = summary(pick(runs, "domContentLoaded"))
         figures[f"checker_kb_transferred_{when}"] = summary([m["bytes"]["transferred"] / 1024 for m in runs], "KB")
         figures[f"checker_kb_raw_{when}"] = summary([m["bytes"]["raw"] / 1024 for m in runs], "KB")
+        figures[f"checker_workbook_requests_{when}"] = summary([m["bytes"]["workbook_requests"] for m in runs],
+                                                               "requests", 0)
         figures[f"checker_kb_gzip_from_files_{when}"] = summary([m["bytes"]["gzip"] / 1024 for m in runs], "KB")
         figures[f"bare_ms_{when}"] = summary(pick(bare[when], "resultAt"))
         figures[f"bare_boot_ms_{when}"] = summary(pick(bare[when], "bootMs"))
@@ -773,6 +777,7 @@ def print_table(report, out=sys.stdout):
         ("1  checker page to 1st verdict: bytes transferred", "checker_kb_transferred_cold"),
         ("   checker page to 1st verdict: raw bytes", "checker_kb_raw_cold"),
         ("   checker page: repeat visit, bytes transferred", "checker_kb_transferred_repeat"),
+        ("   checker page: Excel (openpyxl) requests", "checker_workbook_requests_cold"),
         ("2  checker: interactive form, cold", "checker_form_ms_cold"),
         ("   checker: first verdict, cold", "checker_verdict_ms_cold"),
         ("   checker: interactive form, repeat visit", "checker_form_ms_repeat"),
