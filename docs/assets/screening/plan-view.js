@@ -90,7 +90,7 @@ function rowElement(entry) {
   const name = h("th", { scope: "row", class: "screening__name" + (entry.project_name ? "" : " screening__name--empty"),
                          text: displayName(entry) });
   const applicant = h("td", { class: "screening__applicant", "data-label": C.applicant },
-    entry.applicant_name || "", entry.direction_label ? h("span", { class: "screening__direction", text: entry.direction_label }) : null);
+    entry.applicant_name || null, entry.direction_label ? h("span", { class: "screening__direction", text: entry.direction_label }) : null);
   const moveCell = h("td", { class: "screening__move" });
   if (ranked) {
     moveCell.append(
