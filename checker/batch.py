@@ -128,8 +128,7 @@ def read_sheet(ruleset, text=None, data=None):
         raise BatchError("no_header")
     found, header, body, reader = sheet_template.locate(ruleset, lines)
     if found is None:
-        one_cell = len([c for c in header if c.strip()]) == 1
-        if one_cell and any(sep in header[0] for sep in SEPARATORS[1:]):
+        if any(sep in cell for cell in header for sep in SEPARATORS[1:]):
             raise BatchError("separator_unknown")
         seen = [limits.shorten(c) for c in header if c.strip()][:limits.MAX_ERRORS]
         raise BatchError("foreign_header", expected=reader.expected,

@@ -243,8 +243,10 @@ class HeaderReader:
             if column in ruleset.questions:
                 q = ruleset.questions[column]
                 spellings += [q["label"][lang] for lang in LANGS] + [q["short"][lang] for lang in LANGS if "short" in q]
-            for spelling in spellings:
-                self.names.setdefault(fold(spelling), column)
+            for spelling in {fold(x) for x in spellings}:
+                self.names.setdefault(spelling, set()).add(column)
+        # A label several columns share (each direction's "role") names none of them: the id row tells them apart.
+        self.names = {spelling: columns.pop() for spelling, columns in self.names.items() if len(columns) == 1}
         self.titles = {fold(group_title(ruleset, g, lang)) for _c, g in columns(ruleset) for lang in LANGS}
         self.markers = [fold(s("batch.template.example_marker", lang)) for lang in LANGS]
 

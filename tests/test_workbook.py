@@ -362,3 +362,20 @@ def test_cli_template_xlsx_needs_a_file_and_csv_prints(tmp_path):
     done = run_cli("template", "--lang", "en")
     lines = list(csv.reader(io.StringIO(done.stdout.lstrip("\ufeff"))))
     assert lines[1][0] == "Applicant name" and lines[2][0] == "applicant_name"
+
+
+def test_a_separator_that_cannot_be_told_is_said(ruleset):
+    # A semicolon file whose first row also holds a comma: read as one cell, so the separator is named as the problem.
+    with pytest.raises(batch.BatchError) as caught:
+        batch.read_sheet(ruleset, text="企业名称;项目方向,说明\n甲;农业,x\n")
+    assert caught.value.code == "separator_unknown" and "CSV UTF-8" in caught.value.message("zh")
+
+
+def test_a_label_several_columns_share_is_told_apart_by_the_id_row_only(ruleset):
+    lines = template_lines(ruleset, "zh")
+    roles = [i for i, column in enumerate(lines[2]) if column.endswith("_role")]
+    assert len({lines[1][i] for i in roles}) == 1  # the same short label over each direction's role
+    found, *_ = sheet_template.locate(ruleset, [(n, cells) for n, cells in enumerate(lines[:2] + lines[3:], start=1)])
+    assert [found[i] for i in roles] == [None] * len(roles)  # without the id row: not guessed
+    found, *_ = sheet_template.locate(ruleset, list(enumerate(lines, start=1)))
+    assert [found[i] for i in roles] == [lines[2][i] for i in roles]
