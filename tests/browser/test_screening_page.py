@@ -582,7 +582,7 @@ def typed_by_a_person(question_id: str, value, lang: str):
 
 def candidates() -> list[dict]:
     def case(name, **changes):
-        return dict(yaml.safe_load((REPO / "tests" / "cases" / f"{name}.yaml").read_text("utf-8"))["answers"], **changes)
+        return dict(yaml.safe_load((REPO / "policy_data" / "calls" / "2022" / "cases" / f"{name}.yaml").read_text("utf-8"))["answers"], **changes)
 
     return [
         case("eligible_d5", dcmm_level="none", project_name="甲项目", applicant_name="甲数据科技有限公司", credit_code="91110000A"),
