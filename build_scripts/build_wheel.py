@@ -5,8 +5,10 @@
 
 What goes in the wheel (``bdpilot_checker-<version>-py3-none-any.whl``):
 
-* ``checker/{__init__,api,answers,batch,conditions,engine,limits,present,questionnaire,report,ruleset,strings}.py`` --
-  the standard-library-only code the browser worker runs, and ``checker/i18n/<lang>.json``, its interface strings;
+* ``checker/{__init__,api,answers,batch,conditions,engine,limits,loose,present,questionnaire,report,ruleset,
+  sheet_template,strings,workbook}.py`` --
+  the standard-library-only code the browser worker runs (workbook.py imports openpyxl, shipped beside the wheel,
+  only when a workbook is read or written), and ``checker/i18n/<lang>.json``, its interface strings;
 * ``checker/data/<call>.json`` -- the compiled rule set of every call under policy_data/calls/, taken from the
   build's one artefact per call (build/bundles/<call>.json, build_scripts/guide/bundles.py: compiled once per
   build); ``ruleset.load_default`` reads it when there is no policy_data/ beside the package, as in Pyodide.
@@ -56,8 +58,8 @@ DEFAULT_OUT = Path(os.environ.get("GUIDE_BUILD_DIR") or REPO_ROOT / "build").res
 
 DIST_NAME = "bdpilot-checker"  # the name the worker loads (Pyodide's lock file key)
 WHEEL_NAME = "bdpilot_checker"  # the same, normalised for file names
-RUNTIME_MODULES = ("__init__", "api", "answers", "batch", "conditions", "engine", "limits", "present",
-                   "questionnaire", "report", "ruleset", "strings")
+RUNTIME_MODULES = ("__init__", "api", "answers", "batch", "conditions", "engine", "limits", "loose", "present",
+                   "questionnaire", "report", "ruleset", "sheet_template", "strings", "workbook")
 EXCLUDED_MODULES = ("loader", "yamlsource", "cli", "__main__")
 BUILD_ONLY_PACKAGES = ("yaml", "jsonschema", "openpyxl")
 # (module, function) where importing an excluded module is allowed: the branch for a source checkout.
@@ -161,8 +163,8 @@ def check_imports_static(package_dir: Path) -> None:
             target = parts[-1] if local else parts[0]
             bad = (local and target in EXCLUDED_MODULES) or (not local and target in BUILD_ONLY_PACKAGES)
             if bad and (path.stem, function) not in ALLOWED_EXCLUDED_IMPORTS:
-                # openpyxl is imported lazily by batch.read_xlsx_rows, which the browser API never calls.
-                if not (target == "openpyxl" and path.stem == "batch"):
+                # openpyxl is imported lazily by workbook.py only, when a workbook is read or written.
+                if not (target == "openpyxl" and path.stem == "workbook"):
                     problems.append(f"{path.name}: imports {name}" + (f" in {function}()" if function else ""))
     if problems:
         raise BuildError("modules in the wheel import build-only code:\n  " + "\n  ".join(problems))

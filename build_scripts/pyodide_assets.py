@@ -52,6 +52,13 @@ MANIFEST = "manifest.json"
 LOCK_PREFIX = "checker-lock-"
 
 
+# Pure-Python wheels from PyPI that read and write .xlsx workbooks (checker/workbook.py): pinned in requirements.txt,
+# downloaded at build time, listed with their sha256 in the site's lock file, and loaded by the worker only when a
+# workbook is opened or produced (the checker page and a CSV-only screening never fetch them).
+WORKBOOK_PACKAGES = ("openpyxl", "et_xmlfile")
+WORKBOOK_DIR = "workbook"  # beside the lock file, in build/checker/ and in the site
+
+
 class AssetsError(Exception):
     """The assets cannot be installed; the message says what to do."""
 
@@ -68,10 +75,47 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BUILD_DIR) -> Path:
-    """build/checker/checker-lock-<sha12>.json for `wheel` (reused when the wheel and Pyodide's lock are the same)."""
+def _pins() -> dict:
+    """{package: "name==version"} of WORKBOOK_PACKAGES, as requirements.txt pins them."""
+    pins = {}
+    for line in (REPO_ROOT / "requirements.txt").read_text("utf-8").splitlines():
+        name, _, version = line.split("#")[0].strip().partition("==")
+        if name.replace("-", "_").lower() in WORKBOOK_PACKAGES and version:
+            pins[name.replace("-", "_").lower()] = f"{name}=={version.strip()}"
+    missing = [p for p in WORKBOOK_PACKAGES if p not in pins]
+    if missing:
+        raise AssetsError(f"requirements.txt pins no version of {', '.join(missing)}")
+    return pins
+
+
+def workbook_wheels(build_dir: Path = BUILD_DIR) -> list[Path]:
+    """The workbook packages' wheels in build/checker/workbook/, downloaded from the registry once per pin."""
+    folder = build_dir / WORKBOOK_DIR
+    wheels, wanted = [], []
+    for package, pin in _pins().items():
+        version = pin.split("==")[1]
+        found = sorted(folder.glob(f"{package}-{version}-*.whl"))
+        if found:
+            wheels.append(found[0])
+        else:
+            wanted.append(pin)
+    if wanted:
+        folder.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--dest", str(folder),
+               *wanted]
+        result = subprocess.run(cmd, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise AssetsError(f"downloading {', '.join(wanted)} failed ({' '.join(cmd)}):\n{result.stdout}{result.stderr}")
+        return workbook_wheels(build_dir)
+    return wheels
+
+
+def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BUILD_DIR,
+              extra: tuple[Path, ...] = ()) -> Path:
+    """build/checker/checker-lock-<sha12>.json for `wheel` and the `extra` wheels (reused when they and Pyodide's
+    lock are the same)."""
     source_lock = pyodide_dir / "pyodide-lock.json"
-    key = hashlib.sha256((_sha256(wheel) + _sha256(source_lock)).encode()).hexdigest()
+    key = hashlib.sha256("".join(_sha256(w) for w in (wheel, *extra, source_lock)).encode()).hexdigest()
     record_path = build_dir / "lock.json"
     if record_path.is_file():
         record = json.loads(record_path.read_text("utf-8"))
@@ -81,7 +125,7 @@ def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BU
         output = Path(tmp) / "pyodide-lock.json"
         # add-wheels names each wheel relative to --base-path: the wheel sits beside the lock file in the site.
         cmd = [sys.executable, "-m", "pyodide_cli", "lockfile", "add-wheels", "--input", str(source_lock),
-               "--output", str(output), "--base-path", str(wheel.parent), str(wheel)]
+               "--output", str(output), "--base-path", str(wheel.parent), str(wheel), *map(str, extra)]
         result = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
         if result.returncode != 0 or not output.is_file():
             raise AssetsError(f"`pyodide lockfile add-wheels` failed ({' '.join(cmd)}):\n"
@@ -92,7 +136,8 @@ def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BU
     packages = lock["packages"]
     if name not in packages:
         raise AssetsError(f"add-wheels wrote no entry for {name}")
-    keep, todo = set(), [name]
+    extra_names = [packages_name(packages, w) for w in extra]
+    keep, todo = set(), [name, *extra_names]
     while todo:
         current = todo.pop()
         if current not in keep:
@@ -110,6 +155,14 @@ def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BU
     target.write_text(text, encoding="utf-8")
     record_path.write_text(json.dumps({"key": key, "lock": target.name}) + "\n", encoding="utf-8")
     return target
+
+
+def packages_name(packages: dict, wheel: Path) -> str:
+    """The lock file's name of the package `wheel` holds."""
+    for key, entry in packages.items():
+        if Path(entry.get("file_name", "")).name == wheel.name:
+            return key
+    raise AssetsError(f"add-wheels wrote no entry for {wheel.name}")
 
 
 def _copy(src: Path, dst: Path) -> bool:
@@ -136,7 +189,9 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
     except build_wheel.BuildError as exc:
         raise AssetsError(f"building the checker wheel failed: {exc}") from None
     wheel = Path(wheel_record["path"])
-    lock = make_lock(wheel, pyodide_dir)
+    extra = tuple(workbook_wheels())
+    lock = make_lock(wheel, pyodide_dir, extra=extra)
+    lock_packages = json.loads(lock.read_text("utf-8"))["packages"]
 
     checker_dir = site_dir / "assets" / "checker"
     runtime_dir = site_dir / "assets" / "pyodide" / version
@@ -150,6 +205,8 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
         "wheel_sha256": wheel_record["sha256"],
         "checker_version": wheel_record["version"],
         "rulesets": wheel_record["rulesets"],
+        # Loaded by name (with their dependencies) only for a request that opens or produces a workbook.
+        "workbook_packages": [packages_name(lock_packages, w) for w in extra],
     }
     manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     manifest_path = checker_dir / MANIFEST
@@ -158,6 +215,8 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
         copied += _copy(pyodide_dir / name, runtime_dir / name)
     copied += _copy(wheel, checker_dir / wheel.name)
     copied += _copy(lock, checker_dir / lock.name)
+    for extra_wheel in extra:
+        copied += _copy(extra_wheel, checker_dir / WORKBOOK_DIR / extra_wheel.name)
     # Files of an earlier build (a --dirty build or mkdocs serve keep the folder): other wheels, locks, Pyodides.
     for old in list(checker_dir.glob(f"{build_wheel.WHEEL_NAME}-*.whl")) + list(checker_dir.glob(f"{LOCK_PREFIX}*.json")):
         if old.name not in (wheel.name, lock.name):

@@ -3,11 +3,16 @@
 Request:  {"id": any scalar, "call": "<call id>", "type": "assess" | "questions" | "template" | "batch" | "replan" | "export" | "meta", ...}
 Response: {"id": same, "ok": true, "result": {...}} or {"id": same, "ok": false, "error": {code, message, details}}
 
+Workbooks travel as base64 text: `template` {format: "csv" | "xlsx"} -> {csv} or {xlsx}; `batch` takes `csv` (text)
+or `xlsx`, with `file_name` and `as_of` (the date shown in the export); `export` {plan_id, format} -> {csv} or {xlsx}.
+
 The input is treated as hostile: `call` must be one of ruleset.known_calls() (never used as a path), every field's
 type is checked before use, sizes and nesting are bounded (checker/limits.py), and the output is strict JSON
 (NaN and Infinity are refused on the way in). handle() never raises; every failure is an error response.
 """
 
+import base64
+import binascii
 import datetime
 import json
 import math
@@ -17,6 +22,7 @@ import sys
 from . import answers as answers_mod
 from . import batch as batch_mod
 from . import limits
+from . import sheet_template
 from .engine import assess
 from .questionnaire import questionnaire
 from .ruleset import known_calls, load_default
@@ -24,6 +30,7 @@ from .strings import s
 
 PROTOCOL = 1
 LANGS = ("zh", "en")
+FORMATS = ("csv", "xlsx")
 _RULESETS = {}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -59,6 +66,16 @@ def _field(req, name, kind, default=None):
         if value is not None and not (isinstance(value, list) and len(value) <= limits.MAX_CSV_ROWS and all(
                 isinstance(row, int) and not isinstance(row, bool) for row in value)):
             raise RequestError("request.bad_field", field=name, expected=("row_numbers", {"limit": limits.MAX_CSV_ROWS}))
+    elif kind == "format":
+        if value not in FORMATS:
+            raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(FORMATS)}))
+    elif kind == "base64":  # a workbook's bytes
+        if not isinstance(value, str) or len(value) > limits.MAX_XLSX_BYTES * 4 // 3 + 4:
+            raise RequestError("request.bad_field", field=name, expected=("base64", {"limit": limits.MAX_XLSX_BYTES}))
+        try:
+            return base64.b64decode(value, validate=True)
+        except (ValueError, binascii.Error):
+            raise RequestError("request.bad_field", field=name, expected=("base64", {"limit": limits.MAX_XLSX_BYTES})) from None
     elif kind == "lang":
         if value not in LANGS:
             raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(LANGS)}))
@@ -83,21 +100,34 @@ def _assess(ruleset, req, lang, progress=None):
 
 
 def _batch(ruleset, req, lang, progress=None):
-    header, rows = batch_mod.read_csv_rows(_field(req, "csv", "text", ""))
-    plan = batch_mod.screen(ruleset, header, rows, _field(req, "unit_kind", "text", ""), lang, _field(req, "order", "order"),
-                            progress=progress)
+    """Screen a list: `csv` (text) or `xlsx` (the workbook's bytes, base64); `file_name` is shown in the export."""
+    unit_kind = _field(req, "unit_kind", "text", "")
+    batch_mod.unit_kind_id(ruleset, unit_kind)  # a wrong kind is said before the file is read
+    if req.get("xlsx") is not None:
+        sheet = batch_mod.read_sheet(ruleset, data=_field(req, "xlsx", "base64"))
+    else:
+        sheet = batch_mod.read_sheet(ruleset, text=_field(req, "csv", "text", ""))
+    plan = batch_mod.screen(ruleset, sheet, unit_kind, lang, _field(req, "order", "order"),
+                            _field(req, "file_name", "text", ""), _field(req, "as_of", "date"), progress=progress)
     return batch_mod.exported(plan)
+
+
+def _template(ruleset, req, lang, progress=None):
+    if _field(req, "format", "format", "csv") == "xlsx":
+        return {"xlsx": base64.b64encode(sheet_template.template_xlsx(ruleset, lang)).decode("ascii")}
+    return {"csv": sheet_template.template_csv(ruleset, lang)}
 
 
 HANDLERS = {
     "meta": lambda rs, req, lang, progress=None: {"protocol": PROTOCOL, "call": rs.call["id"], "ruleset_version": rs.version},
     "questions": lambda rs, req, lang, progress=None: questionnaire(rs, lang),
     "assess": _assess,
-    "template": lambda rs, req, lang, progress=None: {"csv": batch_mod.template_csv(rs, lang)},
+    "template": _template,
     "batch": _batch,
     "replan": lambda rs, req, lang, progress=None: batch_mod.replan_request(rs, _field(req, "plan_id", "plan_id"),
                                                             _field(req, "order", "order")),
-    "export": lambda rs, req, lang, progress=None: batch_mod.export_request(rs, _field(req, "plan_id", "plan_id")),
+    "export": lambda rs, req, lang, progress=None: batch_mod.export_request(rs, _field(req, "plan_id", "plan_id"),
+                                                                           _field(req, "format", "format", "csv")),
 }
 
 

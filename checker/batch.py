@@ -1,13 +1,17 @@
 """Screen many candidate projects for a recommending unit: verdicts, a priority order, a quota plan in the
 unit's order, and the plan's export as CSV. The only place the quota is planned and the result file is written."""
 
+import base64
 import csv
+import datetime
 import hashlib
 import io
 import json
 
 from . import answers as answers_mod
 from . import limits
+from . import sheet_template
+from .loose import CellReader, fold
 from .engine import COUNTABLE, GROUPS, decide
 from .present import finding_message
 from .strings import s
@@ -25,8 +29,13 @@ class BatchError(Exception):
         super().__init__(self.message("en"))
 
     def message(self, lang):
-        """The problem in `lang`."""
-        return s("batch." + self.code, lang, **self.values)
+        """The problem in `lang` (a value may be a function of the language)."""
+        return s("batch." + self.code, lang, **worded(self.values, lang))
+
+
+def worded(values, lang):
+    """Message values with those that depend on the language (functions of it) worded in `lang`."""
+    return {k: v(lang) if callable(v) else v for k, v in values.items()}
 
 
 def unit_kind_id(ruleset, value):
@@ -38,31 +47,9 @@ def unit_kind_id(ruleset, value):
     return wanted
 
 
-def template_csv(ruleset, lang="zh"):
-    """A CSV template: a header of question ids, then comment rows (starting with #) with labels and values."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ruleset.order)
-    labels = [ruleset.questions[q]["label"][lang] for q in ruleset.order]
-    labels[0] = "# " + labels[0]
-    writer.writerow(labels)
-    hints = []
-    for qid in ruleset.order:
-        q = ruleset.questions[qid]
-        if q["kind"] in ("single", "multi"):
-            sep = "; " if q["kind"] == "multi" else " / "
-            hints.append(sep.join(o["id"] for o in q["options"]))
-        elif q["kind"] == "tristate":
-            hints.append("yes / no / unsure")
-        else:
-            hints.append({"integer": "0, 1, 2 …", "date": "YYYY-MM-DD", "text": "…"}[q["kind"]])
-    hints[0] = "# " + hints[0]
-    writer.writerow(hints)
-    return "\ufeff" + out.getvalue()
-
-
-def read_csv_rows(text):
-    """Split CSV text into (header, [(row number, cells)]), skipping blank and # comment rows.
+def read_csv_lines(text):
+    """Split CSV text into ([(row number, cells)], separator), skipping blank rows; the separator is a comma, or a
+    semicolon or tab when the first row has those and no comma (as some spreadsheet programs save "CSV").
 
     Reads what spreadsheet programs save: LF, CRLF or CR (old Excel for Mac) line ends, line breaks inside quoted
     cells. Bounded by checker/limits.py (file size, rows, cell size); a row that cannot be read is named.
@@ -71,9 +58,11 @@ def read_csv_rows(text):
         raise BatchError("not_text")
     if len(text) > limits.MAX_CSV_CHARS:
         raise BatchError("too_large", size=len(text), limit=limits.MAX_CSV_CHARS)
+    text = text.lstrip("\ufeff")
+    separator = _separator(text)
     # newline=None reads CR, LF and CRLF alike, inside quoted cells too (csv itself refuses a bare CR there).
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=None))
-    header, body, number = None, [], 0
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=separator)
+    lines, number, counted = [], 0, 0
     while True:
         number += 1  # the row as a spreadsheet numbers it (a cell's line breaks stay in one row)
         try:
@@ -86,56 +75,128 @@ def read_csv_rows(text):
             raise BatchError("bad_row", row=number) from None
         if any(len(cell) > limits.MAX_CELL_CHARS for cell in cells):
             raise BatchError("cell_too_large", row=number, limit=limits.MAX_CELL_CHARS)
-        if header is None:
-            if not any(cell.strip() for cell in cells):
-                raise BatchError("no_header")
-            header = [cell.strip() for cell in cells]
-        elif not _skipped(cells):
-            body.append((number, cells))
-            if len(body) > limits.MAX_CSV_ROWS:
-                raise BatchError("too_many_rows", limit=limits.MAX_CSV_ROWS)
-    if header is None:
+        if not any(c.strip() for c in cells):
+            continue
+        lines.append((number, cells[:limits.MAX_COLUMNS]))
+        counted += not cells[0].lstrip().startswith("#")
+        if counted > limits.MAX_CSV_ROWS + limits.MAX_HEADER_ROWS:
+            raise BatchError("too_many_rows", limit=limits.MAX_CSV_ROWS)
+    return lines, separator
+
+
+SEPARATORS = (",", ";", "\t")  # the first is CSV's own; the others are read, and said
+
+
+def _separator(text):
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if "," in first:
+        return ","
+    counts = {sep: first.count(sep) for sep in SEPARATORS[1:]}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def read_csv_rows(text):
+    """(header, [(row number, cells)]) of CSV text: the first row is the header; # comment rows are skipped."""
+    lines, _separator = read_csv_lines(text)
+    if not lines:
         raise BatchError("no_header")
+    header = [cell.strip() for cell in lines[0][1]]
+    body = [(n, cells) for n, cells in lines[1:] if not cells[0].lstrip().startswith("#")]
+    if len(body) > limits.MAX_CSV_ROWS:
+        raise BatchError("too_many_rows", limit=limits.MAX_CSV_ROWS)
     return header, body
 
 
-def _skipped(cells):
-    return not any(c.strip() for c in cells) or cells[0].lstrip().startswith("#")
+def read_sheet(ruleset, text=None, data=None):
+    """A unit's list, from CSV text or the bytes of a workbook: {columns, header, rows, notes}, where columns holds
+    a column id (or None) per position and notes the file-level remarks (a separator other than a comma, columns
+    not known, columns missing). Raises BatchError for a file that holds no list to screen."""
+    notes = []
+    if data is not None:
+        from . import workbook
+
+        try:
+            lines = workbook.read_lines(data)
+        except workbook.WorkbookError as exc:
+            raise BatchError(exc.code, **exc.values) from None
+    else:
+        lines, separator = read_csv_lines(text)
+        if separator != ",":
+            name = SEPARATOR_NAMES[separator]
+            notes.append(("separator", {"separator": lambda lang: s("batch.separator." + name, lang)}))
+    if not lines:
+        raise BatchError("no_header")
+    found, header, body, reader = sheet_template.locate(ruleset, lines)
+    if found is None:
+        if any(sep in cell for cell in header for sep in SEPARATORS[1:]):
+            raise BatchError("separator_unknown")
+        seen = [limits.shorten(c) for c in header if c.strip()][:limits.MAX_ERRORS]
+        raise BatchError("foreign_header", expected=reader.expected,
+                         seen=lambda lang: s("batch.list_sep", lang).join(seen))
+    if not body:
+        raise BatchError("no_rows")
+    if len(body) > limits.MAX_CSV_ROWS:
+        raise BatchError("too_many_rows", limit=limits.MAX_CSV_ROWS)
+    unknown = [cell for cell, column in zip(header, found) if cell and column is None]
+    if unknown:
+        notes.append(("unknown_columns", {"columns": lambda lang: s("batch.list_sep", lang).join(unknown)}))
+    present = set(found)
+    missing = [q for q in ruleset.order if ruleset.questions[q]["required"] and q not in present
+               and ruleset.questions[q].get("show_if") is None]
+    if missing:
+        notes.append(("missing_columns", {"columns": lambda lang: s("batch.list_sep", lang).join(
+            sheet_template.column_label(ruleset, q, lang) for q in missing)}))
+    return {"columns": found, "header": header, "rows": body, "notes": notes}
 
 
-def read_xlsx_rows(data):
-    """Read the first sheet of an .xlsx file (needs openpyxl) into the same shape as read_csv_rows."""
-    try:
-        import openpyxl
-    except ImportError:
-        raise BatchError("xlsx_needs_openpyxl") from None
-    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-    lines = []
-    for row in sheet.iter_rows(values_only=True):
-        lines.append(["" if c is None else str(c) for c in row])
-    out = io.StringIO()
-    csv.writer(out).writerows(lines)
-    return read_csv_rows(out.getvalue())
+SEPARATOR_NAMES = {";": "semicolon", "\t": "tab"}
 
 
-def screen(ruleset, header, rows, unit_kind, lang="zh", order=None, progress=None):
-    """Assess every row and plan the quota (in `order`, the visitor's order of row numbers, when given);
-    one bad row never stops the others. `progress(done, total)` is called every PROGRESS_ROWS rows and at the end."""
+HEAD_KEYS = ("schema", "call", "call_title", "ruleset_version", "lang", "unit_kind", "source_name", "screened_on", "notes",
+             "unknown_columns")
+
+
+def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_of=None, progress=None):
+    """Assess every row of `sheet` (read_sheet's) and plan the quota (in `order`, the visitor's order of row
+    numbers, when given); one bad row never stops the others. Cells are read loosely where need be (and each
+    such cell is listed), and rows naming the same applicant are flagged. `progress(done, total)` is called
+    every PROGRESS_ROWS rows and at the end."""
     unit_id = unit_kind_id(ruleset, unit_kind)
-    known = set(ruleset.questions)
-    unknown_columns = [c for c in header if c and c not in known]
+    columns = sheet["columns"]
+    cells_reader = CellReader(ruleset)
     results = []
+    rows = sheet["rows"]
     for done, (number, cells) in enumerate(rows):
         if progress is not None and done % PROGRESS_ROWS == 0:
             progress(done, len(rows))
-        raw = {col: cells[i] for i, col in enumerate(header) if col in known and i < len(cells)}
-        entry = {"row": number, "project_name": raw.get("project_name", "").strip(), "errors": []}
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+        raw, passed, loose = {}, {}, []
+        for i, column in enumerate(columns):
+            value = cells[i] if i < len(cells) else ""
+            if column in sheet_template.PASS_THROUGH:
+                passed[column] = value.strip()
+            elif column in ruleset.questions:
+                if ruleset.questions[column]["kind"] in ("single", "multi", "tristate"):
+                    read, was_loose = cells_reader.read(column, value)
+                    if was_loose:
+                        loose.append(_loose_note(ruleset, cells_reader, column, value, read, lang))
+                    value = read
+                raw[column] = value
+        entry = {"row": number, "project_name": raw.get("project_name", "").strip(), "errors": [], "loose": loose,
+                 **{c: passed.get(c, "") for c in sheet_template.PASS_THROUGH}}
+        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
             entry["errors"].append({"column": None, "message": s("batch.extra_cells", lang)})
         try:
             answers = answers_mod.validate(ruleset, raw, lang)
         except answers_mod.AnswersError as exc:
-            entry["errors"] += [{"column": e["question"], "message": e["message"]} for e in exc.errors]
+            entry["errors"] += [{"column": e["question"], "column_label": _label_of(ruleset, e["question"], lang),
+                                 "message": e["message"]} for e in exc.errors]
+            answers = None
+        typed = raw.get(ruleset.direction_question, "").strip()  # the id, once read (loosely or not)
+        direction = answers.get(ruleset.direction_question) if answers else typed if typed in ruleset.directions else None
+        entry["direction"] = direction
+        entry["direction_label"] = ruleset.directions[direction]["title"][lang] if direction else ""
+        entry["row_unit_kind"] = answers.get(ruleset.quota["unit_question"]) if answers else None
         if entry["errors"]:
             entry.update(verdict="error", priorities=[], exempt=None, reasons=[], missing=[],
                          groups={g: [] for g in GROUPS})
@@ -156,17 +217,79 @@ def screen(ruleset, header, rows, unit_kind, lang="zh", order=None, progress=Non
         results.append(entry)
     if progress is not None:
         progress(len(rows), len(rows))
-    head = {"schema": BATCH_SCHEMA, "call": ruleset.call["id"], "ruleset_version": ruleset.version, "lang": lang,
-            "unit_kind": unit_id, "unknown_columns": unknown_columns}
+    _same_applicant(ruleset, results, lang)
+    notes = [{"code": code, "message": s("batch.note." + code, lang, **worded(values, lang))}
+             for code, values in sheet["notes"]]
+    loose_count = sum(len(r["loose"]) for r in results)
+    if loose_count:
+        notes.append({"code": "loose", "message": s("batch.note.loose", lang, count=loose_count)})
+    unknown = next((worded(v, lang)["columns"] for c, v in sheet["notes"] if c == "unknown_columns"), "")
+    head = {"schema": BATCH_SCHEMA, "call": ruleset.call["id"], "call_title": ruleset.call["title"][lang],
+            "ruleset_version": ruleset.version, "lang": lang, "unit_kind": unit_id, "source_name": limits.shorten(source_name or ""),
+            "screened_on": (as_of or datetime.date.today()).isoformat(), "notes": notes,
+            "unknown_columns": [unknown] if unknown else []}
     return plan(head, results, ruleset, order)
+
+
+def _label_of(ruleset, column, lang):
+    return sheet_template.column_label(ruleset, column, lang) if column in ruleset.questions else column
+
+
+def _loose_note(ruleset, reader, column, value, read, lang):
+    question = ruleset.questions[column]
+    shown = s("batch.template.list_sep", lang).join(reader.label(question, v, lang) for v in read.split(";"))
+    return {"column": column, "column_label": sheet_template.column_label(ruleset, column, lang),
+            "value": limits.shorten(value.strip()), "read_as": shown,
+            "message": s("batch.loose_cell", lang, column=sheet_template.column_label(ruleset, column, lang),
+                         value=limits.shorten(value.strip()), read_as=shown)}
+
+
+def _same_applicant(ruleset, results, lang):
+    """Flag the rows naming one applicant (by credit code, else by name) more often than the rule that limits
+    the projects of an applicant allows (its value and citation come from the policy data)."""
+    for entry in results:
+        entry["flags"] = []
+    rule_id = ruleset.screening.get("per_applicant_rule")
+    rule = next((r for r in ruleset.rules if r["id"] == rule_id), None)
+    if rule is None:
+        return
+    limit = rule["require"]["arg"]
+    limit = limit["value"] if isinstance(limit, dict) else limit
+    # Two rows name one applicant when their credit codes agree, or their names agree and their codes do not differ.
+    groups = []
+    for entry in results:
+        code, name = fold(entry["credit_code"]), fold(entry["applicant_name"])
+        if not (code or name):
+            continue
+        for group in groups:
+            first = group[0]
+            first_code = fold(first["credit_code"])
+            if (code and code == first_code) or (name and name == fold(first["applicant_name"])
+                                                 and not (code and first_code and code != first_code)):
+                group.append(entry)
+                break
+        else:
+            groups.append([entry])
+    for entries in groups:
+        if len(entries) <= limit:
+            continue
+        for entry in entries:
+            others = s("batch.list_sep", lang).join(str(e["row"]) for e in entries if e is not entry)
+            by = "credit_code" if entry["credit_code"] and all(
+                fold(e["credit_code"]) == fold(entry["credit_code"]) for e in entries) else "applicant_name"
+            entry["flags"].append({"code": "same_applicant", "message": s(
+                "batch.flag.same_applicant", lang, rows=others, by=s("batch.column." + by, lang), value=entry[by],
+                clause=rule["citation"]["clause"][lang], quote=rule["citation"]["quote"])})
 
 
 def plan(head, results, ruleset, order=None):
     """Rank the countable rows (by priority conditions met, then file order; or in `order`, a list of row numbers,
     rows it leaves out following in that default order) and fill the quota in that order: exempt rows do not
-    count, the first `quota` counted rows are within it, the rest over."""
+    count, the first `quota` counted rows are within it, the rest over. Rows that name another kind of
+    recommending unit than the one screening are flagged."""
     lang = head["lang"]
     unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
+    units = {u["id"]: u for u in ruleset.quota["units"]}
     countable = sorted((r for r in results if r["verdict"] in COUNTABLE), key=lambda r: (-len(r["priorities"]), r["row"]))
     default = [r["row"] for r in countable]
     if order:
@@ -185,9 +308,13 @@ def plan(head, results, ruleset, order=None):
         entry["rank"] = None
         entry["quota_status"] = "error" if entry["verdict"] == "error" else "not_counted"
     for entry in results:
-        entry["verdict_label"] = (s("verdict." + entry["verdict"], lang) if entry["verdict"] != "error"
-                                  else s("batch.quota_status.error", lang))
+        entry["verdict_label"] = s("batch.verdict." + entry["verdict"], lang)
         entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang)
+        entry["flags"] = [f for f in entry.get("flags", []) if f["code"] != "unit_kind"]
+        row_unit = entry.get("row_unit_kind")
+        if row_unit and row_unit != unit["id"] and row_unit in units:
+            entry["flags"].append({"code": "unit_kind", "message": s(
+                "batch.flag.unit_kind", lang, row_unit=units[row_unit]["label"][lang], unit=unit["label"][lang])})
     return dict(
         head,
         unit_label=unit["label"][lang],
@@ -195,10 +322,13 @@ def plan(head, results, ruleset, order=None):
         rows_total=len(results),
         eligible=len(countable),
         counted=used,
+        within=min(used, unit["quota"]),
         exempt=sum(1 for r in countable if r["quota_status"] == "exempt"),
         over_by=max(0, used - unit["quota"]),
         not_counted=len(others),
         errors=sum(1 for r in results if r["verdict"] == "error"),
+        flagged=sum(1 for r in results if r["flags"]),
+        loose_cells=sum(len(r["loose"]) for r in results),
         custom_order=[r["row"] for r in countable] != default,
         rows=countable + others,
         citation={"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
@@ -207,7 +337,7 @@ def plan(head, results, ruleset, order=None):
 
 def replan(ruleset, previous, order=None, unit_kind=None):
     """The plan of an earlier screen in another order (None: the default) or for another kind of unit."""
-    head = {k: previous[k] for k in ("schema", "call", "ruleset_version", "lang", "unit_kind", "unknown_columns")}
+    head = {k: previous[k] for k in HEAD_KEYS}
     if unit_kind is not None:
         head["unit_kind"] = unit_kind_id(ruleset, unit_kind)
     return plan(head, sorted(previous["rows"], key=lambda r: r["row"]), ruleset, order)
@@ -237,9 +367,11 @@ def replan_request(ruleset, plan_id, order=None):
     return placement(_kept(ruleset, plan_id, lambda previous: dict(replan(ruleset, previous, order), plan_id=plan_id)))
 
 
-def export_request(ruleset, plan_id):
-    """The export (CSV text) of the plan `plan_id` as it stands now."""
+def export_request(ruleset, plan_id, file_format="csv"):
+    """The export of the plan `plan_id` as it stands now: CSV text, or an .xlsx workbook (base64)."""
     plan = _kept(ruleset, plan_id)
+    if file_format == "xlsx":
+        return {"plan_id": plan_id, "xlsx": base64.b64encode(result_xlsx(plan, plan["lang"])).decode("ascii")}
     return {"plan_id": plan_id, "csv": result_csv(plan, plan["lang"])}
 
 
@@ -252,7 +384,7 @@ def _kept(ruleset, plan_id, change=None):
     return plan
 
 
-PLACEMENT_FIGURES = ("plan_id", "custom_order", "eligible", "counted", "exempt", "over_by", "not_counted", "errors")
+PLACEMENT_FIGURES = ("plan_id", "custom_order", "eligible", "counted", "within", "exempt", "over_by", "not_counted", "errors")
 
 
 def placement(plan):
@@ -263,18 +395,69 @@ def placement(plan):
     return out
 
 
+EXPORT_COLUMNS = ("rank", "row", "applicant_name", "credit_code", "contact", "project_name", "direction",
+                  "verdict", "quota_status", "priorities_met", "reasons", "notes")
+
+
+def export_head(plan, lang):
+    """The block above the list: what was screened, for whom, when, by which rules."""
+    return [
+        (s("batch.export.unit_kind", lang), plan["unit_label"]),
+        (s("batch.export.quota", lang), s("batch.export.quota_value", lang, quota=plan["quota"], **plan["citation"])),
+        (s("batch.export.date", lang), plan["screened_on"]),
+        (s("batch.export.ruleset", lang), plan["ruleset_version"]),
+        (s("batch.export.source", lang), plan["source_name"]),
+        (s("batch.export.figures", lang), s("batch.export.figures_value", lang, **{
+            k: plan[k] for k in ("rows_total", "eligible", "counted", "within", "exempt", "not_counted")})),
+        (s("batch.export.note", lang), s("batch.export.note_text", lang)),
+    ]
+
+
+def export_rows(plan, lang):
+    """The list's rows as cell texts, in the plan's order, under a header of EXPORT_COLUMNS' names."""
+    sep = s("batch.reason_sep", lang)
+    rows = [[s("batch.col." + c, lang) for c in EXPORT_COLUMNS]]
+    for r in plan["rows"]:
+        problems = [(f"{e.get('column_label') or e['column']}: " if e["column"] else "") + e["message"]
+                    for e in r["errors"]]
+        notes = [f["message"] for f in r.get("flags", [])] + [n["message"] for n in r.get("loose", [])]
+        values = {"rank": r["rank"] or "", "row": r["row"], "direction": r.get("direction_label", ""),
+                  "verdict": r["verdict_label"], "quota_status": r["quota_status_label"],
+                  "priorities_met": len(r["priorities"]), "reasons": sep.join(problems + r["reasons"]),
+                  "notes": sep.join(notes)}
+        rows.append([values[c] if c in values else r.get(c, "") for c in EXPORT_COLUMNS])
+    return rows
+
+
 def result_csv(plan, lang="zh"):
-    """The screened list as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly)."""
+    """The screened list as CSV (UTF-8 with BOM so spreadsheet programs read Chinese correctly): the header block,
+    a blank row, then the list."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    columns = ("rank", "row", "project_name", "verdict", "priorities_met", "quota_status", "reasons")
-    writer.writerow([s("batch.col." + c, lang) for c in columns])
-    sep = s("batch.reason_sep", lang)
-    for r in plan["rows"]:
-        problems = [(f"{e['column']}: " if e["column"] else "") + e["message"] for e in r["errors"]]
-        writer.writerow([r["rank"] or "", r["row"], _safe_cell(r["project_name"]), r["verdict_label"],
-                         len(r["priorities"]), r["quota_status_label"], _safe_cell(sep.join(problems + r["reasons"]))])
+    writer.writerow([s("batch.export.title", lang, call=plan_title(plan, lang))])
+    for label, value in export_head(plan, lang):
+        writer.writerow([label, _safe_cell(str(value))])
+    writer.writerow([])
+    for row in export_rows(plan, lang):
+        writer.writerow([_safe_cell(v) if isinstance(v, str) else v for v in row])
     return "\ufeff" + out.getvalue()
+
+
+def result_xlsx(plan, lang="zh"):
+    """The screened list as an .xlsx workbook: the same block and list as the CSV (text kept as text)."""
+    from . import workbook
+
+    head = [[s("batch.export.title", lang, call=plan_title(plan, lang))]] + [list(x) for x in export_head(plan, lang)]
+    table = export_rows(plan, lang)
+    first = len(head) + 2
+    return workbook.write([{
+        "title": s("batch.export.sheet", lang), "rows": head + [[]] + table, "wrap": True, "fit_from": first,
+        "bold_rows": [1, first], "freeze": f"A{first + 1}", "autofilter": (first, first + len(table) - 1),
+    }])
+
+
+def plan_title(plan, lang):
+    return plan["call_title"]
 
 
 def _safe_cell(text):

@@ -11,6 +11,8 @@ from . import answers as answers_mod
 from . import api
 from . import batch as batch_mod
 from . import limits
+from . import sheet_template
+from . import workbook
 from .engine import assess
 from .questionnaire import questionnaire, render_text
 from .report import render
@@ -199,46 +201,74 @@ def cmd_assess(args):
 
 
 def cmd_template(args):
-    _write(batch_mod.template_csv(_ruleset(args), args.lang))
+    ruleset = _ruleset(args)
+    if _format(args, ("csv", "xlsx")) == "xlsx":
+        _write_bytes(sheet_template.template_xlsx(ruleset, args.lang), args.output)
+    else:
+        _write(sheet_template.template_csv(ruleset, args.lang), args.output)
     return EXIT_OK
+
+
+def _format(args, allowed):
+    """--format, else the output file's suffix when it names one of `allowed`, else the first of them."""
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+    return suffix if suffix in allowed else allowed[0]
+
+
+def _write_bytes(data, output):
+    """Write a workbook to the file `output` (never to a terminal)."""
+    if not output:
+        raise InputError("an .xlsx workbook is written to a file: give one with --output/-o")
+    target = Path(output)
+    if target.is_dir():
+        raise InputError(f"{output}: is a folder; give a file name to write to")
+    if not target.parent.is_dir():
+        raise InputError(f"{output}: the folder {target.parent} does not exist")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
 def cmd_batch(args):
     ruleset = _ruleset(args)
     path = Path(args.file)
+    file_format = _format(args, ("csv", "json", "xlsx"))
     try:
-        if path.suffix.lower() == ".xlsx":
-            header, rows = _read_xlsx(path, args.lang)
-        else:
-            header, rows = batch_mod.read_csv_rows(_read_text(path, limits.MAX_CSV_CHARS))
-        plan = batch_mod.screen(ruleset, header, rows, args.unit_kind, args.lang)
+        batch_mod.unit_kind_id(ruleset, args.unit_kind)
+        data = _read_bytes(path)
+        if workbook.kind(data) == "text":
+            sheet = batch_mod.read_sheet(ruleset, text=_read_text(path, limits.MAX_CSV_CHARS))
+        else:  # an .xlsx (or an old .xls/.et, which read_sheet refuses saying how to save it), whatever its name
+            sheet = batch_mod.read_sheet(ruleset, data=data)
+        plan = batch_mod.screen(ruleset, sheet, args.unit_kind, args.lang, source_name=path.name, as_of=args.as_of)
     except batch_mod.BatchError as exc:
         raise InputError(f"{path}: {exc.message(args.lang)}") from None
-    if args.format == "json":
+    if file_format == "json":
         text, as_ascii = _json(plan, indent=2)
         _write(text + "\n", args.output, as_ascii=lambda: as_ascii() + "\n")
+    elif file_format == "xlsx":
+        _write_bytes(batch_mod.result_xlsx(plan, args.lang), args.output)
     else:
         _write(batch_mod.result_csv(plan, args.lang), args.output)
+    for note in plan["notes"]:
+        print(f"{path}: {note['message']}", file=sys.stderr)
     for entry in plan["rows"]:
         for error in entry["errors"]:
             print(f"{path}: row {entry['row']}, column {error['column'] or '-'}: {error['message']}", file=sys.stderr)
     return EXIT_OK
 
 
-def _read_xlsx(path, lang):
-    """Rows of an .xlsx file; a damaged file or one that is not a workbook is named, not a traceback."""
+def _read_bytes(path):
+    """The file's bytes, at most as many as a workbook or a CSV file may have."""
     try:
-        if path.stat().st_size > limits.MAX_CSV_CHARS:
-            raise batch_mod.BatchError("too_large", size=path.stat().st_size, limit=limits.MAX_CSV_CHARS)
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(max(limits.MAX_XLSX_BYTES, 4 * limits.MAX_CSV_CHARS) + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return batch_mod.read_xlsx_rows(data)
-    except batch_mod.BatchError:
-        raise
-    except Exception:  # zipfile.BadZipFile, KeyError, openpyxl's own errors: the file is not a usable workbook
-        raise batch_mod.BatchError("bad_xlsx") from None
+    return data
 
 
 def build_parser():
@@ -259,14 +289,17 @@ def build_parser():
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("--as-of", type=_date, help="date for the timeline, YYYY-MM-DD (default: today)")
-    p = sub.add_parser("template", help="print a CSV template for the batch command")
+    p = sub.add_parser("template", help="the list template for the batch command (CSV, or .xlsx with drop-downs)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p = sub.add_parser("batch", help="screen many projects from a CSV (or .xlsx) file and plan the quota")
+    p.add_argument("--format", choices=("csv", "xlsx"), help="default: from --output's suffix, else csv")
+    p.add_argument("--output", "-o", help="file to write (needed for xlsx)")
+    p = sub.add_parser("batch", help="screen many projects from a CSV or .xlsx file and plan the quota")
     p.add_argument("file")
     p.add_argument("--unit-kind", required=True, help="province, city, central-soe or other")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--format", choices=("csv", "json", "xlsx"), help="default: from --output's suffix, else csv")
     p.add_argument("--output", "-o")
+    p.add_argument("--as-of", type=_date, help="the screening date shown in the export, YYYY-MM-DD (default: today)")
     return parser
 
 

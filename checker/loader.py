@@ -523,6 +523,7 @@ class _Compiler:
             "quota": self.compile_quota(),
             "timeline": self.compile_timeline(),
             "direction_question": (self.l.data.get("rules") or {}).get("direction_question"),
+            "screening": (self.l.data.get("rules") or {}).get("screening") or {},
             "directions": [{k: d.get(k) for k in ("id", "number", "slug", "title", "area")}
                            for d in _list(self.l.data.get("directions"), "directions")],
             "priority_conditions": _list((self.l.data.get("eligibility") or {}).get("priority_conditions"), "items"),
@@ -530,6 +531,10 @@ class _Compiler:
         direction_q = self.questions.get(bundle["direction_question"])
         if direction_q is None or direction_q["kind"] != "single":
             self.l.problem("rules", ("direction_question",), "must name the single-choice question of the direction")
+        limit_rule = bundle["screening"].get("per_applicant_rule")
+        rule = next((r for r in bundle["rules"] if r["id"] == limit_rule), None)
+        if limit_rule is not None and (rule is None or rule["require"].get("op") != "lte"):
+            self.l.problem("rules", ("screening", "per_applicant_rule"), "must name a rule whose require is an lte")
         return bundle
 
     def call_summary(self):

@@ -20,6 +20,7 @@ class Ruleset:
         self.quota = bundle["quota"]
         self.timeline = bundle["timeline"]
         self.direction_question = bundle["direction_question"]
+        self.screening = bundle.get("screening") or {}
         self.directions = {d["id"]: d for d in bundle["directions"]}
         self.priorities = {p["id"]: p for p in bundle["priority_conditions"]}
 

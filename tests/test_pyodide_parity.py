@@ -11,7 +11,9 @@ checkout. The JSON answers must be equal, value for value.
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -90,6 +92,13 @@ def build_requests() -> tuple[list, list[str]]:
         for unit in ("province", "central-soe"):
             add(f"batch of the cases ({lang}, {unit})",
                 {"id": f"b-{lang}-{unit}", "type": "batch", "csv": csv_text, "unit_kind": unit, "lang": lang})
+    # The same cases as an .xlsx workbook (written by openpyxl here, read by openpyxl in Pyodide).
+    from checker import workbook
+
+    book = workbook.write([{"title": "cases", "rows": list(csv.reader(io.StringIO(csv_text)))}])
+    add("batch of the cases from .xlsx (zh, province)",
+        {"id": "x-zh", "type": "batch", "xlsx": base64.b64encode(book).decode("ascii"), "unit_kind": "province",
+         "lang": "zh", "file_name": "名单.xlsx", "as_of": "2022-05-01"})
     add("meta", {"id": 1, "type": "meta"})
     add("exported answers file", {"id": 2, "type": "assess", "lang": "en", "as_of": "2026-11-29", "answers": {
         "call": "2022", "ruleset_version": "0ld", "exported_on": "2026-11-29",
@@ -124,10 +133,14 @@ def site_lock(tmp_path_factory) -> Path:
 
     record = build_wheel.build(quiet=True)
     wheel = Path(record["path"])
-    lock = pyodide_assets.make_lock(wheel)
+    extra = tuple(pyodide_assets.workbook_wheels())
+    lock = pyodide_assets.make_lock(wheel, extra=extra)
     folder = tmp_path_factory.mktemp("pyodide-site")
     shutil.copyfile(wheel, folder / wheel.name)
     shutil.copyfile(lock, folder / lock.name)
+    (folder / pyodide_assets.WORKBOOK_DIR).mkdir()
+    for path in extra:
+        shutil.copyfile(path, folder / pyodide_assets.WORKBOOK_DIR / path.name)
     return folder / lock.name
 
 
@@ -141,7 +154,7 @@ def parity(site_lock, tmp_path_factory):
     out = folder / "responses.json"
     result = subprocess.run(
         ["node", str(RUNNER), "--pyodide", str(PYODIDE_DIR), "--lock", str(site_lock),
-         "--requests", str(folder / "requests.json"), "--out", str(out)],
+         "--requests", str(folder / "requests.json"), "--out", str(out), "--also", "et-xmlfile,openpyxl"],
         capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
     assert result.returncode == 0, f"run_cases.mjs failed:\n{result.stdout}\n{result.stderr}"
     pyodide = json.loads(out.read_text("utf-8"))
@@ -179,6 +192,11 @@ def test_the_cases_ran_and_failures_are_messages(parity):
     assert by_name["unknown type"]["error"]["code"] == "bad_request"
     assert by_name["no call named"]["error"]["code"] == "bad_request"
     assert by_name["bad unit kind"]["error"]["code"] == "invalid_file"
+    # openpyxl in Pyodide read the workbook: the same decisions as the CSV of the same rows.
+    from_xlsx, from_csv = by_name["batch of the cases from .xlsx (zh, province)"], by_name["batch of the cases (zh, province)"]
+    assert from_xlsx["ok"], from_xlsx
+    decided = lambda plan: [(r["row"], r["verdict"], r["quota_status"]) for r in plan["result"]["rows"]]  # noqa: E731
+    assert decided(from_xlsx) == decided(from_csv) and from_xlsx["result"]["source_name"] == "名单.xlsx"
     exported = by_name["exported answers file"]["result"]
     assert exported["answers"]["project_name"] == "<img src=x onerror=alert(1)>"
     assert exported["timeline"]["applicants_open"] is False
@@ -201,7 +219,8 @@ def test_the_wheel_holds_the_runtime_only(site_lock):
     names = set(zipfile.ZipFile(wheel).namelist())
     modules = {n.split("/", 1)[1] for n in names if n.startswith("checker/")}
     assert modules == {f"{m}.py" for m in ("__init__", "api", "answers", "batch", "conditions", "engine", "limits",
-                                           "present", "questionnaire", "report", "ruleset", "strings")} | {
+                                           "loose", "present", "questionnaire", "report", "ruleset",
+                                           "sheet_template", "strings", "workbook")} | {
         "data/2022.json", "i18n/zh.json", "i18n/en.json"}
     from checker.ruleset import load_default
 
@@ -209,4 +228,11 @@ def test_the_wheel_holds_the_runtime_only(site_lock):
     with zipfile.ZipFile(wheel) as archive:
         assert json.loads(archive.read("checker/data/2022.json"))["version"] == version
     assert entry["version"] in wheel.name and "+" not in wheel.name  # IIS refuses "+" in paths by default
-    assert list(lock["packages"]) == ["bdpilot-checker"]
+    # The checker, and the workbook packages the worker loads only for an .xlsx, each with its wheel's sha256.
+    import pyodide_assets
+
+    workbook = sorted(name.replace("_", "-") for name in pyodide_assets.WORKBOOK_PACKAGES)
+    assert sorted(lock["packages"]) == sorted(["bdpilot-checker", *workbook])
+    for name in workbook:
+        entry = lock["packages"][name]
+        assert hashlib.sha256((site_lock.parent / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]

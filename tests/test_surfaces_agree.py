@@ -64,8 +64,8 @@ def read_report(text, fmt, result):
 def batch_row_of(ruleset, case):
     """The case as the one row of a CSV file (named, so that a row with no answers is not a blank line)."""
     cells = {"project_name": "case", **{k: v if isinstance(v, list) else str(v) for k, v in case["answers"].items()}}
-    header, rows = batch.read_csv_rows(to_csv(ruleset, [cells]))
-    plan = batch.screen(ruleset, header, rows, "province", case.get("lang", "zh"))
+    sheet = batch.read_sheet(ruleset, text=to_csv(ruleset, [cells]))
+    plan = batch.screen(ruleset, sheet, "province", case.get("lang", "zh"))
     return plan["rows"][0]
 
 

@@ -1,4 +1,4 @@
-"""CPython figures for the checker: one assessment, and a 1,000-row batch. Prints medians of repeated runs."""
+"""CPython figures for the checker: one assessment, and a 1,000-row batch (CSV, and .xlsx through openpyxl). Prints medians of repeated runs."""
 
 import csv
 import io
@@ -13,7 +13,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from checker import batch  # noqa: E402
+from checker import batch, workbook  # noqa: E402
 from checker.engine import assess  # noqa: E402
 from checker.ruleset import load_default  # noqa: E402
 
@@ -38,6 +38,11 @@ def candidates_csv(ruleset, rows=1000):
     return out.getvalue()
 
 
+def candidates_xlsx(text):
+    """The same candidates as an .xlsx workbook (one sheet, the CSV's rows)."""
+    return workbook.write([{"title": "list", "rows": list(csv.reader(io.StringIO(text)))}])
+
+
 def timed(fn, repeat):
     """Run fn `repeat` times; return the list of durations in seconds."""
     out = []
@@ -56,12 +61,12 @@ def run(repeat=7):
     text = candidates_csv(ruleset)
 
     def do_batch():
-        header, rows = batch.read_csv_rows(text)
-        batch.screen(ruleset, header, rows, "province", "zh")
+        batch.screen(ruleset, batch.read_sheet(ruleset, text=text), "province", "zh")
 
     batch_times = timed(do_batch, repeat)
-    header, rows = batch.read_csv_rows(text)
-    plan = batch.exported(batch.screen(ruleset, header, rows, "province", "zh"))
+    book = candidates_xlsx(text)
+    xlsx_times = timed(lambda: batch.screen(ruleset, batch.read_sheet(ruleset, data=book), "province", "zh"), repeat)
+    plan = batch.exported(batch.screen(ruleset, batch.read_sheet(ruleset, text=text), "province", "zh"))
     order = [r["row"] for r in plan["rows"] if r["rank"]]
     order[0], order[1] = order[1], order[0]
     replan_times = timed(lambda: batch.replan_request(ruleset, plan["plan_id"], order), repeat)
@@ -70,6 +75,7 @@ def run(repeat=7):
     return {
         "cpython_assess_ms": dict(summary(per_assess, 1000), unit="ms", runs=repeat),
         "cpython_batch_1000_ms": dict(summary(batch_times, 1000), unit="ms", runs=repeat),
+        "cpython_batch_xlsx_1000_ms": dict(summary(xlsx_times, 1000), unit="ms", runs=repeat),
         "cpython_replan_1000_ms": dict(summary(replan_times, 1000), unit="ms", runs=repeat),
     }
 

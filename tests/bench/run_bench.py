@@ -45,6 +45,7 @@ Times are milliseconds since navigation start (performance.now() in the page).
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import datetime
 import email.utils
@@ -81,6 +82,7 @@ CHECKER_PAGE = "checker/"
 BARE_PAGE = "__bench__/bare/"
 # A request for one of these is a Pyodide file (core, lock, stdlib, wheels).
 PYODIDE_URL = re.compile(r"pyodide|python_stdlib|\.whl(\?|$)|\.wasm(\?|$)")
+WORKBOOK_URL = re.compile(r"/openpyxl-|/et_xmlfile-")  # the Excel wheels, loaded only for a workbook
 
 COMPRESSIBLE = {".html", ".htm", ".css", ".js", ".mjs", ".json", ".map", ".xml", ".txt", ".svg", ".wasm", ".py",
                 ".csv", ".md", ".webmanifest"}
@@ -400,6 +402,7 @@ def byte_figures(rows, root, base, transferred):
         "raw": sum(f.stat().st_size for f in files),
         "gzip": sum(gzip_size(f) for f in files),
         "pyodide_requests": sum(1 for url, _ in rows if PYODIDE_URL.search(url)),
+        "workbook_requests": sum(1 for url, _ in rows if WORKBOOK_URL.search(url)),  # openpyxl: never here
         "requests": len(rows),
         "from_service_worker": sum(1 for _, from_sw in rows if from_sw),
     }
@@ -602,6 +605,8 @@ def page_figures(pages):
         figures[f"checker_dom_content_loaded_ms_{when}"] = summary(pick(runs, "domContentLoaded"))
         figures[f"checker_kb_transferred_{when}"] = summary([m["bytes"]["transferred"] / 1024 for m in runs], "KB")
         figures[f"checker_kb_raw_{when}"] = summary([m["bytes"]["raw"] / 1024 for m in runs], "KB")
+        figures[f"checker_workbook_requests_{when}"] = summary([m["bytes"]["workbook_requests"] for m in runs],
+                                                               "requests", 0)
         figures[f"checker_kb_gzip_from_files_{when}"] = summary([m["bytes"]["gzip"] / 1024 for m in runs], "KB")
         figures[f"bare_ms_{when}"] = summary(pick(bare[when], "resultAt"))
         figures[f"bare_boot_ms_{when}"] = summary(pick(bare[when], "bootMs"))
@@ -690,7 +695,7 @@ WORKER_PATH = "assets/checker/worker.mjs"
 
 # The checker worker's protocol (docs/assets/checker/worker.mjs): page -> worker {v: 1, id, type, ...fields},
 # worker -> page {v: 1, id, ok, result | error}, plus progress messages {v: 1, type: "progress", stage}.
-WORKER_BATCH_JS = """async ({ workerUrl, call, csv, runs, assessRuns, replanRuns }) => {
+WORKER_BATCH_JS = """async ({ workerUrl, call, csv, xlsx, runs, xlsxRuns, assessRuns, replanRuns }) => {
   const worker = new Worker(workerUrl, { type: "module" });
   const pending = new Map();
   let next = 1;
@@ -719,6 +724,14 @@ WORKER_BATCH_JS = """async ({ workerUrl, call, csv, runs, assessRuns, replanRuns
     rows = (answer.result.rows || answer.result.projects || []).length;
     plan = answer.result;
   }
+  // The same 1,000 rows as an .xlsx workbook (base64): the first request also loads openpyxl (once).
+  const xlsxTimes = [];
+  for (let i = 0; i < xlsxRuns; i++) {
+    const t = performance.now();
+    const answer = await request("batch", { xlsx, unit_kind: "province", lang: "zh" });
+    xlsxTimes.push(performance.now() - t);
+    if (!answer.ok) { worker.terminate(); return { error: JSON.stringify(answer.error), meta }; }
+  }
   // The request after a reorder: one ranked row moved up one place, the placement of the new order back.
   const order = plan.rows.filter((r) => r.rank).map((r) => r.row);
   const replanTimes = [];
@@ -739,7 +752,7 @@ WORKER_BATCH_JS = """async ({ workerUrl, call, csv, runs, assessRuns, replanRuns
     if (!answer.ok) { worker.terminate(); return { error: JSON.stringify(answer.error), meta }; }
   }
   worker.terminate();
-  return { bootMs, times, rows, assessTimes, replanTimes, meta: meta.result };
+  return { bootMs, times, rows, assessTimes, replanTimes, xlsxTimes, meta: meta.result };
 }"""
 
 
@@ -754,12 +767,14 @@ def measure_browser_batch(browser, base, runs, assess_runs=200, replan_runs=50):
     from checker.ruleset import load_default
 
     csv_text = bench_checker.candidates_csv(load_default(bench_checker.CALL))
+    xlsx = base64.b64encode(bench_checker.candidates_xlsx(csv_text)).decode("ascii")
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(base, wait_until="load")
         result = page.evaluate(WORKER_BATCH_JS, {"workerUrl": base + WORKER_PATH, "call": bench_checker.CALL,
-                                                 "csv": csv_text, "runs": runs, "assessRuns": assess_runs,
+                                                 "csv": csv_text, "xlsx": xlsx, "runs": runs,
+                                                 "xlsxRuns": runs + 1, "assessRuns": assess_runs,
                                                  "replanRuns": replan_runs})
     finally:
         context.close()
@@ -773,7 +788,9 @@ def measure_browser_batch(browser, base, runs, assess_runs=200, replan_runs=50):
     assess["p95"] = round(percentile(times, 95), 1) if times else None
     replan = summary(result["replanTimes"][3:])  # (warm-up)
     replan["p95"] = round(percentile(result["replanTimes"][3:], 95), 1)
-    return fig, assess, replan
+    xlsx_fig = summary(result["xlsxTimes"][1:])  # the first also loads openpyxl: reported on its own
+    xlsx_fig["first_ms"] = round(result["xlsxTimes"][0], 1)
+    return fig, assess, replan, xlsx_fig
 
 
 # ------------------------------------------------------------------ report
@@ -810,6 +827,7 @@ def print_table(report, out=sys.stdout):
         ("1  checker page to 1st verdict: bytes transferred", "checker_kb_transferred_cold"),
         ("   checker page to 1st verdict: raw bytes", "checker_kb_raw_cold"),
         ("   checker page: repeat visit, bytes transferred", "checker_kb_transferred_repeat"),
+        ("   checker page: Excel (openpyxl) requests", "checker_workbook_requests_cold"),
         ("2  checker: interactive form, cold", "checker_form_ms_cold"),
         ("   checker: first verdict, cold", "checker_verdict_ms_cold"),
         ("   checker: interactive form, repeat visit", "checker_form_ms_repeat"),
@@ -821,6 +839,8 @@ def print_table(report, out=sys.stdout):
         ("   worker protocol only: assess request -> answer", "worker_assess_roundtrip_ms"),
         ("5  batch of 1,000 projects: CPython", "cpython_batch_1000_ms"),
         ("   batch of 1,000 projects: browser worker", "browser_batch_1000_ms"),
+        ("   the same as .xlsx: CPython (openpyxl)", "cpython_batch_xlsx_1000_ms"),
+        ("   the same as .xlsx: browser worker (openpyxl loaded)", "browser_batch_xlsx_1000_ms"),
         ("   after a reorder: replan of 1,000 rows, CPython", "cpython_replan_1000_ms"),
         ("   after a reorder: replan of 1,000 rows, worker", "browser_replan_1000_ms"),
         ("   one assessment: CPython", "cpython_assess_ms"),
@@ -936,8 +956,9 @@ def main(argv=None):
                 figures["roundtrip_ms"] = measure_roundtrip(browser, base, args.changes)
 
                 print("run_bench: batch in the browser worker ...", file=sys.stderr, flush=True)
-                batch_fig, assess_fig, replan_fig = measure_browser_batch(browser, base, args.runs, args.changes)
+                batch_fig, assess_fig, replan_fig, xlsx_fig = measure_browser_batch(browser, base, args.runs, args.changes)
                 figures["browser_batch_1000_ms"] = batch_fig
+                figures["browser_batch_xlsx_1000_ms"] = xlsx_fig
                 figures["worker_assess_roundtrip_ms"] = assess_fig
                 figures["browser_replan_1000_ms"] = replan_fig
 

@@ -146,6 +146,7 @@ def test_verdict_and_reasons_in_both_languages(request, recorded_page, lang, ser
     page.assert_clean()
     assert [u for u in page.requests if not same_origin(u, base)] == []
     assert page.requested(r"pyodide\.asm\.wasm") and page.requested(r"bdpilot_checker-.*\.whl")
+    assert page.requested(r"/openpyxl-|/et_xmlfile-") == []  # the Excel package is the screening page's, on demand
 
 
 @pytest.mark.parametrize("case, lang", [("d4_4_scenarios", "zh"), ("strength_unsure", "en"),

@@ -7,6 +7,7 @@ files come from the same checker run by CPython (checker.api), so the browser mu
 
 from __future__ import annotations
 
+import base64
 import csv
 import importlib.util
 import io
@@ -19,7 +20,9 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from checker import api
+from checker import api, batch, sheet_template
+from checker.ruleset import load_default
+from checker.strings import s
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "screening"
@@ -38,6 +41,7 @@ def _load_fixture_module():
 fx = _load_fixture_module()
 ELIGIBILITY = yaml.safe_load((REPO / "policy_data/calls/2022/eligibility.yaml").read_text("utf-8"))
 UNIT_KINDS = ELIGIBILITY["recommendation"]["unit_kinds"]
+RULESET = load_default("2022")
 KIND_IDS = [k["id"] for k in UNIT_KINDS]
 
 
@@ -49,8 +53,9 @@ def label_of(kind_id: str, lang: str) -> str:
     return next(k["label"][lang] for k in UNIT_KINDS if k["id"] == kind_id)
 
 
-def cpython_plan(text: str, kind: str, lang: str) -> dict:
-    response = api.handle_request({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": kind, "lang": lang})
+def cpython_plan(text: str, kind: str, lang: str, name: str = "") -> dict:
+    response = api.handle_request({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": kind, "lang": lang,
+                                   "file_name": name})
     assert response["ok"], response
     return response["result"]
 
@@ -124,8 +129,10 @@ def download(rec, selector: str) -> tuple[bytes, str]:
 
 
 def csv_records(data: bytes) -> list[list[str]]:
+    """The list of an exported CSV: the records after the header block's blank row (the first is its header)."""
     assert data.startswith(b"\xef\xbb\xbf"), data[:20]
-    return list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+    records = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+    return records[records.index([]) + 1:]
 
 
 def assert_same_origin(rec, base: str) -> None:
@@ -197,14 +204,15 @@ def test_quota_figures_table_and_csv_for_each_unit_kind(site_server, recorded_pa
             assert item.count() == 1, (kind, offset)
             text = item.inner_text()
             assert str(first_malformed + offset) in text
-            if column:
-                assert item.get_attribute("data-column") == column and column in text
+            if column:  # the column as people see it (its label), the id kept in data-column
+                label = sheet_template.column_label(RULESET, column, lang)
+                assert item.get_attribute("data-column") == column and f"“{label}”" in text and f"“{column}”" not in text
 
         # The downloaded CSV: BOM, the checker's ranks, byte for byte what CPython's checker writes.
         data, filename = download(rec, "#screening-download")
         assert filename.endswith(".csv") and kind.replace("_", "-") in filename
         text = path.read_text("utf-8")
-        assert data == cpython_plan(text, kind, lang)["csv"].encode("utf-8")
+        assert data == cpython_plan(text, kind, lang, path.name)["csv"].encode("utf-8")
         records = csv_records(data)
         assert len(records) == 1 + expected["rows_total"]
         assert [r[0] for r in records[1:]] == [str(i) for i in range(1, expected["eligible"] + 1)] + \
@@ -219,7 +227,7 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
     choose_kind(rec, kind)
     path = fixture_path(kind)
     upload(rec, path, kind)
-    plan = cpython_plan(path.read_text("utf-8"), kind, lang)
+    plan = cpython_plan(path.read_text("utf-8"), kind, lang, path.name)
     before = table_rows(rec)
     first_over = next(i for i, r in enumerate(before) if r["status"] == "over")
     last_within = max(i for i, r in enumerate(before) if r["status"] == "within")
@@ -264,16 +272,17 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
     data, _ = download(rec, "#screening-download")
     records = csv_records(data)
     shown = table_rows(rec)
-    original = {int(r[1]): r for r in csv.reader(io.StringIO(plan["csv"].lstrip("\ufeff")))
-                if r and r[1].isdigit()}
+    checker_records = csv_records(plan["csv"].encode("utf-8"))
+    original = {int(r[1]): r for r in checker_records[1:]}
     assert [int(r[1]) for r in records[1:]] == [r["row"] for r in shown]
-    assert records[0] == next(csv.reader(io.StringIO(plan["csv"].lstrip("\ufeff"))))
+    assert records[0] == checker_records[0]
+    status = records[0].index(s("batch.col.quota_status", lang))
     for record, row in zip(records[1:], shown):
         assert record[0] == ("" if row["rank"] == "—" else row["rank"])
-        assert record[5] == row["statusText"]
-        assert record[2:5] + record[6:] == original[row["row"]][2:5] + original[row["row"]][6:]
+        assert record[status] == row["statusText"]
+        assert record[2:status] + record[status + 1:] == original[row["row"]][2:status] + original[row["row"]][status + 1:]
     within_label = next(r for r in plan["rows"] if r["quota_status"] == "within")["quota_status_label"]
-    assert next(r for r in records[1:] if int(r[1]) == mover["row"])[5] == within_label
+    assert next(r for r in records[1:] if int(r[1]) == mover["row"])[status] == within_label
 
     # Another kind of unit re-runs the batch and keeps the hand-made order; back to this kind, the same.
     shown_order = [r["row"] for r in shown]
@@ -324,17 +333,21 @@ def test_html_in_a_project_name_is_shown_as_text_and_not_run(site_server, record
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_template_download_fill_and_upload(site_server, recorded_page, tmp_path, lang):
     rec = open_page(recorded_page, site_server, lang)
-    data, filename = download(rec, "#screening-template")
+    data, filename = download(rec, "#screening-template-csv")
     assert data.startswith(b"\xef\xbb\xbf") and filename.endswith(".csv")
     expected = api.handle_request({"id": 1, "call": "2022", "type": "template", "lang": lang})["result"]["csv"]
     assert data == expected.encode("utf-8")
-    records = csv_records(data)
-    assert records[0] == fx.question_order()
-    assert all(r[0].startswith("#") for r in records[1:])
-    # Fill the template: its rows stay, the candidates go below.
-    body = fixture_path("other").read_bytes().split(b"\r\n", 1)[1]
+    records = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+    # Sections, labels people read, the ids that let the file round-trip, a marked example row.
+    assert records[2] == list(sheet_template.PASS_THROUGH) + fx.question_order()
+    assert records[1][0] == s("batch.column.applicant_name", lang)
+    assert records[3][0].startswith(s("batch.template.example_marker", lang))
+    # Fill the template: its rows stay, the candidates go below (in its columns: the pass-through ones first).
+    body = list(csv.reader(io.StringIO(fixture_path("other").read_text("utf-8"))))[1:]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([[""] * len(sheet_template.PASS_THROUGH) + r for r in body])
     filled = tmp_path / f"filled-{lang}.csv"
-    filled.write_bytes(data + body)
+    filled.write_bytes(data + out.getvalue().encode("utf-8"))
     kind = "other"
     choose_kind(rec, kind)
     upload(rec, filled, kind)
@@ -366,21 +379,25 @@ def test_drag_and_drop_gbk_and_bad_files(site_server, recorded_page, tmp_path):
     assert "计入项目 01 counted" in [r["name"] for r in table_rows(rec)]
     assert figures(rec)["quota"] == quota_of(kind)
 
-    # An Excel workbook is refused with advice; the previous results stay.
+    # A damaged workbook is refused with advice; a new file clears the previous results.
     drop("book.xlsx", b"PK\x03\x04" + b"\0" * 64)
-    rec.locator('#screening[data-state="error"]').wait_for(state="attached")
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
     alert = rec.locator("#screening-error")
-    assert alert.get_attribute("role") == "alert" and "CSV" in alert.inner_text()
-    assert rec.locator("#screening-results").is_visible()
+    assert alert.get_attribute("role") == "alert" and s("batch.bad_xlsx", "zh") in alert.inner_text()
+    assert not rec.locator("#screening-results").is_visible()
+    # An old binary workbook (.xls, WPS .et): how to save it as .xlsx.
+    drop("old.xls", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)
+    rec.wait_for_function("(text) => document.getElementById('screening-error').textContent.includes(text)",
+                          arg=s("batch.old_workbook", "zh"), timeout=RUN_TIMEOUT)
+    assert rec.locator("#screening").get_attribute("data-state") == "error"
 
-    # A file without a header row: the checker's file-level error is shown, nothing crashes.
+    # A file whose header is not the template's: the checker's file-level error names what it expected.
     bad = tmp_path / "no-header.csv"
     bad.write_text(",,,\r\nx,y\r\n", "utf-8")
     rec.locator("#screening-file").set_input_files(str(bad))
     rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
-    from checker.strings import s
-
-    assert s("batch.no_header", "zh") in alert.inner_text()  # the page's language, from the checker
+    message = alert.inner_text()  # the page's language, from the checker
+    assert "x、y" in message and s("batch.column.credit_code", "zh") in message
 
     # An empty file.
     empty = tmp_path / "empty.csv"
@@ -413,7 +430,7 @@ def test_a_thousand_rows_complete_and_the_page_stays_responsive(site_server, rec
           f"longest main-thread task {longest:.0f} ms")
     assert rec.locator("#screening-tbody tr").count() == 1000
     assert figures(rec)["rows_total"] == 1000
-    plan = cpython_plan(path.read_text("utf-8"), kind, "en")
+    plan = cpython_plan(path.read_text("utf-8"), kind, "en", path.name)
     assert {k: figures(rec)[k] for k in ("counted", "exempt", "over_by", "not_counted", "errors")} == \
         {k: plan[k] for k in ("counted", "exempt", "over_by", "not_counted", "errors")}
     # Reordering in a 1,000-row table still works.
@@ -580,3 +597,164 @@ def test_a_checker_that_cannot_start_is_reported(site_server, recorded_page, tmp
     assert "could not" in alert.inner_text()
     assert rec.page_errors == []
     assert [status for status, _ in rec.http_errors] == [404]
+
+
+# ------------------------------------------------------------------------------------------------ Excel both ways
+
+WORKBOOK_FILES = r"/openpyxl-|/et_xmlfile-"
+
+
+def xlsx_table(data: bytes) -> list[list[str]]:
+    """The list of an exported workbook: the rows below the header block's blank row, as text."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    return cells[cells.index([""] * len(cells[0])) + 1:]
+
+
+def typed_by_a_person(question_id: str, value, lang: str):
+    """An answer as chosen from the template's drop-downs: labels, not ids."""
+    question = RULESET.questions.get(question_id)
+    if question and question["kind"] == "tristate":
+        return s("tristate." + value, lang)
+    if question and question["kind"] in ("single", "multi"):
+        labels = {o["id"]: o["label"][lang] for o in question["options"]}
+        return "、".join(labels[v] for v in value) if isinstance(value, list) else labels[value]
+    return value
+
+
+def candidates() -> list[dict]:
+    def case(name, **changes):
+        return dict(yaml.safe_load((REPO / "policy_data" / "calls" / "2022" / "cases" / f"{name}.yaml").read_text("utf-8"))["answers"], **changes)
+
+    return [
+        case("eligible_d5", dcmm_level="none", project_name="甲项目", applicant_name="甲数据科技有限公司", credit_code="91110000A"),
+        case("eligible_d7", dcmm_level="4", project_name="乙项目", applicant_name="乙公司", credit_code="91110000A"),
+        case("planned_project", project_name="丙项目", applicant_name="丙公司"),
+        case("eligible_d6", project_name="丁项目", applicant_name="丁公司"),
+    ]
+
+
+def test_excel_template_filled_uploaded_and_exported(site_server, recorded_page, tmp_path):
+    import openpyxl
+
+    lang, kind = "zh", "province"
+    rec = open_page(recorded_page, site_server, lang)
+    assert rec.requested(WORKBOOK_FILES) == []  # nothing of Excel before a workbook is opened or made
+    data, filename = download(rec, "#screening-template")
+    assert filename.endswith(".xlsx") and data[:2] == b"PK"
+    # Loaded for the template, once (the service worker, when it runs, fetches a file again: count the requests).
+    assert len(set(rec.requested(WORKBOOK_FILES))) == 2
+    fetched = len(rec.requested(WORKBOOK_FILES))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[0]
+    ids = [c.value for c in sheet[3]]
+    assert sheet.row_dimensions[3].hidden and ids[:3] == list(sheet_template.PASS_THROUGH)
+    assert sheet.data_validations.dataValidation  # the drop-downs
+    for row in candidates():
+        sheet.append([typed_by_a_person(column, row[column], lang) if column in row else None for column in ids])
+    path = tmp_path / "名单.xlsx"
+    book.save(path)
+    choose_kind(rec, kind)
+    upload(rec, path, kind)
+    expected = api.handle_request({"id": 1, "call": "2022", "type": "batch", "lang": lang, "unit_kind": kind,
+                                   "xlsx": base64.b64encode(path.read_bytes()).decode(), "file_name": path.name})
+    plan = expected["result"]
+    assert {k: figures(rec)[k] for k in ("rows_total", "eligible", "counted", "exempt", "not_counted")} == \
+        {k: plan[k] for k in ("rows_total", "eligible", "counted", "exempt", "not_counted")}
+    assert [r["row"] for r in table_rows(rec)] == [r["row"] for r in plan["rows"]]
+    # The same applicant (one credit code) twice is flagged on both rows, citing the notice.
+    flagged = rec.locator('#screening-tbody li[data-flag="same_applicant"]')
+    assert flagged.count() == 2 and "每个申报主体限申报" in flagged.first.inner_text()
+    # The same rows as a CSV of ids give the same decisions.
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ids)
+    for row in candidates():
+        writer.writerow([";".join(row[c]) if isinstance(row.get(c), list) else row.get(c, "") for c in ids])
+    from_csv = cpython_plan(out.getvalue(), kind, lang)
+    assert [(r["verdict"], r["quota_status"], r["rank"]) for r in from_csv["rows"]] == \
+        [(r["verdict"], r["quota_status"], r["rank"]) for r in plan["rows"]]
+    # The export as .xlsx opens in openpyxl with the rows the checker wrote.
+    data, filename = download(rec, "#screening-download-xlsx")
+    assert filename.endswith(".xlsx")
+    listed = xlsx_table(data)
+    assert listed == [[str(v) for v in row] for row in batch.export_rows(plan, lang)]
+    assert {r[2] for r in listed[1:]} == {c["applicant_name"] for c in candidates()}
+    assert len(rec.requested(WORKBOOK_FILES)) == fetched  # never loaded again
+    finish(rec, site_server)
+
+
+def test_a_workbook_written_by_openpyxl_and_a_semicolon_file_and_a_foreign_header(site_server, recorded_page, tmp_path):
+    import openpyxl
+
+    lang, kind = "en", "city"
+    rec = open_page(recorded_page, site_server, lang)
+    text = fixture_path(kind).read_text("utf-8")
+    records = list(csv.reader(io.StringIO(text)))
+    # A semicolon-separated CSV (as European Excel saves it): read, and said; the same plan as the comma file.
+    semicolon = tmp_path / "semicolon.csv"
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows([[c.replace(";", "、") for c in r] for r in records])
+    semicolon.write_text(out.getvalue(), "utf-8")
+    choose_kind(rec, kind)
+    upload(rec, semicolon, kind)
+    note = rec.locator('#screening-notes li[data-note="separator"]')
+    assert note.count() == 1 and "semicolons" in note.inner_text()
+    assert figures(rec)["rows_total"] == cpython_plan(text, kind, lang)["rows_total"]
+    assert rec.requested(WORKBOOK_FILES) == []  # a CSV never loads the Excel package
+    # The same list written by openpyxl as a workbook: the same decisions as the CSV.
+    book = openpyxl.Workbook()
+    for r in records:
+        book.active.append(r)
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    upload(rec, path, kind)
+    plan = cpython_plan(text, kind, lang)
+    assert {k: figures(rec)[k] for k in ("rows_total", "eligible", "counted", "exempt", "not_counted", "errors")} == \
+        {k: plan[k] for k in ("rows_total", "eligible", "counted", "exempt", "not_counted", "errors")}
+    assert [(r["row"], r["status"]) for r in table_rows(rec)] == [(r["row"], r["quota_status"]) for r in plan["rows"]]
+    # A header of the official's own: the message names the columns the template has.
+    foreign = tmp_path / "own-header.csv"
+    foreign.write_text("Firm,Sector,Built?\nA Ltd,agriculture,yes\n", "utf-8")
+    rec.locator("#screening-file").set_input_files(str(foreign))
+    rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    message = rec.locator("#screening-error").inner_text()
+    assert "Firm, Sector, Built?" in message and s("batch.column.credit_code", lang) in message
+    finish(rec, site_server)
+
+
+def test_the_session_survives_a_reload_and_can_be_cleared(site_server, recorded_page):
+    rec = open_page(recorded_page, site_server, "zh")
+    kind = "city"
+    choose_kind(rec, kind)
+    upload(rec, fixture_path(kind), kind)
+    rec.locator("#screening-unit-name").fill("某某市工业和信息化局")
+    second = rec.locator("#screening-tbody tr").nth(1)
+    second.locator('button[data-move="up"]').click()
+    wait_replanned(rec, 1)
+    order = [r["row"] for r in table_rows(rec)]
+    statuses = [r["status"] for r in table_rows(rec)]
+    rec.reload()
+    rec.locator('#screening[data-restored="true"][data-state="done"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    assert [r["row"] for r in table_rows(rec)] == order and [r["status"] for r in table_rows(rec)] == statuses
+    assert rec.locator(f"#screening-kind-{kind}").is_checked()
+    assert rec.locator("#screening-unit-name").input_value() == "某某市工业和信息化局"
+    assert fixture_path(kind).name in rec.locator("#screening-session-note").inner_text()
+    assert rec.locator("#screening-reset").is_visible()  # the hand-made order came back as such
+    # The printed list: the unit's name, and lines for the review opinion, the signature and the date.
+    rec.emulate_media(media="print")
+    sign = rec.locator("#screening-sign")
+    assert sign.is_visible() and "某某市工业和信息化局" in sign.inner_text() and "审核意见" in sign.inner_text()
+    assert not rec.locator("#screening-unit-name").is_visible()
+    rec.emulate_media(media="screen")
+    assert not sign.is_visible()
+    # Cleared: the results go, and a reload shows none.
+    rec.locator("#screening-clear").click()
+    assert not rec.locator("#screening-results").is_visible()
+    rec.reload()
+    rec.locator('#screening[data-state="ready"]').wait_for(state="attached", timeout=BOOT_TIMEOUT)
+    assert rec.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('bdpilot.screening.'))") == []
+    assert not rec.locator("#screening-results").is_visible() and rec.locator("#screening").get_attribute("data-file") is None
+    finish(rec, site_server)

@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
     pyodide: { type: "string" },
     lock: { type: "string" },
     package: { type: "string", default: "bdpilot-checker" },
+    also: { type: "string", default: "" }, // more packages from the lock file, comma-separated (the workbook ones)
     requests: { type: "string" },
     out: { type: "string" },
   },
@@ -39,7 +40,7 @@ const pyodide = await loadPyodide({
 });
 const booted = performance.now();
 const problems = [];
-await pyodide.loadPackage(args.package, {
+await pyodide.loadPackage([args.package, ...args.also.split(",").filter(Boolean)], {
   messageCallback: () => {},
   errorCallback: (message) => problems.push(String(message)),
 });

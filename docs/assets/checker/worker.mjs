@@ -24,12 +24,15 @@
  *                          "bdpilot.result/1"). `answers` is a mapping question -> answer, or an exported file
  *                          {call, ruleset_version, exported_on, answers}. as_of: "YYYY-MM-DD", the visitor's local
  *                          date (the worker fills in the local date when it is missing).
- *             "template"   {lang}                      -> {csv}: the batch template
- *             "batch"      {csv, unit_kind, lang, order?} -> the screening plan (checker/batch.py) with its `csv`
- *                          export and a `plan_id`; `order`: row numbers in the unit's order (default: the tool's)
+ *             "template"   {lang, format?}             -> {csv} or, format "xlsx", {xlsx}: the list template
+ *             "batch"      {csv | xlsx, file_name?, unit_kind, lang, order?, as_of?} -> the screening plan
+ *                          (checker/batch.py) with its `csv` export and a `plan_id`; `order`: row numbers in the
+ *                          unit's order (default: the tool's); xlsx: the workbook's bytes as base64
+ * An .xlsx (batch with `xlsx`, template or export with format "xlsx") first loads the workbook packages named in
+ * the manifest (openpyxl, et_xmlfile), once: other requests never fetch them.
  *             "replan"     {plan_id, order?}           -> that plan's placement in `order`: {plan_id, custom_order,
  *                          figures, rows: [{row, rank, quota_status, quota_status_label}]}
- *             "export"     {plan_id}                   -> {plan_id, csv}: the plan's result file as it stands
+ *             "export"     {plan_id, format?}          -> {plan_id, csv} or {plan_id, xlsx}: the result file as it stands
  *
  * Worker -> page:
  *   a response to each request, in the order the requests arrived:
@@ -124,6 +127,7 @@ async function checkWasmType(url) {
 }
 
 let api = null; // checker.api.handle once ready
+let pyodideInstance = null;
 let meta = null;
 let bootError = null;
 
@@ -208,10 +212,40 @@ async function boot() {
     rulesets: manifest.rulesets,
   };
   api = handle;
+  pyodideInstance = pyodide;
+  workbookPackages = manifest.workbook_packages || [];
   progress("ready", { meta, boot_ms: elapsed() });
 }
 
-function respond(request) {
+// The workbook packages (openpyxl and its dependency), loaded the first time a request opens or produces an .xlsx.
+let workbookPackages = null;
+let workbookLoaded = null;
+
+function needsWorkbook(body) {
+  // An upload is a workbook when its bytes start as a zip does ("PK\x03\x04", base64 "UEsDB"); an old .xls/.et is
+  // refused by the checker (saying how to save it as .xlsx) without openpyxl.
+  if (body.type === "batch") return typeof body.xlsx === "string" && body.xlsx.startsWith("UEsDB");
+  return ["template", "export"].includes(body.type) && body.format === "xlsx";
+}
+
+async function loadWorkbook() {
+  if (!workbookLoaded) {
+    const problems = [];
+    workbookLoaded = pyodideInstance.loadPackage(workbookPackages, {
+      messageCallback: () => {},
+      errorCallback: (message) => problems.push(String(message)),
+      checkIntegrity: true,
+    }).then(() => {
+      if (problems.length || !workbookPackages.every((name) => pyodideInstance.loadedPackages[name])) {
+        workbookLoaded = null; // try again with the next workbook
+        throw new Error(problems.join(" ") || `${workbookPackages.join(", ")} did not load`);
+      }
+    });
+  }
+  return workbookLoaded;
+}
+
+async function respond(request) {
   const id = request && typeof request === "object" ? request.id : undefined;
   if (!request || typeof request !== "object" || request.v !== PROTOCOL || typeof request.type !== "string") {
     post({ id: id ?? null, ok: false, error: { code: "bad_message", message: `expected {v: ${PROTOCOL}, id, type, ...}`, details: [] } });
@@ -223,7 +257,8 @@ function respond(request) {
   }
   try {
     const { v, ...body } = request;
-    if (body.type === "assess" && !body.as_of) body.as_of = localDate();
+    if ((body.type === "assess" || body.type === "batch") && !body.as_of) body.as_of = localDate();
+    if (needsWorkbook(body)) await loadWorkbook();
     // A batch tells how far it has got (checker.batch.PROGRESS_ROWS): passed on at once, while Python runs.
     const working = (done, total) => progress("working", { id, done, total });
     const answer = JSON.parse(api(JSON.stringify(body), working));
@@ -233,8 +268,7 @@ function respond(request) {
   }
 }
 
-// Requests that arrive while booting wait here, in order.
-const queue = [];
+// Requests that arrive while booting wait for it, in order.
 const booted = boot().then(
   () => undefined,
   (error) => {
@@ -243,17 +277,11 @@ const booted = boot().then(
   },
 );
 
+// Responses go out in the order the requests came, even when one waits for the workbook packages.
+let answered = booted;
 self.addEventListener("message", (event) => {
-  if (api || bootError) {
-    respond(event.data);
-    return;
-  }
-  queue.push(event.data);
-  if (queue.length === 1) {
-    booted.then(() => {
-      while (queue.length) respond(queue.shift());
-    });
-  }
+  const request = event.data;
+  answered = answered.then(() => respond(request));
 });
 
 self.addEventListener("unhandledrejection", (event) => {

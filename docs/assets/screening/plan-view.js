@@ -16,16 +16,18 @@ export function isRanked(entry) {
 
 export function renderSummary(plan, fileName) {
   const L = T.summary;
+  // In funnel order: rows read -> may be eligible -> counted -> within the quota; then exempt, not counted.
   const items = [
     ["unit", plan.unit_label, "unit"],
     ["quota", plan.quota, "quota"],
-    ["counted", plan.counted, "counted"],
-    ["exempt", plan.exempt, "exempt"],
-    ["over_by", plan.over_by, plan.over_by > 0 ? "over-by screening__figure--over" : "over-by"],
-    ["not_counted", plan.not_counted, "not-counted"],
-    ["errors", plan.errors, "errors"],
     ["rows_total", plan.rows_total, "rows-total"],
     ["eligible", plan.eligible, "eligible"],
+    ["counted", plan.counted, "counted"],
+    ["within", plan.within, "within"],
+    ["over_by", plan.over_by, plan.over_by > 0 ? "over-by screening__figure--over" : "over-by"],
+    ["exempt", plan.exempt, "exempt"],
+    ["not_counted", plan.not_counted, "not-counted"],
+    ["errors", plan.errors, "errors"],
   ];
   const dl = h("dl", { class: "screening__summary", id: "screening-summary-list" });
   for (const [key, value, cls] of items) {
@@ -47,7 +49,7 @@ export function renderSummary(plan, fileName) {
 
 function errorText(row, error) {
   return error.column
-    ? fmt(T.error_item, { row, column: error.column, message: error.message })
+    ? fmt(T.error_item, { row, column: error.column_label || error.column, message: error.message })
     : fmt(T.error_item_row, { row, message: error.message });
 }
 
@@ -62,9 +64,10 @@ export function renderErrors(plan) {
     parts.push(h("div", { class: "admonition failure screening__row-errors" },
       h("p", { class: "admonition-title", text: `${T.errors_title} (${bad.length})` }), list));
   }
-  if (plan.unknown_columns && plan.unknown_columns.length) {
-    parts.push(h("p", { class: "screening__note", id: "screening-unknown-columns",
-                        text: fmt(T.unknown_columns, { columns: plan.unknown_columns.join(T.list_sep) }) }));
+  // What the checker says of the file as a whole: another separator, unknown or missing columns, loose cells.
+  if (plan.notes && plan.notes.length) {
+    parts.unshift(h("ul", { class: "screening__notes", id: "screening-notes" },
+      ...plan.notes.map((note) => h("li", { "data-note": note.code, text: note.message }))));
   }
   ui.errors.replaceChildren(...parts);
 }
@@ -76,13 +79,18 @@ function rowElement(entry) {
   const reasons = h("td", { class: "screening__reasons", "data-label": C.reasons });
   const items = [
     ...(entry.errors || []).map((e) => ({ text: errorText(entry.row, e), error: true })),
+    ...(entry.flags || []).map((f) => ({ text: f.message, error: true, flag: f.code })),
     ...(entry.reasons || []).map((text) => ({ text, error: false })),
+    ...(entry.loose || []).map((l) => ({ text: l.message, error: false, flag: "loose" })),
   ];
   if (items.length) {
-    reasons.append(h("ul", {}, ...items.map((item) => h("li", { class: item.error ? "screening__row-error" : null, text: item.text }))));
+    reasons.append(h("ul", {}, ...items.map((item) => h("li", { class: item.error ? "screening__row-error" : null,
+                                                               "data-flag": item.flag || null, text: item.text }))));
   }
   const name = h("th", { scope: "row", class: "screening__name" + (entry.project_name ? "" : " screening__name--empty"),
                          text: displayName(entry) });
+  const applicant = h("td", { class: "screening__applicant", "data-label": C.applicant },
+    entry.applicant_name || null, entry.direction_label ? h("span", { class: "screening__direction", text: entry.direction_label }) : null);
   const moveCell = h("td", { class: "screening__move" });
   if (ranked) {
     moveCell.append(
@@ -94,6 +102,7 @@ function rowElement(entry) {
     h("td", { class: "screening__rank", "data-label": C.rank, text: ranked ? String(entry.rank) : "—" }),
     moveCell,
     name,
+    applicant,
     h("td", { class: "screening__status screening__status--" + entry.quota_status, "data-status": entry.quota_status,
               "data-label": C.quota, text: entry.quota_status_label }),
     h("td", { class: "screening__verdict-cell screening__verdict--" + entry.verdict, "data-label": C.verdict,
@@ -110,7 +119,7 @@ export async function renderTable(plan, stillWanted) {
   const C = T.col;
   const captionId = "screening-caption";
   const thead = h("thead", {}, h("tr", {},
-    ...["rank", "move", "name", "quota", "verdict", "priorities", "row", "reasons"].map((key) =>
+    ...["rank", "move", "name", "applicant", "quota", "verdict", "priorities", "row", "reasons"].map((key) =>
       h("th", { scope: "col", class: "screening__col-" + key, text: C[key] }))));
   const tbody = h("tbody", { id: "screening-tbody" });
   const caption = h("caption", { id: captionId },

@@ -2,24 +2,26 @@
  * The recommending units' screening page (build_scripts/templates/pages/screening.md.j2). The checker's module
  * worker does all the deciding, planning and CSV writing; this page reads the unit's file, shows the plan and
  * passes on the unit's changes of order. Through the shared client (../common/worker-client.js):
- * - `template` {lang} -> {csv}: the CSV template, downloaded as a file;
- * - `batch` {csv, unit_kind, lang, order?} -> the plan (checker/batch.py): rows, quota figures, its export `csv`
+ * - `template` {lang, format} -> {csv} or {xlsx}: the template, downloaded as a file;
+ * - `batch` {csv, file_name, unit_kind, lang, order?} -> the plan (checker/batch.py): rows, quota figures, its export `csv`
  *   and a `plan_id`;
  * - `replan` {plan_id, order} -> the same plan's placement in the unit's order (a list of row numbers; none: the
  *   tool's own): each row's rank and quota status, and the figures. The rows move at once; ranks and within/over
  *   follow when the placement comes back;
- * - `export` {plan_id} -> {csv}: the plan's result file as it stands (the download after a change of order).
+ * - `export` {plan_id, format} -> {csv} or {xlsx}: the plan's result file as it stands.
+ * A workbook (upload, template or export as .xlsx) makes the worker load openpyxl first, once; CSV never does.
  * Modules beside this one: page.js (elements, strings, status lines), file-reading.js (FileReader, encodings),
  * plan-view.js (the figures and the table). Every value from the file is set as text, never as HTML.
  */
 
 import { nextFrame, saveFile } from "../common/dom.js";
 import { WorkerClient } from "../common/worker-client.js";
-import { MAX_BYTES, countRows, decode, readAsArrayBuffer } from "./file-reading.js";
+import { MAX_BYTES, countRows, decode, fromBase64, readAsArrayBuffer } from "./file-reading.js";
 import { LANG, T, announce, clearError, fmt, hideProgress, root, setProgress, showError, ui } from "./page.js";
 import { displayName, isRanked, renderErrors, renderSummary, renderTable, updateButtons, updateRows } from "./plan-view.js";
 
 const CSV_TYPE = "text/csv;charset=utf-8";
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // ------------------------------------------------------------------------------------------------ the worker
 
@@ -55,7 +57,7 @@ async function ask(type, fields, options) {
 
 const state = {
   job: 0,          // the latest file or re-run; older answers are dropped
-  csvText: null,   // the unit's file as text, kept to re-run when the unit kind changes
+  csvText: null,   // the unit's file ({csv} text or {xlsx} base64), kept to re-run when the unit kind changes
   fileName: "",
   inflight: null,  // {text, name} being screened now
   plan: null,      // the latest plan from the checker
@@ -68,20 +70,26 @@ const state = {
 
 // ------------------------------------------------------------------------------------------------ the template
 
-ui.templateButton.addEventListener("click", async () => {
+/** The template as .xlsx (drop-downs of the labels) or CSV, written by the checker. */
+async function downloadTemplate(button, format) {
   clearError();
-  ui.templateButton.setAttribute("aria-busy", "true");
+  button.setAttribute("aria-busy", "true");
   announce(T.template_busy);
+  const name = format === "xlsx" ? T.template_xlsx_file : T.template_file;
   try {
-    const result = await ask("template");
-    saveFile(result.csv, T.template_file, CSV_TYPE);
-    announce(fmt(T.template_done, { file: T.template_file }));
+    const result = await ask("template", { format });
+    if (format === "xlsx") saveFile(fromBase64(result.xlsx), name, XLSX_TYPE);
+    else saveFile(result.csv, name, CSV_TYPE);
+    announce(fmt(T.template_done, { file: name }));
   } catch (error) {
     showError(fmt(T.err_file, { message: error.message }));
   } finally {
-    ui.templateButton.removeAttribute("aria-busy");
+    button.removeAttribute("aria-busy");
   }
-});
+}
+
+ui.templateButton.addEventListener("click", () => downloadTemplate(ui.templateButton, "xlsx"));
+ui.templateCsvButton.addEventListener("click", () => downloadTemplate(ui.templateCsvButton, "csv"));
 
 // ------------------------------------------------------------------------------------------------ screening a file
 
@@ -93,6 +101,7 @@ async function handleFile(file) {
   clearError();
   ui.fileNote.hidden = true;
   const job = ++state.job;
+  forgetShown(); // a new file: the previous results and status line go, whatever this one turns out to be
   root.dataset.state = "busy";
   if (file.size > MAX_BYTES) {
     showError(fmt(T.err_too_big, { mb: MAX_BYTES / 1024 / 1024 }));
@@ -114,7 +123,7 @@ async function handleFile(file) {
     return;
   }
   if (job !== state.job) return;
-  if (decoded.error || !decoded.text.replace(/^\ufeff/, "").trim()) {
+  if (decoded.error || (!decoded.xlsx && !decoded.text.replace(/^\ufeff/, "").trim())) {
     hideProgress();
     showError(decoded.error || T.err_empty);
     return;
@@ -123,14 +132,14 @@ async function handleFile(file) {
     ui.fileNote.textContent = decoded.note;
     ui.fileNote.hidden = false;
   }
-  await runBatch(job, { text: decoded.text, name: file.name }, null);
+  await runBatch(job, { file: decoded.xlsx ? { xlsx: decoded.xlsx } : { csv: decoded.text }, name: file.name }, null);
 }
 
-/** Screen `source` ({text, name}) in `order` (row numbers, or null); it becomes the page's file only when the
- * checker accepted it. */
+/** Screen `source` ({file: {csv} or {xlsx}, name}) in `order` (row numbers, or null); it becomes the page's file
+ * only when the checker accepted it. */
 async function runBatch(job, source, order) {
   state.inflight = source;
-  const lines = countRows(source.text);
+  const lines = source.file.csv !== undefined ? countRows(source.file.csv) : "…";
   const started = performance.now();
   let reached = null; // the worker's last {done, total}
   let slow = false;   // the request ran past the client's time-out: said once, and kept on the line
@@ -155,7 +164,7 @@ async function runBatch(job, source, order) {
   };
   let plan;
   try {
-    plan = await ask("batch", { csv: source.text, unit_kind: unitKind().value, order }, options);
+    plan = await ask("batch", { ...source.file, file_name: source.name, unit_kind: unitKind().value, order }, options);
   } catch (error) {
     if (job !== state.job) return;
     state.inflight = null;
@@ -171,7 +180,7 @@ async function runBatch(job, source, order) {
   await nextFrame(); // let the browser paint the progress line before building a large table
   if (job !== state.job) return;
   state.inflight = null;
-  state.csvText = source.text;
+  state.csvText = source.file;
   state.fileName = source.name;
   if (!(await showPlan(plan, job))) return;
   hideProgress();
@@ -184,7 +193,88 @@ async function runBatch(job, source, order) {
   root.dataset.unit = plan.unit_kind;
   root.dataset.runs = String(Number(root.dataset.runs || 0) + 1);
   root.dataset.state = "done";
+  saveSession();
 }
+
+// ------------------------------------------------------------------------------------------------ the session
+
+// The last file checked, its unit kind and order, and the unit's name, kept in this browser only (localStorage),
+// so a reload shows the same list; "clear" forgets it.
+const SESSION_KEY = `bdpilot.screening.${root.dataset.call}.v1`;
+
+function saveSession() {
+  if (!state.plan || state.csvText === null) return;
+  const session = {
+    name: state.fileName,
+    file: state.csvText,
+    unit: state.plan.unit_kind,
+    order: state.plan.custom_order ? state.ranked.map((r) => r.row) : null,
+    unitName: ui.unitName.value,
+  };
+  try {
+    window.localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  } catch {
+    ui.sessionNote.textContent = T.session_not_kept; // too large for this browser's storage (or storage is off)
+    ui.sessionNote.hidden = false;
+  }
+}
+
+function readSession() {
+  try {
+    const session = JSON.parse(window.localStorage.getItem(SESSION_KEY) || "null");
+    const kind = session && root.querySelector(`input[name="screening-unit-kind"][value="${CSS.escape(String(session.unit))}"]`);
+    const file = session && session.file;
+    const fileOk = file && (typeof file.csv === "string" || typeof file.xlsx === "string");
+    return kind && fileOk && typeof session.name === "string" ? { ...session, kind } : null;
+  } catch {
+    return null;
+  }
+}
+
+async function restoreSession() {
+  const session = readSession();
+  if (!session) return;
+  session.kind.checked = true;
+  ui.unitName.value = typeof session.unitName === "string" ? session.unitName : "";
+  ui.signUnit.textContent = ui.unitName.value;
+  const order = Array.isArray(session.order) && session.order.every(Number.isInteger) ? session.order : null;
+  root.dataset.state = "busy";
+  await runBatch(++state.job, { file: session.file, name: session.name }, order);
+  if (state.fileName === session.name) {
+    ui.sessionNote.textContent = fmt(T.session_restored, { name: session.name });
+    ui.sessionNote.hidden = false;
+    root.dataset.restored = "true";
+  }
+}
+
+/** Hide the results shown and forget their file (the saved session stays until a new one is saved or cleared). */
+function forgetShown() {
+  state.plan = null;
+  state.csvText = null;
+  state.fileName = "";
+  ui.results.hidden = true;
+  document.body.classList.remove("screening-has-results");
+  ui.sessionNote.hidden = true;
+  hideProgress();
+  delete root.dataset.file;
+  delete root.dataset.restored;
+}
+
+ui.clear.addEventListener("click", () => {
+  try {
+    window.localStorage.removeItem(SESSION_KEY);
+  } catch { /* storage off: nothing kept */ }
+  state.job++;
+  forgetShown();
+  root.dataset.state = "ready";
+  announce(T.session_cleared);
+  ui.file.focus();
+});
+
+ui.unitName.addEventListener("input", () => {
+  ui.signUnit.textContent = ui.unitName.value;
+  saveSession();
+});
 
 function takePlan(plan) {
   state.plan = plan;
@@ -230,11 +320,12 @@ function replan(order, shown) {
     } catch (error) {
       if (error.info?.code === "not_ready" || !state.csvText) throw error;
       // The checker no longer holds this screen: screen the file again, in this order.
-      plan = await ask("batch", { csv: state.csvText, unit_kind: state.plan.unit_kind, order });
+      plan = await ask("batch", { ...state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind, order });
     }
     if (seq !== state.replans) return;
     if (placement) takePlacement(placement);
     else takePlan(plan);
+    saveSession();
     shown(state.plan);
     root.dataset.replans = String(seq);
   })().catch((error) => {
@@ -243,16 +334,19 @@ function replan(order, shown) {
   return state.replanned;
 }
 
-/** The export of the plan shown, written by the checker (the batch's own, or asked for after a change of order). */
-async function exportCsv() {
+/** The export of the plan shown, written by the checker: CSV (the batch's own, or asked for after a change of
+ * order) or .xlsx (base64). */
+async function exportFile(format) {
   await state.replanned;
-  if (state.plan.csv) return state.plan.csv;
+  if (format === "csv" && state.plan.csv) return state.plan.csv;
   try {
-    return (await ask("export", { plan_id: state.plan.plan_id })).csv;
+    return (await ask("export", { plan_id: state.plan.plan_id, format }))[format];
   } catch (error) {
     if (error.info?.code === "not_ready" || !state.csvText) throw error;
+    // The checker no longer holds this screen: screen the file again, in this order.
     const order = state.plan.custom_order ? state.ranked.map((r) => r.row) : null;
-    return (await ask("batch", { csv: state.csvText, unit_kind: state.plan.unit_kind, order })).csv;
+    const plan = await ask("batch", { ...state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind, order });
+    return format === "csv" ? plan.csv : (await ask("export", { plan_id: plan.plan_id, format })).xlsx;
   }
 }
 
@@ -309,18 +403,23 @@ ui.reset.addEventListener("click", () => {
   });
 });
 
-ui.download.addEventListener("click", async () => {
-  let csv;
+async function download(format) {
+  let content;
   try {
-    csv = await exportCsv();
+    content = await exportFile(format);
   } catch (error) {
     showError(fmt(T.err_file, { message: error.message }));
     return;
   }
-  const name = fmt(T.result_file, { unit: state.plan.unit_kind.replace(/_/g, "-") });
-  saveFile(csv, name, CSV_TYPE);
+  const unit = state.plan.unit_kind.replace(/_/g, "-");
+  const name = fmt(format === "xlsx" ? T.result_xlsx_file : T.result_file, { unit });
+  if (format === "xlsx") saveFile(fromBase64(content), name, XLSX_TYPE);
+  else saveFile(content, name, CSV_TYPE);
   announce(fmt(T.download_done, { file: name }));
-});
+}
+
+ui.download.addEventListener("click", () => download("csv"));
+ui.downloadXlsx.addEventListener("click", () => download("xlsx"));
 
 ui.print.addEventListener("click", () => window.print());
 
@@ -371,17 +470,18 @@ for (const type of ["dragover", "drop"]) {
 // hand-made order.
 root.addEventListener("change", async (event) => {
   if (event.target.name !== "screening-unit-kind") return;
-  const source = state.inflight || (state.csvText !== null ? { text: state.csvText, name: state.fileName } : null);
+  const source = state.inflight || (state.csvText !== null ? { file: state.csvText, name: state.fileName } : null);
   if (!source) return;
   const job = ++state.job;
   root.dataset.state = "busy";
   clearError();
   announce(fmt(T.rerun, { unit: event.target.dataset.label }));
   await state.replanned;
-  const keep = state.plan && state.plan.custom_order && source.text === state.csvText ? state.ranked.map((r) => r.row) : null;
+  const keep = state.plan && state.plan.custom_order && source.file === state.csvText ? state.ranked.map((r) => r.row) : null;
   runBatch(job, source, keep);
 });
 
 checker.start();
 root.hidden = false;
 root.dataset.state = "ready";
+restoreSession();

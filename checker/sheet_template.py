@@ -1,0 +1,301 @@
+"""The list a recommending unit fills in: its columns, the template made for people (CSV and .xlsx, in either
+language), and finding the header again in a filled-in file.
+
+Layout, the same in both formats: a row of section names over their columns, a row of column labels (what
+people read), a row of column ids (hidden in the .xlsx; it lets a file round-trip whatever language or order its
+labels are in), a filled example row (skipped on reading: its first cell starts with the example marker), then
+the projects. The first columns pass through untouched (applicant, credit code, contact); the questions follow
+grouped by section, and the questions of one direction under that direction's name.
+"""
+
+import csv
+import io
+import string
+
+from . import limits
+from .conditions import evaluate
+from .engine import decide
+from .loose import fold
+from .strings import LANGS, s
+
+PASS_THROUGH = ("applicant_name", "credit_code", "contact")  # kept and shown, never decided on
+LISTS_SHEET = "_lists"
+
+
+def column_label(ruleset, column, lang):
+    """What a column's header says: a pass-through column's name, a question's short name (else its label)."""
+    if column in PASS_THROUGH:
+        return s("batch.column." + column, lang)
+    question = ruleset.questions[column]
+    return question.get("short", question["label"])[lang]
+
+
+def columns(ruleset):
+    """[(column id, group)] in the template's order; a group is (section id, direction id or None)."""
+    out = [(c, ("applicant", None)) for c in PASS_THROUGH]
+    for qid in ruleset.order:
+        out.append((qid, (ruleset.questions[qid]["section"], _direction_of(ruleset, qid))))
+    return out
+
+
+def _direction_of(ruleset, qid):
+    """The direction a question is asked for (through its show_if chain), or None."""
+    seen = set()
+    while qid not in seen:
+        seen.add(qid)
+        show_if = ruleset.questions[qid].get("show_if") or {}
+        if show_if.get("op") != "eq" or show_if.get("q") not in ruleset.questions:
+            return None
+        if show_if["q"] == ruleset.direction_question:
+            return show_if["arg"]
+        qid = show_if["q"]
+    return None
+
+
+def group_title(ruleset, group, lang):
+    section_id, direction = group
+    section = next((x for x in ruleset.sections if x["id"] == section_id), None)
+    title = section["title"][lang] if section else section_id
+    if direction is None:
+        return title
+    return s("batch.template.group_direction", lang, section=title, direction=ruleset.directions[direction]["title"][lang])
+
+
+def _spans(ruleset, lang):
+    """[(first column number, last column number, title)] of the section row."""
+    spans = []
+    for number, (_column, group) in enumerate(columns(ruleset), start=1):
+        title = group_title(ruleset, group, lang)
+        if spans and spans[-1][2] == title:
+            spans[-1][1] = number
+        else:
+            spans.append([number, number, title])
+    return spans
+
+
+def _answer_text(ruleset, qid, value, lang):
+    question = ruleset.questions[qid]
+    if question["kind"] == "tristate":
+        return s("tristate." + value, lang)
+    if question["kind"] in ("single", "multi"):
+        labels = {o["id"]: o["label"][lang] for o in question["options"]}
+        values = value if isinstance(value, list) else [value]
+        return s("batch.template.list_sep", lang).join(labels[v] for v in values)
+    return value
+
+
+def example_answers(ruleset):
+    """A project that meets the rules, found from the data: question by question, the first answer (options in
+    order; for counts the least value any rule names) under which no rule fails and most rules pass. Optional
+    questions are left out."""
+    answers = {}
+    for qid in ruleset.order:
+        question = ruleset.questions[qid]
+        show_if = question.get("show_if")
+        if not question["required"] or (show_if and evaluate(show_if, answers, ruleset.questions) is not True):
+            continue
+        tries = _tries(ruleset, question)
+        if tries:  # the first answer under which no rule fails and most rules pass
+            answers[qid] = max(tries, key=lambda v: _score(ruleset, dict(answers, **{qid: v})))
+    return answers
+
+
+def _tries(ruleset, question):
+    kind = question["kind"]
+    if kind == "tristate":
+        return ["yes", "no"]
+    if kind == "single":
+        return [o["id"] for o in question["options"]]
+    if kind == "multi":
+        plain = [o["id"] for o in question["options"] if not o.get("exclusive")]
+        return [plain[:2]] + [[o] for o in plain]
+    if kind == "integer":
+        values = {question.get("min", 0)} | set(_numbers_for(ruleset, question["id"]))
+        return sorted(v for v in values if question.get("max") is None or v <= question["max"])
+    return []
+
+
+def _numbers_for(ruleset, qid):
+    stack = [r["require"] for r in ruleset.rules] + [r["applies_if"] for r in ruleset.rules if "applies_if" in r]
+    while stack:
+        cond = stack.pop()
+        if "q" in cond:
+            arg = cond.get("arg")
+            arg = arg.get("value") if isinstance(arg, dict) else arg
+            if cond["q"] == qid and isinstance(arg, int) and not isinstance(arg, bool):
+                yield arg
+        else:
+            stack.extend(cond.get("all", []) + cond.get("any", []) + ([cond["not"]] if "not" in cond else []))
+
+
+def _score(ruleset, answers):
+    outcomes = [outcome for _rule, outcome in decide(ruleset, answers, explore=False).outcomes]
+    return ("fail" not in outcomes, outcomes.count("pass"))
+
+
+def _rows(ruleset, lang):
+    """The template's four rows: sections, labels, ids, the example."""
+    cols = [c for c, _g in columns(ruleset)]
+    sections = [""] * len(cols)
+    for first, _last, title in _spans(ruleset, lang):
+        sections[first - 1] = title
+    labels = [column_label(ruleset, c, lang) for c in cols]
+    example = example_answers(ruleset)
+    filled = {c: s("batch.template.example." + c, lang) for c in PASS_THROUGH}
+    filled["applicant_name"] = s("batch.template.example_marker", lang) + filled["applicant_name"]
+    filled["project_name"] = s("batch.template.example.project_name", lang)
+    filled.update({q: _answer_text(ruleset, q, v, lang) for q, v in example.items()})
+    return sections, labels, cols, [str(filled.get(c, "")) for c in cols]
+
+
+def template_csv(ruleset, lang="zh"):
+    """The template as CSV (UTF-8 with a BOM, so Excel and WPS read the Chinese)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(_rows(ruleset, lang))
+    return "\ufeff" + out.getvalue()
+
+
+def choices(ruleset, qid, lang):
+    """The labels a choice column's drop-down offers, or None."""
+    question = ruleset.questions[qid]
+    if question["kind"] == "tristate":
+        return [s("tristate." + t, lang) for t in ("yes", "no", "unsure")]
+    if question["kind"] in ("single", "multi"):
+        return [o["label"][lang] for o in question["options"]]
+    return None
+
+
+def _comment(ruleset, column, lang):
+    if column in PASS_THROUGH:
+        return s("batch.template.pass_through_note", lang)
+    question = ruleset.questions[column]
+    parts = [question["label"][lang]]
+    if question["kind"] == "multi":
+        parts.append(s("batch.template.multi_note", lang, sep=s("batch.template.list_sep", lang)))
+    if "help" in question:
+        parts.append(question["help"][lang])
+    return "\n".join(parts)
+
+
+def template_xlsx(ruleset, lang="zh"):
+    """The template as an .xlsx workbook: the list (ids in a hidden row, drop-downs of the option labels, the full
+    question as each header's comment) and a hidden sheet holding the drop-downs' lists."""
+    from . import workbook
+
+    sections, labels, cols, example = _rows(ruleset, lang)
+    head = [sections, labels, cols]
+    first_data = len(head) + 1  # the example row, then the projects
+    last = first_data + limits.MAX_CSV_ROWS
+    lists_rows, lists, numbers = [], [], []
+    for number, column in enumerate(cols, start=1):
+        options = choices(ruleset, column, lang) if column not in PASS_THROUGH else None
+        if options:
+            col = len(lists_rows[0]) + 1 if lists_rows else 1
+            _put_column(lists_rows, col, options)
+            letter = _letter(col)
+            source = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(options)}"
+            lists.append((number, first_data, last, source, ruleset.questions[column]["kind"] != "multi"))
+        elif column not in PASS_THROUGH and ruleset.questions[column]["kind"] == "integer":
+            q = ruleset.questions[column]
+            numbers.append((number, first_data, last, q.get("min", 0), q.get("max")))
+    spans = _spans(ruleset, lang)
+    sheets = [{
+        "title": s("batch.template.sheet", lang),
+        "rows": head + [example],
+        "bold_rows": [1, 2], "hidden_rows": [len(head)], "freeze": f"{_letter(len(PASS_THROUGH) + 1)}{first_data}",
+        "fit_from": 2,
+        "merges": [(1, first, last_col) for first, last_col, _t in spans],
+        "comments": {(2, n): _comment(ruleset, c, lang) for n, c in enumerate(cols, start=1)},
+        "lists": lists, "numbers": numbers,
+    }, {"title": LISTS_SHEET, "rows": lists_rows, "hidden": True}]
+    return workbook.write(sheets)
+
+
+def _put_column(rows, col, values):
+    for i, value in enumerate(values):
+        while len(rows) <= i:
+            rows.append([])
+        rows[i] += [""] * (col - 1 - len(rows[i])) + [value]
+    for row in rows:
+        row += [""] * (col - len(row))
+
+
+def _letter(number):
+    """A column's letters (1 -> A, 27 -> AA), as spreadsheet ranges name it."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, len(string.ascii_uppercase))
+        letters = string.ascii_uppercase[rest] + letters
+    return letters
+
+
+# ------------------------------------------------------------------------------------------------ reading it back
+
+class HeaderReader:
+    """Tells a column from its header cell: an id, or a label or short name in either language."""
+
+    def __init__(self, ruleset):
+        self.ruleset = ruleset
+        self.ids = set(PASS_THROUGH) | set(ruleset.questions)
+        self.names = {}
+        for column in self.ids:
+            spellings = [column] + [s("batch.column." + column, lang) for lang in LANGS if column in PASS_THROUGH]
+            if column in ruleset.questions:
+                q = ruleset.questions[column]
+                spellings += [q["label"][lang] for lang in LANGS] + [q["short"][lang] for lang in LANGS if "short" in q]
+            for spelling in {fold(x) for x in spellings}:
+                self.names.setdefault(spelling, set()).add(column)
+        # A label several columns share (each direction's "role") names none of them: the id row tells them apart.
+        self.names = {spelling: columns.pop() for spelling, columns in self.names.items() if len(columns) == 1}
+        self.titles = {fold(group_title(ruleset, g, lang)) for _c, g in columns(ruleset) for lang in LANGS}
+        self.markers = [fold(s("batch.template.example_marker", lang)) for lang in LANGS]
+
+    def column(self, cell):
+        return self.names.get(fold(cell))
+
+    def is_section_row(self, cells):
+        return all(fold(c) in self.titles for c in cells if c.strip())
+
+    def is_id_row(self, cells):
+        filled = [c.strip() for c in cells if c.strip()]
+        return bool(filled) and all(c in self.ids for c in filled)
+
+    def is_example(self, cells):
+        first = next((fold(c) for c in cells if c.strip()), "")
+        return any(first.startswith(m) for m in self.markers)
+
+    def expected(self, lang):
+        return s("batch.list_sep", lang).join(column_label(self.ruleset, c, lang) for c, _g in columns(self.ruleset))
+
+
+def locate(ruleset, lines):
+    """(columns: a column id or None per position, header cells, the project rows, problems) of a file's lines
+    [(row number, cells)]. Rows before the header may be titles or section names; an id row under the header
+    decides the columns; comment rows (#…) and the example row are skipped. `problems` is None when a header was
+    found, else the header cells seen (for the caller's message)."""
+    reader = HeaderReader(ruleset)
+    index = None
+    for i, (_number, cells) in enumerate(lines[:limits.MAX_HEADER_ROWS]):
+        filled = [c for c in cells if c.strip()]
+        if not filled or filled[0].lstrip().startswith("#") or reader.is_section_row(cells):
+            continue
+        if any(reader.column(c) for c in cells):
+            index = i
+        break
+    if index is None:
+        seen = next((cells for _n, cells in lines if any(c.strip() for c in cells)), [])
+        return None, seen, [], reader
+    header = [c.strip() for c in lines[index][1]]
+    found = [reader.column(c) if c else None for c in header]
+    rest = lines[index + 1:]
+    if rest and reader.is_id_row(rest[0][1]):
+        ids = [c.strip() for c in rest[0][1]]
+        width = max(len(ids), len(header))
+        header += [""] * (width - len(header))
+        found += [None] * (width - len(found))
+        ids += [""] * (width - len(ids))
+        found = [ids[i] or found[i] for i in range(width)]
+        rest = rest[1:]
+    body = [(n, cells) for n, cells in rest
+            if any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#") and not reader.is_example(cells)]
+    return found, header, body, reader

@@ -1,0 +1,189 @@
+"""Excel workbooks (.xlsx) in and out. openpyxl is imported here only, and only when a workbook is read or
+written, so the checker page and a CSV-only visit never need it (the browser loads its wheel on demand).
+
+Old binary workbooks (.xls, and WPS's .et) are OLE2 compound files: they are told apart by their first bytes,
+not their name, and refused with a message saying how to save the file as .xlsx.
+"""
+
+import datetime
+import io
+import unicodedata
+import zipfile
+
+from . import limits
+
+ZIP_MAGIC = b"PK\x03\x04"
+# Column widths, in Excel's units (about one Latin character; a Chinese character takes two).
+MIN_WIDTH, MAX_WIDTH = 8, 60
+OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+class WorkbookError(Exception):
+    """A workbook that cannot be read; `code` names the interface string batch.<code>, `values` fill it."""
+
+    def __init__(self, code, **values):
+        super().__init__(code)
+        self.code, self.values = code, values
+
+
+def kind(data):
+    """"xlsx" (a zip archive), "ole2" (an old binary .xls or .et) or "text", from the bytes themselves."""
+    if data[:len(ZIP_MAGIC)] == ZIP_MAGIC:
+        return "xlsx"
+    if data[:len(OLE2_MAGIC)] == OLE2_MAGIC:
+        return "ole2"
+    return "text"
+
+
+def cell_text(value):
+    """A cell's value as the text a person typed: whole numbers without ".0", dates as YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return (value.date() if value.time() == datetime.time() else value).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_archive(data):
+    """Refuse what is not a workbook, or would unpack into far more than its size (a zip bomb), before openpyxl."""
+    if len(data) > limits.MAX_XLSX_BYTES:
+        raise WorkbookError("too_large_bytes", size=len(data), limit=limits.MAX_XLSX_BYTES)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise WorkbookError("bad_xlsx") from None
+    if "xl/workbook.xml" not in names:
+        raise WorkbookError("bad_xlsx")
+    if unpacked > limits.MAX_XLSX_UNPACKED:
+        raise WorkbookError("too_large_bytes", size=unpacked, limit=limits.MAX_XLSX_UNPACKED)
+
+
+def read_lines(data):
+    """[(row number, [cell text])] of the first visible sheet that holds any data, bounded like a CSV file."""
+    found = kind(data)
+    if found == "ole2":
+        raise WorkbookError("old_workbook")
+    if found != "xlsx":
+        raise WorkbookError("bad_xlsx")
+    _check_archive(data)
+    import openpyxl  # only here: a CSV never needs it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl's own errors, KeyError for a missing part: not a usable workbook
+        raise WorkbookError("bad_xlsx") from None
+    try:
+        for sheet in book.worksheets:
+            if sheet.sheet_state != "visible":
+                continue
+            lines = _sheet_lines(sheet)
+            if lines:
+                return lines
+        return []
+    except WorkbookError:
+        raise
+    except Exception:
+        raise WorkbookError("bad_xlsx") from None
+    finally:
+        book.close()
+
+
+def _sheet_lines(sheet):
+    lines, chars = [], 0
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [cell_text(value) for value in row[:limits.MAX_COLUMNS]]
+        while cells and not cells[-1].strip():
+            cells.pop()
+        if not cells:
+            continue
+        for cell in cells:
+            if len(cell) > limits.MAX_CELL_CHARS:
+                raise WorkbookError("cell_too_large", row=number, limit=limits.MAX_CELL_CHARS)
+            chars += len(cell)
+        if chars > limits.MAX_CSV_CHARS:
+            raise WorkbookError("too_large", size=chars, limit=limits.MAX_CSV_CHARS)
+        lines.append((number, cells))
+        if len(lines) > limits.MAX_CSV_ROWS + limits.MAX_HEADER_ROWS:
+            raise WorkbookError("too_many_rows", limit=limits.MAX_CSV_ROWS)
+    return lines
+
+
+def write(sheets):
+    """The .xlsx bytes of `sheets`, each a dict:
+    title; rows (lists of cell values; text is always stored as text, never run as a formula); hidden (bool);
+    widths {column number: width}; merges [(row, first column, last column)]; bold_rows, hidden_rows (row numbers);
+    freeze ("A5"); comments {(row, column): text}; lists [(column number, first row, last row, source, strict)]
+    where source is a range text such as "'_lists'!$A$1:$A$3"; numbers [(column, first row, last row, min, max)];
+    wrap (bool); autofilter (first row, last row: the whole width); fit_from (a row number: widths fit the text
+    from that row on, unless given)."""
+    import openpyxl
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for spec in sheets:
+        sheet = book.create_sheet(spec["title"])
+        for values in spec.get("rows", ()):
+            sheet.append([None if v in (None, "") else v for v in values])
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # "=..." typed by a person stays text (no formula injection)
+                if spec.get("wrap"):
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for row in spec.get("bold_rows", ()):
+            for cell in sheet[row]:
+                cell.font = bold
+        for row in spec.get("hidden_rows", ()):
+            sheet.row_dimensions[row].hidden = True
+        widths = dict(_fitted(spec["rows"][spec["fit_from"] - 1:]) if "fit_from" in spec else {}, **spec.get("widths", {}))
+        for column, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        for row, first, last in spec.get("merges", ()):
+            if last > first:
+                sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+        for (row, column), text in spec.get("comments", {}).items():
+            sheet.cell(row=row, column=column).comment = Comment(text, "")
+        for column, first, last, source, strict in spec.get("lists", ()):
+            rule = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=strict)
+            rule.add(f"{get_column_letter(column)}{first}:{get_column_letter(column)}{last}")
+            sheet.add_data_validation(rule)
+        for column, first, last, low, high in spec.get("numbers", ()):
+            operator = "between" if high is not None else "greaterThanOrEqual"
+            rule = DataValidation(type="whole", operator=operator, formula1=str(low),
+                                  formula2=None if high is None else str(high), allow_blank=True)
+            rule.add(f"{get_column_letter(column)}{first}:{get_column_letter(column)}{last}")
+            sheet.add_data_validation(rule)
+        if spec.get("freeze"):
+            sheet.freeze_panes = spec["freeze"]
+        if spec.get("autofilter"):
+            first, last = spec["autofilter"]
+            sheet.auto_filter.ref = f"A{first}:{get_column_letter(sheet.max_column)}{last}"
+        if spec.get("hidden"):
+            sheet.sheet_state = "hidden"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _fitted(rows):
+    """{column number: width} that shows each column's longest line (up to MAX_WIDTH; wide characters count two)."""
+    widths = {}
+    for row in rows:
+        for number, value in enumerate(row, start=1):
+            for line in str("" if value is None else value).splitlines() or [""]:
+                size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+                widths[number] = min(MAX_WIDTH, max(widths.get(number, MIN_WIDTH), size + 1))
+    return widths
