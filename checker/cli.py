@@ -115,13 +115,18 @@ def _write(text, output=None, as_ascii=None):
     if not output:
         stream.write(text)
         return
+    _write_file(output, lambda target: target.write_text(text, encoding="utf-8"))
+
+
+def _write_file(output, write):
+    """Write to the file `output` with `write(path)`; a folder, a missing folder or a refusal is said, not raised."""
     target = Path(output)
     if target.is_dir():
         raise InputError(f"{output}: is a folder; give a file name to write to")
     if not target.parent.is_dir():
         raise InputError(f"{output}: the folder {target.parent} does not exist")
     try:
-        target.write_text(text, encoding="utf-8")
+        write(target)
     except OSError as exc:
         raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
@@ -221,15 +226,7 @@ def _write_bytes(data, output):
     """Write a workbook to the file `output` (never to a terminal)."""
     if not output:
         raise InputError("an .xlsx workbook is written to a file: give one with --output/-o")
-    target = Path(output)
-    if target.is_dir():
-        raise InputError(f"{output}: is a folder; give a file name to write to")
-    if not target.parent.is_dir():
-        raise InputError(f"{output}: the folder {target.parent} does not exist")
-    try:
-        target.write_bytes(data)
-    except OSError as exc:
-        raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    _write_file(output, lambda target: target.write_bytes(data))
 
 
 def cmd_batch(args):
