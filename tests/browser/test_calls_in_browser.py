@@ -76,8 +76,8 @@ def test_each_calls_screening_plans_under_its_own_quota(calls_site, calls_server
     from checker import batch
     from checker.ruleset import Ruleset
 
-    header, rows = batch.read_csv_rows(path.read_text("utf-8"))
-    plan = batch.screen(Ruleset(ruleset), header, rows, kind["id"], "zh")
+    rs = Ruleset(ruleset)
+    plan = batch.screen(rs, batch.read_sheet(rs, text=path.read_text("utf-8")), kind["id"], "zh")
     assert plan["quota"] == kind["quota"] and plan["eligible"] > 0
     for key in ("quota", "rows_total", "eligible", "counted", "exempt", "over_by", "errors"):
         assert int(page.locator(f'[data-figure="{key}"] dd').inner_text()) == plan[key], key
