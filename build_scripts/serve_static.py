@@ -208,6 +208,13 @@ class StaticServer(http.server.ThreadingHTTPServer):
         self.server_name = host
         self.server_port = port
 
+    def handle_error(self, request, client_address):
+        # A browser that drops a connection (a cancelled prefetch, a closed tab, going offline) is not a server
+        # error: say nothing. Anything else keeps socketserver's report.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+            return
+        super().handle_error(request, client_address)
+
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
