@@ -196,6 +196,10 @@ class PageRecorder:
         """URLs requested so far that match the regular expression ``pattern``."""
         return [url for url in self.requests if re.search(pattern, url)]
 
+    def page_requested(self, pattern: str) -> list[str]:
+        """The page's own requests matching ``pattern`` (not the service worker's background caching)."""
+        return [url for url in self.page_requests if re.search(pattern, url)]
+
     def clear(self) -> None:
         for name in ("requests", "page_requests", "failed", "http_errors", "console_errors", "page_errors", "console"):
             getattr(self, name).clear()
