@@ -43,7 +43,7 @@ def unit_kind_id(ruleset, value):
     wanted = str(value).strip().replace("-", "_")
     ids = [u["id"] for u in ruleset.quota.get("units", [])]
     if wanted not in ids:
-        raise BatchError("unknown_unit_kind", value=value, allowed=", ".join(i.replace("_", "-") for i in ids))
+        raise BatchError("unknown_unit_kind", value=limits.shorten(value), allowed=", ".join(i.replace("_", "-") for i in ids))
     return wanted
 
 
