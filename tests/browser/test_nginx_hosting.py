@@ -84,10 +84,13 @@ class Nginx:
             connection.close()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def reserved_port() -> socket.socket:
+    """A loopback port bound (not listening) with SO_REUSEPORT: nginx's `listen … reuseport` can bind it too, and
+    no other process can take it before nginx does. Close it once nginx answers."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
 
 
 def write_config(tmp: Path, site: Path, port: int) -> Path:
@@ -111,10 +114,10 @@ def write_config(tmp: Path, site: Path, port: int) -> Path:
 
 
 def start_nginx(tmp: Path, site: Path) -> Nginx:
-    """Start nginx in the foreground (daemon off) on a free loopback port; retried when the port was taken."""
+    """Start nginx in the foreground (daemon off) on a loopback port reserved for it (reserved_port)."""
     (tmp / "outside").mkdir(exist_ok=True)
-    for attempt in range(3):
-        port = free_port()
+    with reserved_port() as holder:
+        port = holder.getsockname()[1]
         conf = write_config(tmp, site, port)
         base = [str(NGINX), "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)]
         checked = subprocess.run([*base, "-t"], capture_output=True, text=True)
@@ -122,26 +125,20 @@ def start_nginx(tmp: Path, site: Path) -> Nginx:
         process = subprocess.Popen([*base, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         server = Nginx(process, port, tmp, site)
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 status, _, _ = server.get(PREFIX)
                 if status == 200:
                     return server
             except OSError:
                 pass
-            time.sleep(0.1)
-        stderr = ""
-        if process.poll() is None:
-            stop_nginx(server)
-        else:
-            stderr = process.stderr.read().decode("utf-8", errors="replace")
-        if "Address already in use" in stderr + server.log() and attempt < 2:
-            continue
-        pytest.fail(f"nginx did not answer on {server.base_url} within 15 s:\n{stderr}\n{server.log()}",
-                    pytrace=False)
-    raise AssertionError("unreachable")
+            time.sleep(0.1)  # nginx signals readiness only by answering
+    stderr = ""
+    if process.poll() is None:
+        stop_nginx(server)
+    else:
+        stderr = process.stderr.read().decode("utf-8", errors="replace")
+    pytest.fail(f"nginx did not answer on {server.base_url} within 15 s:\n{stderr}\n{server.log()}", pytrace=False)
 
 
 def stop_nginx(server: Nginx) -> None:
