@@ -3,9 +3,10 @@
 import datetime
 import math
 import re
+import unicodedata
 
 from . import limits
-from .strings import s
+from .strings import LANGS, s
 
 TRISTATE = ("yes", "no", "unsure")
 # Split on the separator only and strip the items afterwards: `\s*[;,]\s*` is quadratic on long runs of spaces.
@@ -62,6 +63,18 @@ def _match_option(question, value):
     return None
 
 
+def _count_text(text):
+    """A count as people write it: full-width digits made plain ("３" -> "3"), spaces around it and a counting
+    word after it in either language ("3 个", "3个", "3 cases": checker/i18n, answer.count_units) taken off. The
+    rest is read as digits or refused (a decimal point, a minus sign, an exponent)."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    for lang in LANGS:
+        for unit in s("answer.count_units", lang):
+            if text.casefold().endswith(unit.casefold()) and text[:-len(unit)].strip():
+                return text[:-len(unit)].strip()
+    return text
+
+
 def _allowed(question, lang):
     if question["kind"] == "tristate":
         return ", ".join(f"{t} ({s('tristate.' + t, lang)})" for t in TRISTATE)
@@ -108,8 +121,10 @@ def _normalise(question, value, lang):
             return None, ("not_integer", {})
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,18}\s*", value):  # longer: not a count
-            value = int(value)
+        if isinstance(value, str):
+            text = _count_text(value)
+            if re.fullmatch(r"[+-]?[0-9]{1,18}", text):  # longer: not a count
+                value = int(text)
         if not isinstance(value, int):
             return None, ("not_integer", {})
         low, high = question.get("min", 0), question.get("max")
@@ -186,7 +201,8 @@ def validate(ruleset, raw, lang="zh"):
         big = _too_big(value)
         if big:
             limit = limits.MAX_VALUE_CHARS if big == "value_too_long" else limits.MAX_LIST_ITEMS
-            errors.append(_error(big, lang, question=key, limit=limit))
+            # Named by its label, as every other problem (the error keeps the id: the field or column it is for).
+            errors.append(dict(_error(big, lang, question=question["label"][lang], limit=limit), question=key))
             continue
         if _is_blank(value):
             continue

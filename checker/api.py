@@ -164,14 +164,24 @@ def _non_finite(request):
     return None
 
 
-def _refuse_non_finite(path, lang):
+def _label(request, question, lang):
+    """The label people see for `question` of the request's call (the id when the call or question is unknown)."""
+    try:
+        found = _ruleset(_call(request)).questions.get(question)
+    except RequestError:
+        found = None
+    return found["label"][lang] if found else question
+
+
+def _refuse_non_finite(path, lang, request):
     inner = path[1:]
     if path[0] == "answers" and inner and inner[0] == "answers" and len(inner) > 1:
         inner = inner[1:]  # an exported answers file {call, ruleset_version, answers: {...}}
     if path[0] == "answers" and inner and isinstance(inner[0], str):
         question = limits.shorten(inner[0])
         raise answers_mod.AnswersError([{"question": question, "value": None, "code": "non_finite",
-                                         "message": s("error.non_finite", lang, question=question)}])
+                                         "message": s("error.non_finite", lang,
+                                                      question=_label(request, question, lang))}])
     raise RequestError("request.non_finite", field=limits.shorten(".".join(map(str, path))))
 
 
@@ -192,7 +202,7 @@ def handle_request(request, progress=None):
         found = _non_finite(request)
         req_id = _check_id(request.get("id"))
         if found is not None:
-            _refuse_non_finite(found, lang)
+            _refuse_non_finite(found, lang, request)
         kind = request.get("type")
         handler = HANDLERS.get(kind) if isinstance(kind, str) else None
         if handler is None:

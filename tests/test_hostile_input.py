@@ -7,7 +7,7 @@ import pytest
 
 from checker import api, batch, limits
 from checker.answers import _LIST_SPLIT
-from checker.ruleset import known_calls
+from checker.ruleset import known_calls, load_default
 from checker.yamlsource import YamlError, load_text
 
 CALL = known_calls()[0]
@@ -85,7 +85,10 @@ def test_non_finite_numbers_are_refused_with_the_question_named(number):
         assert response["error"]["code"] == "invalid_answers"
         question = "business_areas" if "business" in answers else "projects_filed"
         assert response["error"]["details"][0]["question"] == question
-        assert f"question “{question}” is NaN or Infinity" in response["error"]["message"]
+        # Named by the label people see (the detail keeps the id, for the field).
+        label = load_default(CALL).questions[question]["label"]["en"]
+        assert f"question “{label}” is NaN or Infinity" in response["error"]["message"]
+        assert question not in response["error"]["message"]
     response = ask('{"id": 1, "type": "meta", "lang": "en", "call": "%s", "extra": [1, %s]}' % (CALL, number))
     assert response["error"]["message"] == "Field “extra.1” holds NaN or Infinity, which JSON does not allow"
 
