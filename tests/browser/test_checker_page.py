@@ -93,6 +93,27 @@ def same_origin(url: str, base: str) -> bool:
     return urlparse(url).netloc == urlparse(base).netloc or url.startswith(("data:", "blob:", "about:"))
 
 
+def strings(lang: str) -> dict:
+    """The checker page's script strings, from the one translation place (checker/i18n)."""
+    tree = json.loads((REPO / "checker" / "i18n" / f"{lang}.json").read_text("utf-8"))
+    return tree["guide"]["checker_page"]["script"]
+
+
+def fill_in(template: str, **values) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
+
+
+def focused(page) -> dict:
+    return page.evaluate("() => ({id: document.activeElement.id, name: document.activeElement.name || ''})")
+
+
+def within_viewport(page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    size = page.viewport_size
+    return box is not None and box["y"] >= 0 and box["x"] >= 0 and box["y"] + box["height"] <= size["height"] \
+        and box["x"] + box["width"] <= size["width"]
+
+
 def link_for(answers: dict) -> str:
     doc = {"call": "2022", "ruleset_version": "x", "answers": answers}
     return base64.urlsafe_b64encode(json.dumps(doc).encode()).decode().rstrip("=")
@@ -220,13 +241,114 @@ def test_invalid_number_is_announced(site_server, page):
     open_checker(page, checker_url(site_server, "en"))
     page.fill("#in-projects_filed", "1.5")
     page.wait_for_function("document.getElementById('err-projects_filed').textContent !== ''")
-    expected = cpython({"projects_filed": 1.5}, "en")
+    expected = cpython({"projects_filed": "1.5"}, "en")
     assert expected["error"]["code"] == "invalid_answers"
     assert page.text_content("#err-projects_filed") == expected["error"]["details"][0]["message"]
     assert page.get_attribute("#checker-errors", "role") == "alert"
     assert page.get_attribute("#in-projects_filed", "aria-invalid") == "true"
     page.fill("#in-projects_filed", "1")
     page.wait_for_function("document.getElementById('err-projects_filed').textContent === ''")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_numbers_as_people_write_them(site_server, page, lang):
+    """Typed as text: full-width digits and a counting word are read (by the checker, in Python); what is not a
+    whole number is refused with the checker's own message, which names the question's label, never its id."""
+    open_checker(page, checker_url(site_server, lang))
+    fill(page, {"direction": "d6"})
+    page.locator("#q-d6_cases").wait_for(state="visible")
+    for typed, number in (("３", 3), ("5个", 5), (" 4 个 ", 4), ("１２", 12)):
+        page.fill("#in-d6_cases", typed)
+        result = cpython({"direction": "d6", "d6_cases": typed}, lang)["result"]
+        assert result["answers"]["d6_cases"] == number
+        shown = next(a["answer"] for f in result["findings"] if f["rule"] == "d6_cases" for a in f["answers"])
+        page.wait_for_function("a => document.querySelector('#checker-details li[data-rule=d6_cases]')"
+                               " && document.querySelector('#checker-details li[data-rule=d6_cases]').textContent"
+                               ".includes('→ ' + a)", arg=shown)
+        assert page.text_content("#err-d6_cases") == ""
+    for typed in ("1e3", "2.5", "-1", "999999999"):
+        page.fill("#in-d6_cases", typed)
+        expected = cpython({"direction": "d6", "d6_cases": typed}, lang)["error"]["details"][0]["message"]
+        page.wait_for_function("m => document.getElementById('err-d6_cases').textContent === m", arg=expected)
+        assert "d6_cases" not in page.text_content("#checker-errors")
+        assert page.locator("#checker-errors a[data-question=d6_cases]").text_content() == expected
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_first_phone_screen_shows_the_first_question(site_server, page, lang):
+    """GOV.UK-style: the questions come first; the tools follow the result; the verdict bar stays in view."""
+    page.set_viewport_size({"width": 375, "height": 812})
+    open_form(page, checker_url(site_server, lang))
+    first = page.eval_on_selector("#checker-form [data-question]", "e => e.id")
+    assert within_viewport(page, f"#{first}")
+    assert within_viewport(page, "#checker-panel")
+    # The bar covers none of the first question.
+    question, bar = page.locator(f"#{first}").bounding_box(), page.locator("#checker-panel").bounding_box()
+    assert question["y"] + question["height"] <= bar["y"]
+    form_bottom = page.locator("#checker-form").bounding_box()
+    tools = page.locator("#checker-tools").bounding_box()
+    results = page.locator("#checker-results").bounding_box()
+    assert tools["y"] > results["y"] > form_bottom["y"] + form_bottom["height"] - 1
+    # Scrolled down to the last questions, the bar is still there.
+    page.locator("#in-filing_date").scroll_into_view_if_needed()
+    assert within_viewport(page, "#checker-panel")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_desktop_panel_stays_in_view_beside_the_questions(site_server, page):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-law_abiding--yes")
+    wait_verdict(page, "incomplete")
+    panel, form = page.locator("#checker-panel").bounding_box(), page.locator("#checker-form").bounding_box()
+    assert panel["x"] >= form["x"] + form["width"]
+    assert within_viewport(page, "#checker-verdict")
+    page.locator("#checker-submit").scroll_into_view_if_needed()
+    assert within_viewport(page, "#checker-verdict") and within_viewport(page, "#checker-progress")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_progress_counts_the_questions_shown(site_server, page, lang):
+    open_checker(page, checker_url(site_server, lang))
+    S = strings(lang)
+
+    def expected():
+        return page.evaluate("""() => {
+          const shown = [...document.querySelectorAll('#checker-form [data-question]')].filter((w) => !w.hidden);
+          const answered = shown.filter((w) => [...w.querySelectorAll('input')].some((i) =>
+            (i.type === 'radio' || i.type === 'checkbox') ? i.checked : i.value.trim() !== ''));
+          return [answered.length, shown.length];
+        }""")
+
+    answered, total = expected()
+    assert answered == 0 and total > 0
+    assert page.text_content("#checker-progress") == fill_in(S["progress"], answered=0, total=total)
+    page.check("#in-law_abiding--yes")
+    page.fill("#in-project_name", "x")
+    page.check("#in-direction--d4")
+    page.locator("#q-d4_scenarios").wait_for(state="visible")
+    answered, total_now = expected()
+    assert answered == 3 and total_now > total  # the direction's own questions count once shown
+    page.wait_for_function("t => document.getElementById('checker-progress').textContent === t",
+                           arg=fill_in(S["progress"], answered=3, total=total_now))
+
+
+def test_check_your_answers_change_link_moves_focus(site_server, page):
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-applicant_kind--enterprise")
+    page.fill("#in-projects_filed", "２")
+    row = page.locator("#checker-summary-body tr[data-question=projects_filed]")
+    page.wait_for_function("""() => document.querySelector('#checker-summary-body tr[data-question=projects_filed] td')
+        .textContent.includes('２')""")
+    assert "enterprise" in page.locator("#checker-summary-body tr[data-question=applicant_kind] td").first.text_content().lower()
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    row.locator("a").focus()
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "in-projects_filed"
+    assert within_viewport(page, "#q-projects_filed label")
+    page.locator("#checker-summary-body tr[data-question=applicant_kind] a").focus()
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "in-applicant_kind--enterprise"
 
 
 # ------------------------------------------------------------------ never lose work
@@ -569,6 +691,40 @@ def test_missing_pyodide_files_are_named(site_dir, tmp_path, serve_directory, pa
     assert "pyodide.asm.wasm" in error.inner_text() and "404" in error.inner_text()
 
 
+# When #checker-boot-error is shown, in ms since the navigation started (performance.now()).
+BOOT_ERROR_CLOCK = """document.addEventListener("DOMContentLoaded", () => {
+  const box = document.getElementById("checker-boot-error");
+  new MutationObserver(() => {
+    if (!box.hidden && window.__bootErrorAt === undefined) window.__bootErrorAt = performance.now();
+  }).observe(box, { attributes: true });
+});"""
+
+
+@pytest.mark.parametrize("blocked", [r"/pyodide\.asm\.wasm$", r"/worker\.mjs$", r"/python_stdlib\.zip$",
+                                     r"/manifest\.json$"])
+def test_a_failed_fetch_is_said_at_once_with_a_working_retry(site_server, page, blocked):
+    """A file that cannot be fetched is known at once: the page says so well before the boot time-out (set to a
+    minute here), shows the static checklist of what the checker needs, and "Try again" then boots normally."""
+    page.add_init_script(BOOT_ERROR_CLOCK)
+    pattern = re.compile(blocked)
+    page.context.route(pattern, lambda route: route.abort())
+    page.goto(checker_url(site_server, "en", "?boot_timeout=60000"))
+    error = page.locator("#checker-boot-error")
+    error.wait_for(state="visible", timeout=30_000)
+    assert error.get_attribute("data-code") != "timeout"
+    assert page.evaluate("window.__bootErrorAt") < 2000
+    assert page.locator("#checker-boot-checklist").is_visible()
+    assert page.locator("#checker-requirements-link").get_attribute("href") == "../hosting/"
+    page.check("#in-law_abiding--yes")  # the form still takes answers meanwhile
+    page.context.unroute(pattern)
+    page.focus("#checker-retry")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#checker[data-ready=true]", state="attached", timeout=BOOT_MS)
+    wait_verdict(page, "incomplete")
+    assert error.is_hidden() and page.locator("#checker-boot-checklist").is_hidden()
+    assert checked(page, "law_abiding") == ["yes"]
+
+
 def test_tampered_wheel_is_refused(site_dir, tmp_path, serve_directory, page):
     """The lock file pins the wheel's sha256: a changed wheel is not run."""
     import shutil
@@ -615,12 +771,14 @@ def test_axe_and_phone_width(site_server, page, lang, width):
 
 
 def test_keyboard_only(site_server, page):
-    open_form(page, checker_url(site_server, "en"))
-    page.focus("#checker-print")
+    """A journey with the keyboard alone: from the page's lead into the first question, an answer that cannot be
+    used (the error summary takes the focus, its link leads to the field), then "still to answer" links."""
+    open_checker(page, checker_url(site_server, "en"))
+    page.focus(".lead a")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "in-project_name"
+    assert focused(page)["id"] == "in-project_name"
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.name") == "applicant_kind"
+    assert focused(page)["name"] == "applicant_kind"
     page.keyboard.press("Space")
     page.keyboard.press("ArrowDown")
     assert checked(page, "applicant_kind") == ["research_institute"]
@@ -632,17 +790,46 @@ def test_keyboard_only(site_server, page):
     page.wait_for_timeout(300)
     assert page.url == url
 
+    # A number that is not whole, then Enter: the error summary has the focus and its link leads to the field.
+    page.focus("#in-projects_filed")
+    page.keyboard.type("1e3")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'checker-errors'")
+    page.keyboard.press("Tab")
+    link = page.evaluate("document.activeElement.dataset.question")
+    assert link == "projects_filed"
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "in-projects_filed"
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.id === 'checker-results-title'")
+    assert page.text_content("#checker-errors") == ""
+
+    # "Still to answer": each link moves the focus to its question (not only the view).
+    first_missing = page.eval_on_selector("#checker-missing a", "a => a.dataset.question")
+    page.focus("#checker-missing a")
+    page.keyboard.press("Enter")
+    assert page.evaluate("q => document.activeElement.name === q || document.activeElement.id === 'in-' + q",
+                         first_missing)
+    assert within_viewport(page, f"#q-{first_missing} .checker-q__label")
+
 
 def test_printable_report(site_server, page):
     open_checker(page, checker_url(site_server, "en"))
     answers = case_answers("d4_4_scenarios")
     fill(page, dict(answers, project_name="Grain data"))
     wait_verdict(page, "not_eligible")
+    # On screen: the answers to check, each with its "change" link.
+    assert page.locator("#checker-summary").is_visible()
+    assert page.locator("#checker-summary-body a[data-question]").first.is_visible()
     page.emulate_media(media="print")
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-    assert page.locator("#checker-form").is_hidden()
-    assert page.locator("#checker-tools").is_hidden()
+    for screen_only in ("#checker-form", "#checker-tools", "#checker-progress", "#checker-panel-link", "h1", ".lead"):
+        assert page.locator(screen_only).first.is_hidden(), screen_only
+    assert page.locator(".checker-report-title").is_visible()
     assert page.locator("#checker-summary").is_visible()
+    assert page.locator("#checker-summary-body a").first.is_hidden()
     rows = page.locator("#checker-summary-body tr")
     assert rows.count() >= len(answers)
     table = page.inner_text("#checker-summary-body")
@@ -654,7 +841,7 @@ def test_printable_report(site_server, page):
     assert datetime.date.today().isoformat() in meta and "Grain data" in meta
     assert page.locator("#checker-version").is_visible()
     page.emulate_media(media="screen")
-    assert page.locator("#checker-summary").is_hidden()
+    assert page.locator(".checker-report-title").is_hidden()
 
 
 def test_guide_pages_load_no_pyodide(site_server, recorded_page):

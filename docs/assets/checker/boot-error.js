@@ -1,23 +1,42 @@
 /* When the checker cannot start: say why, for the visitor and for the site's administrator, in the page's
- * language (texts per error code in the page's strings, S.boot). */
+ * language (texts per error code in the page's strings, S.boot), with a button to try again and the page's static
+ * checklist of what the checker needs (#checker-boot-checklist, written at build time). */
 
 import { el, fill } from "../common/dom.js";
 import { $, S } from "./page.js";
 
-export function showBootError(error, timeoutMs) {
+/** Show `error`; `retry()` starts the checker again (the button is offered unless the browser itself lacks
+ * what is needed). */
+export function showBootError(error, timeoutMs, retry) {
   const texts = S.boot[error.code] || S.boot.internal;
   const values = { message: error.message, seconds: Math.round(timeoutMs / 1000), ...(error.details || {}) };
   $("checker-engine").hidden = true;
   const box = $("checker-boot-error");
-  box.replaceChildren(
-    el("p", { class: "checker-boot-error__title" }, el("strong", {}, S.boot_failed_title)),
+  const parts = [
+    el("h2", { class: "checker-boot-error__title" }, S.boot_failed_title),
     el("p", {}, el("strong", {}, S.boot_visitor), fill(texts[0], values)),
     el("p", {}, el("strong", {}, S.boot_admin), fill(texts[1], values)),
-    el("p", {}, S.boot_kept, " ", el("a", { href: S.eligibility_url }, S.eligibility_link), " · ",
-      el("a", { href: S.requirements_url, id: "checker-requirements-link" }, S.boot_requirements)),
-  );
+    el("p", {}, S.boot_kept, " ", el("a", { href: S.eligibility_url }, S.eligibility_link)),
+  ];
+  if (error.code !== "no_webassembly") {
+    const button = el("button", { type: "button", class: "md-button md-button--primary", id: "checker-retry" }, S.retry);
+    button.addEventListener("click", () => retry(), { once: true });
+    parts.push(el("p", {}, button));
+  }
+  box.replaceChildren(...parts);
   box.hidden = false;
   box.dataset.code = error.code;
+  $("checker-boot-checklist").hidden = false;
   $("checker-verdict").textContent = "";
   $("checker-verdict-explain").textContent = "";
+}
+
+/** Take the message down before a new start. */
+export function hideBootError() {
+  const box = $("checker-boot-error");
+  box.hidden = true;
+  box.replaceChildren();
+  delete box.dataset.code;
+  $("checker-boot-checklist").hidden = true;
+  $("checker-engine").hidden = false;
 }

@@ -12,32 +12,45 @@
 
 import { fill, localDate } from "../common/dom.js";
 import { WorkerClient } from "../common/worker-client.js";
-import { showBootError } from "./boot-error.js";
-import { applyAnswers, collectAnswers, onExclusive, selectDirection } from "./form.js";
+import { hideBootError, showBootError } from "./boot-error.js";
+import { applyAnswers, collectAnswers, focusQuestion, onExclusive, selectDirection } from "./form.js";
 import { restoreFromFragment, sameAnswers } from "./link.js";
 import { clearMessage, setUndoHandler, showMessage } from "./messages.js";
 import { $, DIRECTION_QUESTION, S, form, lang, root } from "./page.js";
 import { clearFieldErrors, renderErrors, renderResult, showWaiting } from "./result.js";
 import { loadSaved, save as saveAnswers, watchOtherTabs } from "./storage.js";
-import { updateSummary } from "./summary.js";
+import { updateProgress, updateSummary } from "./summary.js";
 import { setUpTools } from "./transfer.js";
 
 const engineBox = $("checker-engine");
 const engineText = $("checker-engine-text");
-const client = new WorkerClient(root, {
-  onStage: (stage) => { engineText.textContent = S.stage[stage] || S.stage.waiting; },
-  onReady: () => {
-    engineText.textContent = S.stage.ready;
-    engineBox.hidden = true;
-    assessNow();
-  },
-  onFail: (error) => showBootError(error, client.timeoutMs),
-  // A request still unanswered after a while (the form stays usable: the checker runs in its own thread).
-  onSlow: (ms) => {
-    slowShown = true;
-    showMessage(fill(S.slow, { s: Math.round(ms / 1000) }));
-  },
-});
+// A failed boot can be tried again ("Try again"): a new client, with a new worker.
+let client = null;
+function startClient() {
+  const started = new WorkerClient(root, {
+    onStage: (stage) => { engineText.textContent = S.stage[stage] || S.stage.waiting; },
+    onReady: () => {
+      engineText.textContent = S.stage.ready;
+      engineBox.hidden = true;
+      assessNow();
+    },
+    onFail: (error) => showBootError(error, started.timeoutMs, retry),
+    // A request still unanswered after a while (the form stays usable: the checker runs in its own thread).
+    onSlow: (ms) => {
+      slowShown = true;
+      showMessage(fill(S.slow, { s: Math.round(ms / 1000) }));
+    },
+  });
+  client = started;
+  started.start();
+}
+function retry() {
+  hideBootError();
+  engineText.textContent = S.retrying;
+  delete root.dataset.ready;
+  startClient();
+  assessNow();
+}
 let slowShown = false;
 
 const request = (type, fields) => client.request(type, { lang, as_of: localDate(), ...fields });
@@ -98,22 +111,21 @@ form.addEventListener("change", (event) => {
   changed(CHOICES.has(event.target.type) ? 0 : undefined);
 });
 form.addEventListener("input", (event) => {
-  const target = event.target;
-  if (target.type === "number") {
-    const err = $(`err-${target.name}`);
-    if (target.validity.badInput) {
-      err.textContent = S.bad_number;
-      target.setAttribute("aria-invalid", "true");
-    } else if (err && err.textContent === S.bad_number) {
-      err.textContent = "";
-      target.removeAttribute("aria-invalid");
-    }
-  }
-  if (target.type !== "radio" && target.type !== "checkbox") changed();
+  updateProgress();
+  if (event.target.type !== "radio" && event.target.type !== "checkbox") changed();
 });
-form.addEventListener("submit", (event) => {
+// "See my result": the keyboard goes to the error summary when an answer cannot be used, else to the result.
+form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  assessNow();
+  await assessNow();
+  const errors = $("checker-errors");
+  (errors.childElementCount ? errors : $("checker-results-title")).focus();
+});
+// Links to a question (error summary, "still to answer", "change") move the keyboard there, not only the view.
+root.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-question]");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (focusQuestion(link.dataset.question)) event.preventDefault();
 });
 // Material's keyboard shortcuts (n, p, s, f, /) also fire on focused radio buttons; keep letters to the form.
 form.addEventListener("keydown", (event) => {
@@ -153,16 +165,9 @@ $("checker-details").addEventListener("click", (event) => {
   if (input) input.focus();
 });
 
-// The bar with the current verdict is for when the results are out of sight.
-if ("IntersectionObserver" in window) {
-  new IntersectionObserver((entries) => {
-    $("checker-livebar").classList.toggle("checker-livebar--away", entries.some((e) => e.isIntersecting));
-  }).observe($("checker-results"));
-}
-
 // ------------------------------------------------------------------------------------------------ start-up
 
-client.start();
+startClient();
 const saved = loadSaved();
 if (saved) applyAnswers(saved);
 const linkPage = { save, changed: (delay) => changed(delay) };

@@ -22,7 +22,9 @@ export function collectAnswers() {
       const input = inputs[0];
       const value = input.value.trim();
       if (!value) continue;
-      if (q.kind === "integer") answers[qid] = Number.isFinite(Number(value)) ? Number(value) : value;
+      // Plain digits go as a number (as exported files have them); anything else ("３", "3 个", "1e3") goes as
+      // typed, for the checker to read or refuse (the decision is the checker's, in Python).
+      if (q.kind === "integer") answers[qid] = /^[0-9]+$/.test(value) ? Number(value) : value;
       else answers[qid] = q.kind === "text" ? input.value : value;
     }
   }
@@ -85,4 +87,23 @@ export function selectDirection(id) {
   const input = [...controls(DIRECTION_QUESTION)].find((i) => i.value === id);
   if (input) input.checked = true;
   return Boolean(input);
+}
+
+/** Move to question `qid`: its label in view (below the site's header) and the keyboard on its first control (the
+ * checked option, if any). Used by the error summary, "still to answer" and "change" links. */
+export function focusQuestion(qid) {
+  const wrapper = document.getElementById(`q-${qid}`);
+  if (!wrapper || wrapper.hidden) return false;
+  const inputs = [...controls(qid)];
+  const target = inputs.find((i) => i.checked) || inputs[0];
+  wrapper.scrollIntoView({ block: "start" });
+  if (target) target.focus({ preventScroll: true });
+  return Boolean(target);
+}
+
+/** The questions shown now and how many of them are answered (the progress line). */
+export function progress() {
+  const answers = collectAnswers();
+  const shown = [...form.querySelectorAll("[data-question]")].filter((w) => !w.hidden);
+  return { answered: shown.filter((w) => w.dataset.question in answers).length, total: shown.length };
 }

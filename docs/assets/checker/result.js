@@ -33,7 +33,7 @@ function finding(f) {
     f.message !== f.title ? el("p", {}, f.message) : null,
     // The questions still to answer lead to the form.
     f.still_to_answer && f.group === "missing" ? el("p", { class: "checker-finding__todo" },
-      f.still_to_answer.map((q, i) => [i ? S.list_sep : "", el("a", { href: `#q-${q.question}` }, q.label)])) : null,
+      f.still_to_answer.map((q, i) => [i ? S.list_sep : "", questionLink(q.question, q.label)])) : null,
     // What the notice asks for, with the number from the policy data ("Scenarios in use is at least 5 ...").
     DETAILED.has(f.group) ? el("p", { class: "checker-finding__requirement" }, S.requirement, f.requirement) : null,
     f.answers.length && f.group !== "not_applicable" ? el("p", { class: "checker-finding__answers" }, S.your_answer,
@@ -62,12 +62,14 @@ export function clearFieldErrors() {
   $("checker-errors").replaceChildren();
 }
 
-/** The checker refused the answers: each message beside its question, and all of them in the alert box. */
+/** The checker refused the answers: each message beside its question, and all of them in the error summary at the
+ * top of the form, each a link that moves to its question. */
 export function renderErrors(error) {
   clearFieldErrors();
   const box = $("checker-errors");
+  const title = el("h2", { id: "checker-errors-title", class: "checker-errors__title" }, S.errors_title);
   if (error.code !== "invalid_answers") {
-    box.replaceChildren(el("p", {}, error.message));
+    box.replaceChildren(title, el("p", {}, error.message));
     return;
   }
   const items = [];
@@ -77,12 +79,17 @@ export function renderErrors(error) {
     if (target) {
       target.textContent = detail.message;
       for (const input of controls(qid)) input.setAttribute("aria-invalid", "true");
-      items.push(el("li", {}, el("a", { href: `#q-${qid}` }, detail.message)));
+      items.push(el("li", {}, questionLink(qid, detail.message)));
     } else {
       items.push(el("li", {}, detail.message));
     }
   }
-  box.replaceChildren(el("p", {}, el("strong", {}, S.errors_title)), el("ul", {}, items));
+  box.replaceChildren(title, el("ul", {}, items));
+}
+
+/** A link to question `qid` (a click moves the keyboard there: checker.js). */
+export function questionLink(qid, text) {
+  return el("a", { href: `#q-${qid}`, "data-question": qid }, text);
 }
 
 export function renderResult(result) {
@@ -93,8 +100,6 @@ export function renderResult(result) {
     verdict.dataset.verdict = result.verdict;
     verdict.className = `checker-verdict checker-verdict--${result.verdict}`;
     $("checker-verdict-explain").textContent = S.verdict_explain[result.verdict] || "";
-    $("checker-livebar-verdict").textContent = result.verdict_label;
-    $("checker-livebar").hidden = false;
   }
   const text = JSON.stringify(result);
   if (text === lastResultText) return;
@@ -106,7 +111,7 @@ export function renderResult(result) {
   if (result.ignored_note) blocks.push(el("p", { id: "checker-ignored", class: "checker-note" }, result.ignored_note));
   if (result.missing.length) {
     blocks.push(section(S.missing_title, el("ul", { id: "checker-missing" },
-      result.missing.map((m) => el("li", {}, el("a", { href: `#q-${m.question}` }, m.label))))));
+      result.missing.map((m) => el("li", {}, questionLink(m.question, m.label))))));
   }
   for (const view of GROUP_VIEWS) {
     const members = result.groups[view.group].map((rule) => byRule.get(rule));

@@ -1,7 +1,8 @@
-/* The printable summary: each visible question and its answer, in the page's language. */
+/* "Check your answers" (on screen and in the printed report): each question shown and its answer, in the page's
+ * language, with a link that moves to the question to change it; and the progress line of the verdict panel. */
 
-import { el, fill, localDate } from "../common/dom.js";
-import { collectAnswers } from "./form.js";
+import { el, fill, localDate, placeChildren } from "../common/dom.js";
+import { collectAnswers, progress } from "./form.js";
 import { $, QUESTIONS, S } from "./page.js";
 
 function formatAnswer(q, value) {
@@ -12,17 +13,49 @@ function formatAnswer(q, value) {
   return String(value);
 }
 
+// One row per question, made once and updated in place (only the rows whose answer changed are touched).
+const rows = new Map();
+
+function rowFor(qid, q) {
+  let row = rows.get(qid);
+  if (!row) {
+    const answer = el("td", {});
+    const change = el("a", { href: `#q-${qid}`, "data-question": qid, class: "checker-change" },
+      S.change, el("span", { class: "checker-vh" }, fill(S.change_hidden, { label: q.label })));
+    row = { tr: el("tr", { "data-question": qid }, el("th", { scope: "row" }, q.label), answer,
+      el("td", { class: "checker-summary__change" }, change)), answer, text: null };
+    rows.set(qid, row);
+  }
+  return row;
+}
+
 /** Refill the summary from the form (`result`: the latest result, whose visible questions it lists). */
 export function updateSummary(result) {
   const answers = collectAnswers();
   const visible = result ? new Set(result.visible_questions) : null;
-  const rows = [];
+  const wanted = [];
   for (const [qid, q] of QUESTIONS) {
     if (visible ? !visible.has(qid) : q.conditional) continue;
-    rows.push(el("tr", {}, el("th", { scope: "row" }, q.label), el("td", {}, formatAnswer(q, answers[qid]))));
+    const row = rowFor(qid, q);
+    const text = formatAnswer(q, answers[qid]);
+    if (row.text !== text) {
+      row.answer.textContent = text;
+      row.text = text;
+    }
+    wanted.push(row.tr);
   }
-  $("checker-summary-body").replaceChildren(...rows);
+  placeChildren($("checker-summary-body"), wanted);
   const meta = [fill(S.report_date, { date: localDate() })];
   if (answers.project_name) meta.push(S.project + answers.project_name);
-  $("checker-report-meta").textContent = meta.join(" · ");
+  const metaText = meta.join(" · ");
+  const metaBox = $("checker-report-meta");
+  if (metaBox.textContent !== metaText) metaBox.textContent = metaText;
+  updateProgress();
+}
+
+/** "Answered 9 of 17": the questions shown now, from the form. */
+export function updateProgress() {
+  const text = fill(S.progress, progress());
+  const box = $("checker-progress");
+  if (box.textContent !== text) box.textContent = text;
 }

@@ -78,7 +78,8 @@ async function importFile(page, name, text) {
   try {
     doc = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (error) {
-    showMessage(fill(S.import_not_json, { file: name, message: error.message }), { alert: true });
+    // The browser's own parser message ("Unexpected token … in JSON at position …") says nothing to a visitor.
+    showMessage(fill(S.import_not_json, { file: name }), { alert: true });
     return;
   }
   const raw = unwrap(doc);

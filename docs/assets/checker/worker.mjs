@@ -110,7 +110,9 @@ async function checkWasmType(url) {
     response = await fetch(url, { method: "HEAD", cache: "no-store" });
     await response.arrayBuffer(); // (empty) read to the end, so the request completes instead of being dropped
   } catch (error) {
-    return; // the boot's own fetch reports network failures
+    // The network failed (connection refused or reset, offline): Pyodide's own fetch of the same file fails too,
+    // and Pyodide then only logs "wasm instantiation failed" and waits forever. Say so now, not at the time-out.
+    throw new BootError("fetch_failed", `${url}: ${error.message || error}`, { url: String(url), status: 0 });
   }
   if (response.status === 404) {
     throw new BootError("fetch_failed", `${url}: HTTP 404`, { url: String(url), status: 404 });

@@ -19,6 +19,23 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** Make `parent`'s children exactly `wanted`, in order, moving or removing only what differs. */
+export function placeChildren(parent, wanted) {
+  let at = parent.firstChild;
+  for (const node of wanted) {
+    if (node === at) {
+      at = at.nextSibling;
+    } else {
+      parent.insertBefore(node, at);
+    }
+  }
+  while (at) {
+    const next = at.nextSibling;
+    at.remove();
+    at = next;
+  }
+}
+
 /** `template` with its {placeholders} filled from `values` (unknown ones are left as they are). */
 export function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (match, key) => (key in values ? String(values[key]) : match));
