@@ -170,6 +170,31 @@ def test_verdict_and_reasons_in_both_languages(request, recorded_page, lang, ser
     assert page.requested(r"/openpyxl-|/et_xmlfile-") == []  # the Excel package is the screening page's, on demand
 
 
+def test_an_answer_change_redraws_only_what_changed(site_server, page):
+    """The result's blocks whose part of the result did not change are kept as they are (the same nodes), so an
+    answer change redraws only what changed; the answers' rows likewise."""
+    open_checker(page, checker_url(site_server, "en"))
+    fill(page, dict(case_answers("eligible_d4"), project_name="Kept"))
+    wait_verdict(page, "eligible")
+    page.evaluate("""() => {
+      for (const node of document.querySelectorAll('#checker-details > *, #checker-summary-body > tr')) node.__kept = true;
+    }""")
+    page.fill("#in-d4_scenarios", "4")
+    wait_verdict(page, "not_eligible")
+    kept = page.evaluate("""() => ({
+      timeline: document.querySelector('#checker-details > section:has(.checker-timeline)').__kept === true,
+      footer: document.querySelector('#checker-details > .checker-result-footer').__kept === true,
+      quota: document.querySelector('#checker-details > section:has(#checker-quota)').__kept === true,
+      failed: document.querySelector('#checker-details > section:has(#checker-failed)').__kept === true,
+      name_row: document.querySelector('#checker-summary-body tr[data-question=project_name]').__kept === true,
+      rows: document.querySelectorAll('#checker-summary-body > tr').length,
+    })""")
+    assert kept["timeline"] and kept["footer"] and kept["quota"] and kept["name_row"]
+    assert not kept["failed"], "the block that changed is drawn anew"
+    page.wait_for_function("() => document.querySelector('#checker-summary-body tr[data-question=d4_scenarios] td')"
+                           ".textContent === '4'")
+
+
 @pytest.mark.parametrize("case, lang", [("d4_4_scenarios", "zh"), ("strength_unsure", "en"),
                                         ("direction_missing_count", "zh")])
 def test_the_page_shows_the_checkers_groups(site_server, page, case, lang):

@@ -19,7 +19,7 @@ import { clearMessage, setUndoHandler, showMessage } from "./messages.js";
 import { $, DIRECTION_QUESTION, S, form, lang, root } from "./page.js";
 import { clearFieldErrors, renderErrors, renderResult, showWaiting } from "./result.js";
 import { loadSaved, save as saveAnswers, watchOtherTabs } from "./storage.js";
-import { updateProgress, updateSummary } from "./summary.js";
+import { updateSummary } from "./summary.js";
 import { setUpTools } from "./transfer.js";
 
 const engineBox = $("checker-engine");
@@ -62,21 +62,35 @@ let assessSeq = 0;
 let debounceTimer = null;
 let lastResult = null;
 
+// What the visitor waits for (the verdict and the reasons) is drawn first; the answers' summary and the progress
+// line follow in the next frame, so they never delay the verdict.
+let summaryFrame = 0;
+function summaryLater() {
+  if (!summaryFrame) {
+    summaryFrame = requestAnimationFrame(() => {
+      summaryFrame = 0;
+      updateSummary(lastResult);
+    });
+  }
+}
+
 function show(result) {
   lastResult = result;
   renderResult(result);
-  updateSummary(result);
+  summaryLater();
 }
 
 async function assessNow() {
   clearTimeout(debounceTimer);
-  updateSummary(lastResult);
   if (!client.ready) {
+    updateSummary(lastResult);
     if (!client.failure) showWaiting();
     return;
   }
   const seq = ++assessSeq;
-  const response = await request("assess", { answers: collectAnswers() });
+  const answered = request("assess", { answers: collectAnswers() });
+  summaryLater(); // while the worker assesses
+  const response = await answered;
   if (slowShown) {
     slowShown = false;
     clearMessage();
@@ -90,11 +104,12 @@ async function assessNow() {
   }
 }
 
-/** The answers changed: save them and assess after `delay` ms (typing waits for a pause). */
+/** The answers changed: save them and assess after `delay` ms (typing waits for a pause; a click, 0: at once). */
 function changed(delay = 150, { save: keep = true } = {}) {
-  if (keep) save();
   clearTimeout(debounceTimer);
-  debounceTimer = setTimeout(assessNow, delay);
+  if (delay === 0) assessNow();
+  else debounceTimer = setTimeout(assessNow, delay);
+  if (keep) save();
 }
 
 setUndoHandler((previous) => {
@@ -111,7 +126,7 @@ form.addEventListener("change", (event) => {
   changed(CHOICES.has(event.target.type) ? 0 : undefined);
 });
 form.addEventListener("input", (event) => {
-  updateProgress();
+  summaryLater();
   if (event.target.type !== "radio" && event.target.type !== "checkbox") changed();
 });
 // "See my result": the keyboard goes to the error summary when an answer cannot be used, else to the result.

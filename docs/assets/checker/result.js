@@ -1,7 +1,7 @@
 /* Show the checker's result as it comes: the verdict, then each of the result's groups (checker/engine.py defines
  * them; this page never classifies a finding itself), priorities, quota, other directions and the timeline. */
 
-import { el, fill } from "../common/dom.js";
+import { el, fill, placeChildren } from "../common/dom.js";
 import { controls, setVisible } from "./form.js";
 import { $, LANG_ROOT, QUESTIONS, S, form } from "./page.js";
 
@@ -15,7 +15,18 @@ const GROUP_VIEWS = [
 ];
 const DETAILED = new Set(["blocking", "confirm", "missing"]);
 
-let lastResultText = "";
+// Each block of the result is made from one part of it and kept while that part is unchanged (a collapsed list
+// stays as the visitor left it): an answer change re-renders only the blocks whose part changed.
+const kept = new Map(); // block key -> {sig, node}
+
+function block(key, data, make) {
+  const sig = JSON.stringify(data);
+  const old = kept.get(key);
+  if (old && old.sig === sig) return old.node;
+  const node = make();
+  kept.set(key, { sig, node });
+  return node;
+}
 
 function guideLink(guide) {
   return LANG_ROOT + guide;
@@ -57,9 +68,10 @@ export function showWaiting() {
 }
 
 export function clearFieldErrors() {
-  for (const node of form.querySelectorAll(".checker-q__error")) node.textContent = "";
+  for (const node of form.querySelectorAll(".checker-q__error:not(:empty)")) node.textContent = "";
   for (const node of form.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
-  $("checker-errors").replaceChildren();
+  const box = $("checker-errors");
+  if (box.firstChild) box.replaceChildren();
 }
 
 /** The checker refused the answers: each message beside its question, and all of them in the error summary at the
@@ -101,35 +113,36 @@ export function renderResult(result) {
     verdict.className = `checker-verdict checker-verdict--${result.verdict}`;
     $("checker-verdict-explain").textContent = S.verdict_explain[result.verdict] || "";
   }
-  const text = JSON.stringify(result);
-  if (text === lastResultText) return;
-  lastResultText = text;
-
   const byRule = new Map(result.findings.map((f) => [f.rule, f]));
   const blocks = [];
-  blocks.push(el("p", { class: "checker-timeline-note", "data-open": String(result.timeline.applicants_open) }, result.timeline.message));
-  if (result.ignored_note) blocks.push(el("p", { id: "checker-ignored", class: "checker-note" }, result.ignored_note));
+  const add = (key, data, make) => blocks.push(block(key, data, make));
+  const timeline = result.timeline;
+  add("timeline-note", [timeline.message, timeline.applicants_open], () =>
+    el("p", { class: "checker-timeline-note", "data-open": String(timeline.applicants_open) }, timeline.message));
+  if (result.ignored_note) {
+    add("ignored", result.ignored_note, () => el("p", { id: "checker-ignored", class: "checker-note" }, result.ignored_note));
+  }
   if (result.missing.length) {
-    blocks.push(section(S.missing_title, el("ul", { id: "checker-missing" },
+    add("missing", result.missing, () => section(S.missing_title, el("ul", { id: "checker-missing" },
       result.missing.map((m) => el("li", {}, questionLink(m.question, m.label))))));
   }
   for (const view of GROUP_VIEWS) {
     const members = result.groups[view.group].map((rule) => byRule.get(rule));
-    if (members.length) blocks.push(groupBlock(view, members));
+    if (members.length) add(`group-${view.group}`, members, () => groupBlock(view, members));
   }
   const prioritiesMet = result.priorities.filter((p) => p.met === true);
-  blocks.push(section(S.priorities_title,
+  add("priorities", prioritiesMet, () => section(S.priorities_title,
     prioritiesMet.length
       ? [el("p", {}, fill(S.priorities_met, { n: prioritiesMet.length })),
         el("ul", { id: "checker-priorities" }, prioritiesMet.map((p) => el("li", {}, el("a", { href: guideLink(p.guide) }, p.text), citation(p.citation))))]
       : el("p", {}, S.priorities_none)));
   const quota = result.quota;
-  blocks.push(section(S.quota_title,
+  add("quota", quota, () => section(S.quota_title,
     el("p", { id: "checker-quota" }, quota.message),
     quota.unit_label ? el("p", {}, fill(S.quota_unit, { unit: quota.unit_label, n: quota.unit_quota })) : null,
     el("p", {}, quota.exemption), citation(quota.citation)));
   if (result.other_directions.length) {
-    blocks.push(section(S.other_title, el("p", {}, S.other_intro), el("ul", { id: "checker-other" },
+    add("other", result.other_directions, () => section(S.other_title, el("p", {}, S.other_intro), el("ul", { id: "checker-other" },
       result.other_directions.map((o) => el("li", { "data-direction": o.direction },
         // "Incomplete" says nothing here: name the direction's own questions still to answer instead.
         el("strong", {}, o.title), " — ",
@@ -139,16 +152,18 @@ export function renderResult(result) {
         o.slug ? " · " : null,
         el("a", { href: `?direction=${encodeURIComponent(o.direction)}`, "data-switch-direction": o.direction }, S.other_check))))));
   } else if (result.other_directions_note) {
-    blocks.push(section(S.other_title, el("p", { id: "checker-other-none" }, result.other_directions_note)));
+    add("other-none", result.other_directions_note, () =>
+      section(S.other_title, el("p", { id: "checker-other-none" }, result.other_directions_note)));
   }
-  blocks.push(section(S.timeline_title, el("table", { class: "checker-timeline" },
+  add("timeline", timeline.phases, () => section(S.timeline_title, el("table", { class: "checker-timeline" },
     el("thead", {}, el("tr", {}, [S.col_date, S.col_who, S.col_what, S.col_status].map((h) => el("th", { scope: "col" }, h)))),
-    el("tbody", {}, result.timeline.phases.map((p) => el("tr", { "data-status": p.status },
+    el("tbody", {}, timeline.phases.map((p) => el("tr", { "data-status": p.status },
       el("td", {}, p.date), el("td", {}, p.who), el("td", {}, p.what), el("td", {}, p.status_label)))))));
-  blocks.push(el("footer", { class: "checker-result-footer" },
-    el("p", { id: "checker-version" }, fill(S.version_line, { version: result.ruleset_version, date: result.computed_on })),
-    el("p", {}, result.disclaimer),
-    el("p", {}, S.official, el("a", { href: result.official_channel.url, rel: "noopener noreferrer" }, result.official_channel.name),
-      el("span", { class: "checker-official-url" }, ` (${result.official_channel.url})`))));
-  $("checker-details").replaceChildren(...blocks);
+  add("footer", [result.ruleset_version, result.computed_on, result.disclaimer, result.official_channel], () =>
+    el("footer", { class: "checker-result-footer" },
+      el("p", { id: "checker-version" }, fill(S.version_line, { version: result.ruleset_version, date: result.computed_on })),
+      el("p", {}, result.disclaimer),
+      el("p", {}, S.official, el("a", { href: result.official_channel.url, rel: "noopener noreferrer" }, result.official_channel.name),
+        el("span", { class: "checker-official-url" }, ` (${result.official_channel.url})`))));
+  placeChildren($("checker-details"), blocks);
 }
