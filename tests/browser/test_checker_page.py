@@ -855,6 +855,7 @@ def test_printable_report(site_server, page):
     assert page.locator(".checker-report-title").is_visible()
     assert page.locator("#checker-summary").is_visible()
     assert page.locator("#checker-summary-body a").first.is_hidden()
+    assert page.locator("#checker-details .checker-finding__guide").first.is_hidden()
     rows = page.locator("#checker-summary-body tr")
     assert rows.count() >= len(answers)
     table = page.inner_text("#checker-summary-body")
@@ -867,6 +868,27 @@ def test_printable_report(site_server, page):
     assert page.locator("#checker-version").is_visible()
     page.emulate_media(media="screen")
     assert page.locator(".checker-report-title").is_hidden()
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF written by Chromium: its page objects ("/Type /Page", not the "/Pages" tree)."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", ["eligible_d4", "d4_4_scenarios"])
+def test_the_printed_report_is_at_most_two_a4_pages(site_server, page, lang, case):
+    """A full profile (every question answered, a project name) printed as the browser does (print media, A4)."""
+    open_checker(page, checker_url(site_server, lang))
+    answers = dict(case_answers(case), project_name="粮食大数据平台 Grain data platform")
+    fill(page, answers)
+    expected = cpython(answers, lang)["result"]
+    wait_verdict(page, expected["verdict"])
+    assert not expected["missing"], "a full profile"
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    pages = pdf_pages(pdf)
+    assert 1 <= pages <= 2, f"{pages} A4 pages"
 
 
 def test_guide_pages_load_no_pyodide(site_server, recorded_page):

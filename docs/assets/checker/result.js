@@ -50,11 +50,16 @@ function finding(f) {
     f.answers.length && f.group !== "not_applicable" ? el("p", { class: "checker-finding__answers" }, S.your_answer,
       f.answers.map((a, i) => [i ? "; " : "", `${a.label} → ${a.answer}`])) : null,
     citation(f.citation),
-    el("p", {}, el("a", { href: guideLink(f.guide) }, S.guide_link)));
+    el("p", { class: "checker-finding__guide" }, el("a", { href: guideLink(f.guide) }, S.guide_link)));
 }
 
 function section(title, ...children) {
-  return el("section", { class: "checker-block" }, el("h3", {}, title), ...children);
+  return keyedSection(null, title, ...children);
+}
+
+/** A block whose `key` names it for the printed report (which keeps some blocks short or leaves them out). */
+function keyedSection(key, title, ...children) {
+  return el("section", { class: `checker-block ${key ? `checker-block--${key}` : ""}`.trim() }, el("h3", {}, title), ...children);
 }
 
 function groupBlock(view, findings) {
@@ -137,12 +142,12 @@ export function renderResult(result) {
         el("ul", { id: "checker-priorities" }, prioritiesMet.map((p) => el("li", {}, el("a", { href: guideLink(p.guide) }, p.text), citation(p.citation))))]
       : el("p", {}, S.priorities_none)));
   const quota = result.quota;
-  add("quota", quota, () => section(S.quota_title,
+  add("quota", quota, () => keyedSection("quota", S.quota_title,
     el("p", { id: "checker-quota" }, quota.message),
     quota.unit_label ? el("p", {}, fill(S.quota_unit, { unit: quota.unit_label, n: quota.unit_quota })) : null,
     el("p", {}, quota.exemption), citation(quota.citation)));
   if (result.other_directions.length) {
-    add("other", result.other_directions, () => section(S.other_title, el("p", {}, S.other_intro), el("ul", { id: "checker-other" },
+    add("other", result.other_directions, () => keyedSection("other", S.other_title, el("p", {}, S.other_intro), el("ul", { id: "checker-other" },
       result.other_directions.map((o) => el("li", { "data-direction": o.direction },
         // "Incomplete" says nothing here: name the direction's own questions still to answer instead.
         el("strong", {}, o.title), " — ",
@@ -153,9 +158,9 @@ export function renderResult(result) {
         el("a", { href: `?direction=${encodeURIComponent(o.direction)}`, "data-switch-direction": o.direction }, S.other_check))))));
   } else if (result.other_directions_note) {
     add("other-none", result.other_directions_note, () =>
-      section(S.other_title, el("p", { id: "checker-other-none" }, result.other_directions_note)));
+      keyedSection("other", S.other_title, el("p", { id: "checker-other-none" }, result.other_directions_note)));
   }
-  add("timeline", timeline.phases, () => section(S.timeline_title, el("table", { class: "checker-timeline" },
+  add("timeline", timeline.phases, () => keyedSection("timeline", S.timeline_title, el("table", { class: "checker-timeline" },
     el("thead", {}, el("tr", {}, [S.col_date, S.col_who, S.col_what, S.col_status].map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, timeline.phases.map((p) => el("tr", { "data-status": p.status },
       el("td", {}, p.date), el("td", {}, p.who), el("td", {}, p.what), el("td", {}, p.status_label)))))));
