@@ -34,7 +34,8 @@ FILES = {
     "key.yaml": ("? [a, b]\n: x\n", "key.yaml:1: a key must be plain text"),
     "number.yaml": ("projects_filed: " + "1" * 5000 + "\n", "number.yaml:1: a number of more than"),
     "deep.json": ("[" * 100_000, "deep.json: nested more than"),
-    "nan.json": ('{"projects_filed": NaN}', "“projects_filed”"),
+    # Named by the question's label, not its id.
+    "nan.json": ('{"projects_filed": NaN}', "问题“本批次申报主体一共申报几个项目（含本项目）？”的回答是 NaN"),
     "long.json": ('{"projects_filed": ' + "1" * 5000 + "}", "long.json: a number with too many digits"),
     "latin1.yaml": (b"project_name: caf\xe9\n", "not UTF-8 text"),
     "list.yaml": ("- a\n- b\n", "回答文件的内容应为"),
