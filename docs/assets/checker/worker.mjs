@@ -128,6 +128,20 @@ async function checkWasmType(url) {
   }
 }
 
+/* A file of the boot that cannot be fetched at all (network failure, 404), said at once. */
+async function checkReachable(url) {
+  let response;
+  try {
+    response = await fetch(url, { method: "HEAD", cache: "no-store" });
+    await response.arrayBuffer();
+  } catch (error) {
+    throw new BootError("fetch_failed", `${url}: ${error.message || error}`, { url: String(url), status: 0 });
+  }
+  if (response.status === 404) {
+    throw new BootError("fetch_failed", `${url}: HTTP 404`, { url: String(url), status: 404 });
+  }
+}
+
 let api = null; // checker.api.handle once ready
 let pyodideInstance = null;
 let meta = null;
@@ -144,7 +158,9 @@ async function boot() {
   const lockFileURL = new URL(manifest.lock_file, manifestURL).href;
   progress("downloading", { pyodide_version: manifest.pyodide_version });
 
-  const wasmCheck = checkWasmType(new URL("pyodide.asm.wasm", indexURL));
+  // Beside the .wasm, the standard library: Pyodide only notices its failed fetch after compiling the .wasm.
+  const wasmCheck = Promise.all([checkWasmType(new URL("pyodide.asm.wasm", indexURL)),
+    checkReachable(new URL("python_stdlib.zip", indexURL))]);
   let pyodideModule;
   try {
     pyodideModule = await import(new URL("pyodide.mjs", indexURL).href);
