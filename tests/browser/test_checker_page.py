@@ -470,6 +470,9 @@ def test_import_from_older_rules_and_invalid_files(site_server, page, tmp_path):
     page.set_input_files("#checker-import", str(broken))
     page.wait_for_function("document.getElementById('checker-alert').textContent.includes('broken.json')")
     assert checked(page, "direction") == ["d8"]
+    # The visitor's words, not the browser's parser ("Unexpected end of JSON input", "... at position 12").
+    said = page.text_content("#checker-alert")
+    assert "Unexpected" not in said and "position" not in said and "SyntaxError" not in said
 
 
 def test_shared_link_restores_answers(site_server, browser):
