@@ -21,6 +21,7 @@ import copy
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -28,7 +29,7 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # build_scripts/, for the guide package
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for checker
-from guide import bundles, calls as calls_mod, html_fixes, i18n_setup, navigation, pages, paths, redirects, strings  # noqa: E402
+from guide import bundles, call_status, calls as calls_mod, html_fixes, i18n_setup, navigation, pages, paths, redirects, strings  # noqa: E402
 from guide.render import pick  # noqa: E402
 
 log = get_plugin_logger("generate_pages")
@@ -111,8 +112,14 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_page_context(context: dict, page: Any, config: MkDocsConfig, nav: Any) -> dict:
+    build = current()
     if context.get("nav") is not None:
-        context["nav"] = navigation.for_page(context["nav"], page, current().calls)
+        context["nav"] = navigation.for_page(context["nav"], page, build.calls)
+    # Where the page's call stands (site pages: the newest call's), in the announce block (overrides/main.html).
+    lang = i18n_setup.current_language(config)
+    mine = calls_mod.call_of_source(build.calls, navigation.source_of(page.file.src_uri)) or build.newest
+    context["call_status"] = call_status.banner(mine, build.ui, lang,
+                                                call_status.page_href(page.url, _lang_prefix(lang)))
     return context
 
 
@@ -123,6 +130,10 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
         i18n = config.plugins.get("i18n")
         if i18n is not None and i18n.extra_alternate:
             config.extra["alternate"] = copy.deepcopy(i18n.extra_alternate)
+        build, lang = current(), i18n_setup.current_language(config)
+        site_path = urlsplit(config.site_url or "/").path
+        context["call_status"] = call_status.banner(build.newest, build.ui, lang,
+                                                    call_status.absolute_href(site_path, _lang_prefix(lang)))
     return context
 
 

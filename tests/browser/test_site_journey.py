@@ -1,0 +1,128 @@
+"""The site around the checker (issue 17): where the call stands on every page (the banner, its static fallback
+with JavaScript off, and the visitor's own date deciding with it on), and the home page's first phone screen.
+
+Expected wording and dates come from the data and the string files, never from this file."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from checker import strings
+
+REPO = Path(__file__).resolve().parents[2]
+CALLS = REPO / "policy_data" / "calls"
+UI = strings.pairs("guide")
+PHONE = {"width": 375, "height": 812}
+BANNER = "[data-call-status]"
+
+
+def call_data(call_id: str) -> tuple[dict, str]:
+    """(call.yaml, the applicants' deadline id from rules.yaml's timeline) of one call."""
+    call = yaml.safe_load((CALLS / call_id / "call.yaml").read_text("utf-8"))
+    rules = yaml.safe_load((CALLS / call_id / "rules.yaml").read_text("utf-8"))
+    return call, rules["timeline"]["applicant_deadline"]
+
+
+def built_pages(site_dir: Path) -> list[str]:
+    """Every page MkDocs built (URL paths ending in /), without the stable-URL redirect pages."""
+    pages = []
+    for index in sorted(site_dir.rglob("index.html")):
+        rel = index.parent.relative_to(site_dir).as_posix()
+        if rel.split("/")[0] in ("assets", "search") or 'http-equiv="refresh"' in index.read_text("utf-8"):
+            continue
+        pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+def lang_of(path: str) -> str:
+    return "en" if path.startswith("en/") else "zh"
+
+
+def visible_text(page, selector: str) -> str:
+    return page.locator(selector).inner_text()
+
+
+def expected_dates(call: dict) -> list[str]:
+    return [str(d["date"]) for d in call["deadlines"]]
+
+
+def check_banner(page, path: str, state: str) -> None:
+    """The banner says `state` ("open"/"closed") for the call, with each deadline's date and clause."""
+    banner = page.locator(BANNER)
+    assert banner.count() == 1, path
+    call, applicant = call_data(banner.get_attribute("data-call"))
+    lang = lang_of(path)
+    text = banner.inner_text()
+    assert UI[f"status_{state}"][lang].format(year=call["year"]) in text, (path, text)
+    other = "closed" if state == "open" else "open"
+    assert UI[f"status_{other}"][lang].format(year=call["year"]) not in text, (path, text)
+    assert banner.get_attribute("data-applicant") == applicant
+    items = banner.locator("[data-deadline]")
+    assert [items.nth(i).get_attribute("data-deadline") for i in range(items.count())] == expected_dates(call)
+    for i, deadline in enumerate(call["deadlines"]):
+        item = items.nth(i).inner_text()
+        assert deadline["who"][lang] in item and deadline["citation"]["clause"][lang] in item, (path, item)
+    # What a visitor can do, for that state.
+    for key in (["status_do_read", "status_do_check_next", "status_do_contact"] if state == "closed"
+                else ["status_do_apply", "status_do_check", "status_do_contact"]):
+        assert page.locator(BANNER).get_by_role("link", name=UI[key][lang], exact=True).is_visible(), (path, key)
+    assert UI["status_reading"][lang] in text
+
+
+def test_banner_is_on_every_page_and_its_static_fallback_says_closed_without_javascript(browser, site_server,
+                                                                                         site_dir):
+    """The dates are past: the build date (after them) decides the HTML, which says "closed" as it is."""
+    pages = built_pages(site_dir)
+    assert "" in pages and "en/" in pages and "checker/" in pages
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for path in pages:
+        page.goto(site_server + path)
+        check_banner(page, path, "closed")
+        assert page.locator(f"{BANNER} [data-static]").is_visible(), path  # "as of the day this page was built"
+    context.close()
+
+
+def test_banner_follows_the_visitors_date_on_every_guide_page(browser, site_server, site_dir):
+    """With JavaScript on, today's date (after the deadlines) says closed and hides the build-date note."""
+    context = browser.new_context()
+    # The checker and screening pages boot Pyodide: not needed to read the banner.
+    context.route(re.compile(r".*/assets/(pyodide|checker|screening)/.*"), lambda route: route.abort())
+    page = context.new_page()
+    for path in built_pages(site_dir):
+        page.goto(site_server + path)
+        check_banner(page, path, "closed")
+        assert page.locator(f"{BANNER} [data-static]").is_hidden(), path
+    context.close()
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour))
+
+
+@pytest.mark.parametrize("path", ["", "en/", "directions/", "en/process/"])
+def test_before_and_on_the_deadline_the_banner_says_open_and_the_day_after_closed(browser, site_server, path):
+    """The checker's rule (checker/engine.py phase_status): a deadline is open up to and including its day."""
+    call_id = sorted(p.name for p in CALLS.iterdir() if (p / "call.yaml").is_file())[-1]
+    call, applicant = call_data(call_id)
+    deadline = next(d for d in call["deadlines"] if d["id"] == applicant)["date"]
+    one_day = datetime.timedelta(days=1)
+    for moment, state in ((_at(deadline - one_day, 9), "open"), (_at(deadline, 23), "open"),
+                          (_at(deadline + one_day, 0), "closed")):
+        context = browser.new_context()
+        page = context.new_page()
+        page.clock.set_fixed_time(moment)
+        page.goto(site_server + path)
+        check_banner(page, path, state)
+        # Each deadline on its own: the units' later deadline is still open the day after the applicants'.
+        for item in page.locator(f"{BANNER} [data-deadline]").all():
+            item_state = "open" if moment.date().isoformat() <= item.get_attribute("data-deadline") else "closed"
+            word = UI[f"status_phase_{item_state}"][lang_of(path)]
+            assert item.locator(f"[data-when={item_state}]").inner_text() == word
+            assert item.locator(f"[data-when={item_state}]").is_visible()
+        context.close()
