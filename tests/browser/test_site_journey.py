@@ -126,3 +126,29 @@ def test_before_and_on_the_deadline_the_banner_says_open_and_the_day_after_close
             assert item.locator(f"[data-when={item_state}]").inner_text() == word
             assert item.locator(f"[data-when={item_state}]").is_visible()
         context.close()
+
+
+@pytest.mark.parametrize("path", ["", "en/"])
+def test_home_first_phone_screen_says_where_the_call_stands_and_offers_both_actions(browser, site_server, path):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(site_server + path)
+    lang = lang_of(path)
+
+    def within_screen(locator) -> None:
+        box = locator.bounding_box()
+        assert box is not None and locator.is_visible()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"], box
+        assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], box
+
+    within_screen(page.locator(f"{BANNER} .call-status__headline"))
+    within_screen(page.locator(f"{BANNER} .call-status__dates"))
+    within_screen(page.locator("article h1"))
+    for key, target in (("home_action_check", r"checker/$"), ("home_action_find", r"directions/(#finder)?$")):
+        button = page.get_by_role("link", name=UI[key][lang], exact=True)
+        within_screen(button)
+        assert re.search(target, button.get_attribute("href")), button.get_attribute("href")
+    # A real tap on the first action opens the checker.
+    page.get_by_role("link", name=UI["home_action_check"][lang], exact=True).tap()
+    page.wait_for_url(re.compile(r"/checker/$"))
+    context.close()
