@@ -152,3 +152,97 @@ def test_home_first_phone_screen_says_where_the_call_stands_and_offers_both_acti
     page.get_by_role("link", name=UI["home_action_check"][lang], exact=True).tap()
     page.wait_for_url(re.compile(r"/checker/$"))
     context.close()
+
+
+# ------------------------------------------------------------------ the direction finder
+
+
+def newest_call_id() -> str:
+    return sorted(p.name for p in CALLS.iterdir() if (p / "call.yaml").is_file())[-1]
+
+
+def directions_data(call_id: str) -> dict:
+    return yaml.safe_load((CALLS / call_id / "directions.yaml").read_text("utf-8"))
+
+
+def shown_directions(page) -> list[str]:
+    return [el.get_attribute("id").removeprefix("finder-")
+            for el in page.locator(".finder-item").all() if el.is_visible()]
+
+
+@pytest.mark.parametrize("path", ["directions/", "en/directions/"])
+def test_finder_lists_every_direction_without_javascript(browser, site_server, path):
+    data, lang = directions_data(newest_call_id()), lang_of(path)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_server + path)
+    assert page.locator("[data-finder]").is_hidden()  # the questions need the script; the list does not
+    assert shown_directions(page) == [d["id"] for d in sorted(data["directions"], key=lambda d: d["number"])]
+    for d in data["directions"]:
+        item = page.locator(f"#finder-{d['id']}").inner_text()
+        for fact in (d["targets"], d["example"]):
+            assert fact["citation"]["clause"][lang] in item
+        assert UI["finder_who"][lang] in item and UI["finder_example"][lang] in item
+        assert page.locator(f"#finder-{d['id']} a[href$='checker/?direction={d['id']}']").count() == 1
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["directions/", "en/directions/"])
+def test_finder_narrows_the_list_by_keyboard(site_server, page, path):
+    data, lang = directions_data(newest_call_id()), lang_of(path)
+    ordered = [d for d in sorted(data["directions"], key=lambda d: d["number"])]
+    areas = sorted(data["areas"], key=lambda a: a["number"])
+    page.goto(site_server + path)
+    count = page.locator("[data-finder-count]")
+    assert shown_directions(page) == [d["id"] for d in ordered]
+    assert count.inner_text() == UI["finder_count"][lang].format(shown=len(ordered), total=len(ordered))
+    # Keyboard only: Tab into the first question's radio group, arrow to the second area.
+    page.locator("input[name=finder-area]").first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    area = areas[1]["id"]
+    expected = [d["id"] for d in ordered if d["area"] == area]
+    assert shown_directions(page) == expected and expected
+    assert count.inner_text() == UI["finder_count"][lang].format(shown=len(expected), total=len(ordered))
+    # Back to the first area, then a role the notice names for one of its directions: directions naming that
+    # role, and in that area; then "none of these": only directions that name no role.
+    page.keyboard.press("ArrowUp")
+    area = areas[0]["id"]
+    roles = [r["id"] for d in ordered for r in d["roles"]]
+    page.keyboard.press("Tab")  # into the role group (its checked radio: "any")
+    page.keyboard.press("ArrowDown")
+    role = roles[0]
+    expected = [d["id"] for d in ordered if d["area"] == area and (not d["roles"] or role in [r["id"] for r in d["roles"]])]
+    assert shown_directions(page) == expected
+    page.keyboard.press("ArrowUp")  # back to "any", then round to the last option: none of these
+    page.keyboard.press("ArrowUp")
+    assert page.locator("input[name=finder-role]:checked").get_attribute("value") == "-"
+    expected = [d["id"] for d in ordered if d["area"] == area and not d["roles"]]
+    assert shown_directions(page) == expected
+    assert count.inner_text() == (UI["finder_count"][lang].format(shown=len(expected), total=len(ordered))
+                                  if expected else UI["finder_nothing"][lang])
+
+
+def test_direction_page_says_when_its_checker_link_replaces_the_saved_direction(site_server, page):
+    call_id = newest_call_id()
+    ordered = sorted(directions_data(call_id)["directions"], key=lambda d: d["number"])
+    here, saved = ordered[-1], ordered[0]
+    rules = yaml.safe_load((CALLS / call_id / "rules.yaml").read_text("utf-8"))
+    page.goto(site_server + f"en/directions/{here['slug']}/")
+    note = page.locator("[data-replaces]")
+    assert note.is_hidden()  # nothing saved
+    # What the checker saves (docs/assets/checker/storage.js): an export document under its key for the call.
+    key = f"bdpilot-checker:answers:{call_id}"
+    page.evaluate("([k, v]) => localStorage.setItem(k, JSON.stringify(v))",
+                  [key, {"call": call_id, "answers": {rules["direction_question"]: saved["id"]}}])
+    page.reload()
+    assert note.is_visible()
+    text = note.inner_text()
+    assert text == UI["dir_replaces"]["en"].format(chosen=f"{saved['number']}. {saved['title']['en']}",
+                                                   this=f"{here['number']}. {here['title']['en']}")
+    # The same direction saved: nothing to say.
+    page.evaluate("([k, v]) => localStorage.setItem(k, JSON.stringify(v))",
+                  [key, {"call": call_id, "answers": {rules["direction_question"]: here["id"]}}])
+    page.reload()
+    assert note.is_hidden()
+    page.evaluate("k => localStorage.removeItem(k)", key)
