@@ -246,3 +246,22 @@ def test_direction_page_says_when_its_checker_link_replaces_the_saved_direction(
     page.reload()
     assert note.is_hidden()
     page.evaluate("k => localStorage.removeItem(k)", key)
+
+
+# ------------------------------------------------------------------ 404
+
+
+@pytest.mark.parametrize("missing, lang", [("no-such-page/", "zh"), ("en/no-such-page/", "en"),
+                                           ("directions/no-such-direction/", "zh")])
+def test_a_missing_page_answers_404_in_both_languages_with_links(site_server, page, missing, lang):
+    """Static hosts answer every missing address with the root 404.html: both languages are on it."""
+    response = page.goto(site_server + missing)
+    assert response.status == 404
+    for other in ("zh", "en"):
+        section = page.locator(f"section.not-found[lang={other}]")
+        assert section.get_by_role("heading", name=UI["not_found_title"][other]).is_visible()
+        assert section.get_by_role("link", name=UI["nav_home"][other], exact=True).is_visible()
+    check_banner(page, missing, "closed")
+    page.locator(f"section.not-found[lang={lang}]").get_by_role("link", name=UI["home_action_find"][lang]).click()
+    assert page.url == site_server + ("en/" if lang == "en" else "") + "directions/#finder"
+    assert page.locator("#finder").is_visible()
