@@ -52,7 +52,7 @@ define ensure_apt
 	fi
 endef
 
-.PHONY: help setup venv node_modules browser nginx validate site build serve test fuzz bench dist clean distclean
+.PHONY: help setup venv node_modules browser nginx validate site build serve test fuzz bench audit dist clean distclean
 
 help:
 	@echo "Targets:"
@@ -67,6 +67,7 @@ help:
 	@echo "  test          setup, build, then pytest over tests/ (what CI runs)"
 	@echo "  fuzz          the property test of checker.api.handle with FUZZ_EXAMPLES random examples (default 200000)"
 	@echo "  bench         build, then tests/bench/run_bench.py"
+	@echo "  audit         build, then Lighthouse (home, a direction, checker, screening; mobile and desktop; >= $(AUDIT_MIN_SCORE))"
 	@echo "  dist          build, then build_scripts/make_dist.py"
 	@echo "  clean         remove build output (site/, dist/, build/, the pages generated into docs/, caches)"
 	@echo "  distclean     clean, and remove $(VENV) and node_modules too"
@@ -140,6 +141,11 @@ fuzz: venv
 
 bench: venv node_modules browser build
 	$(VPY) tests/bench/run_bench.py
+
+# Lighthouse (node_modules, pinned) with Debian's chromium, the site served with gzip; not part of `make test`.
+AUDIT_MIN_SCORE ?= 95
+audit: venv node_modules browser build
+	$(VPY) build_scripts/lighthouse_audit.py --min-score $(AUDIT_MIN_SCORE)
 
 # ---------------------------------------------------------------- cleaning
 

@@ -21,6 +21,7 @@ import copy
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -28,7 +29,8 @@ from mkdocs.plugins import event_priority, get_plugin_logger
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # build_scripts/, for the guide package
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for checker
-from guide import bundles, calls as calls_mod, html_fixes, i18n_setup, navigation, pages, paths, redirects, strings  # noqa: E402
+from guide import (bundles, call_status, calls as calls_mod, descriptions, html_fixes, i18n_setup,  # noqa: E402
+                   navigation, not_found, pages, paths, redirects, strings)
 from guide.render import pick  # noqa: E402
 
 log = get_plugin_logger("generate_pages")
@@ -53,6 +55,7 @@ class _Build:
         self.template_pages = {job.page for job in self.jobs if job.call} | {pages.CHANGES_PAGE}
         self.generated_key: tuple | None = None
         self.default_404: str | None = None
+        self.other_404: dict[str, str] = {}
 
     @property
     def newest(self) -> calls_mod.Call:
@@ -111,8 +114,17 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_page_context(context: dict, page: Any, config: MkDocsConfig, nav: Any) -> dict:
+    build = current()
     if context.get("nav") is not None:
-        context["nav"] = navigation.for_page(context["nav"], page, current().calls)
+        context["nav"] = navigation.for_page(context["nav"], page, build.calls)
+    # Where the page's call stands (site pages: the newest call's), in the announce block (overrides/main.html).
+    lang = i18n_setup.current_language(config)
+    src = navigation.source_of(page.file.src_uri)
+    mine = calls_mod.call_of_source(build.calls, src) or build.newest
+    if not page.meta.get("description"):
+        page.meta["description"] = descriptions.for_page(mine, build.ui, lang, src, page.title or "")
+    context["call_status"] = call_status.banner(mine, build.ui, lang,
+                                                call_status.page_href(page.url, _lang_prefix(lang)))
     return context
 
 
@@ -123,6 +135,14 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
         i18n = config.plugins.get("i18n")
         if i18n is not None and i18n.extra_alternate:
             config.extra["alternate"] = copy.deepcopy(i18n.extra_alternate)
+        build, lang = current(), i18n_setup.current_language(config)
+        site_path = urlsplit(config.site_url or "/").path
+        context["call_status"] = call_status.banner(build.newest, build.ui, lang,
+                                                    call_status.absolute_href(site_path, _lang_prefix(lang)))
+        config.site_description = pick(build.ui["not_found_title"], lang)  # the 404 page's meta description
+        context["not_found"] = not_found.content(
+            build.newest, build.ui, build.langs, lang,
+            lambda source, other: call_status.absolute_href(site_path, _lang_prefix(other))(source))
     return context
 
 
@@ -151,14 +171,17 @@ def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     # Every language build writes the site's root 404.html and the last one (English) would win: keep the
-    # default language's page there.
+    # default language's page there; the others go to <lang>/404.html after the build (for servers that can
+    # answer a folder's 404 with its own page; the root one has every language too: guide/not_found.py).
     if template_name != "404.html":
         return output
     output = _fix(output, config)
     build = current()
-    if i18n_setup.current_language(config) == build.default:
+    lang = i18n_setup.current_language(config)
+    if lang == build.default:
         build.default_404 = output
         return output
+    build.other_404[lang] = output
     return build.default_404 or output
 
 
@@ -167,4 +190,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     build = current()
     titles = {lang: pick(build.ui["site_name"], lang).format(year=build.newest.year) for lang in build.langs}
     redirects.write(Path(config.site_dir), build.newest, {lang: _lang_prefix(lang) for lang in build.langs}, titles)
+    for lang, page in build.other_404.items():
+        (Path(config.site_dir) / _lang_prefix(lang) / "404.html").write_text(page, "utf-8")
     html_fixes.prune_search_languages(config)

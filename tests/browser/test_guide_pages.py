@@ -158,7 +158,8 @@ def test_the_index_is_fetched_when_search_is_used_in_the_pages_language(site_ser
     recorded_page.assert_clean()
 
 
-@pytest.mark.parametrize("path", ["", "en/", "directions/key-products/", "en/directions/industry/"])
+@pytest.mark.parametrize("path", ["", "en/", "directions/key-products/", "en/directions/industry/", "directions/",
+                                  "en/directions/", "en/process/", "no-such-page/"])
 def test_axe_reports_no_serious_violations(site_server, page, path):
     page.goto(site_server + path)
     page.add_script_tag(path=str(AXE))

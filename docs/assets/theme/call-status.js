@@ -1,0 +1,18 @@
+/* Where the call stands (issue 17): the banner's static state was decided with the build date
+ * (build_scripts/guide/call_status.py); here the visitor's own date decides, by the same rule as the checker
+ * (checker/engine.py phase_status: a deadline is open up to and including its day; ISO dates compare as text). */
+(() => {
+  const box = document.querySelector("[data-call-status]");
+  if (!box) return;
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  const state = {};
+  for (const item of box.querySelectorAll("[data-deadline]")) {
+    state[item.dataset.scope] = today <= item.dataset.deadline ? "open" : "closed";
+  }
+  state.call = state[box.dataset.applicant];
+  for (const el of box.querySelectorAll("[data-when]")) el.hidden = el.dataset.when !== state[el.dataset.scope];
+  for (const el of box.querySelectorAll("[data-static]")) el.hidden = true;
+  box.dataset.state = state.call;
+})();
