@@ -40,7 +40,7 @@ RUN_WORKER_JS = """async ({ url, requests, waitSaved }) => {
       if (data.stage === "ready" || data.stage === "failed") ready(data);
       return;
     }
-    pending.get(data.id)(data);
+    pending.get(data.id)(JSON.parse(data.json));
   };
   const boot = await readyP;
   const answers = [];

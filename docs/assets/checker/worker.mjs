@@ -36,9 +36,12 @@
  *             "export"     {plan_id, format?}          -> {plan_id, csv} or {plan_id, xlsx}: the result file as it stands
  *
  * Worker -> page:
- *   a response to each request, in the order the requests arrived:
- *     {v: 1, id, ok: true, result}
- *     {v: 1, id, ok: false, error: {code, message, details}}
+ *   a response to each request, in the order the requests arrived: {v: 1, id, json}, where json is the response
+ *   as JSON text (checker.api.handle's own output, passed on untouched: a 1,000-row batch answers with about
+ *   1 MB, which crosses to the page as one string instead of being parsed here and cloned object by object):
+ *     {id, ok: true, result}
+ *     {id, ok: false, error: {code, message, details}}
+ *   (the id in the text is the checker's echo; the message's id is the request's, always)
  *       codes from the checker: "invalid_answers" (details: [{question, value, code, message}], the same
  *       messages as the command line), "invalid_file", "bad_request", "bad_json";
  *       codes from the worker: "bad_message" (not {v: 1, type, ...}), "not_ready" (the boot failed: details
@@ -75,6 +78,8 @@ const PROTOCOL = 1;
 const started = performance.now();
 const elapsed = () => Math.round(performance.now() - started);
 const post = (message) => self.postMessage({ v: PROTOCOL, ...message });
+const reply = (id, json) => post({ id, json }); // a response: see the protocol above
+const replyError = (id, code, message, details = []) => reply(id, JSON.stringify({ id, ok: false, error: { code, message, details } }));
 const progress = (stage, extra = {}) => post({ type: "progress", stage, elapsed_ms: elapsed(), ...extra });
 
 class BootError extends Error {
@@ -384,11 +389,11 @@ async function loadWorkbook() {
 async function respond(request) {
   const id = request && typeof request === "object" ? request.id : undefined;
   if (!request || typeof request !== "object" || request.v !== PROTOCOL || typeof request.type !== "string") {
-    post({ id: id ?? null, ok: false, error: { code: "bad_message", message: `expected {v: ${PROTOCOL}, id, type, ...}`, details: [] } });
+    replyError(id ?? null, "bad_message", `expected {v: ${PROTOCOL}, id, type, ...}`);
     return;
   }
   if (!api) {
-    post({ id, ok: false, error: { code: "not_ready", message: "the checker could not start", details: bootError } });
+    replyError(id, "not_ready", "the checker could not start", bootError);
     return;
   }
   try {
@@ -397,10 +402,9 @@ async function respond(request) {
     if (needsWorkbook(body)) await loadWorkbook();
     // A batch tells how far it has got (checker.batch.PROGRESS_ROWS): passed on at once, while Python runs.
     const working = (done, total) => progress("working", { id, done, total });
-    const answer = JSON.parse(api(JSON.stringify(body), working));
-    post({ ...answer, id });
+    reply(id, api(JSON.stringify(body), working));
   } catch (error) {
-    post({ id, ok: false, error: { code: "internal", message: String(error.message || error), details: [] } });
+    replyError(id, "internal", String(error.message || error));
   }
 }
 

@@ -108,7 +108,13 @@ export class WorkerClient {
     if (entry) {
       this.pending.delete(message.id);
       clearTimeout(entry.timer);
-      entry.resolve(message);
+      let answer;
+      try {
+        answer = { ...JSON.parse(message.json), id: message.id }; // the response travels as JSON text
+      } catch (error) {
+        answer = { id: message.id, ok: false, error: { code: "internal", message: "unreadable response", details: [] } };
+      }
+      entry.resolve(answer);
     }
   }
 
