@@ -20,6 +20,10 @@ It writes:
   site does not ship, and would only be dead weight on every page load. The name carries a hash of the content.
 * ``<site>/assets/checker/manifest.json``: what the worker (docs/assets/checker/worker.mjs) reads first: the
   Pyodide folder, the lock file, the package name, the rule-set versions. Paths in it are relative to it.
+  ``snapshot_key`` is a hash of every file a memory snapshot of the booted checker depends on (Pyodide's runtime
+  files as served, the wheel, the worker script): the worker keeps a visitor's snapshot only while it matches, so a
+  new release never boots from an old one. Steps that change one of those files later in the build (the
+  precompiled standard library, build_scripts/pyodide_bytecode.py) call seal() again.
 
 Why ``pyodide lockfile add-wheels`` and not ``pyodide build`` / ``pyodide venv`` / ``pyodide xbuildenv``: those
 download a cross-build environment from the internet and fail offline (measured: see
@@ -177,6 +181,35 @@ def _copy(src: Path, dst: Path) -> bool:
     return True
 
 
+# What a memory snapshot of the booted worker depends on besides the manifest's versions (docs/assets/checker/worker.mjs).
+SNAPSHOT_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+WORKER_FILE = "worker.mjs"
+
+
+def snapshot_key(site_dir: Path, manifest: dict) -> str:
+    """sha256 (first 16 hex digits) over the site's runtime files, the wheel and the worker, as they are now."""
+    checker_dir = Path(site_dir) / "assets" / "checker"
+    runtime_dir = (checker_dir / manifest["index_url"]).resolve()
+    files = [runtime_dir / name for name in SNAPSHOT_RUNTIME_FILES]
+    files += [checker_dir / manifest["wheel"], checker_dir / WORKER_FILE]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"missing")
+    return digest.hexdigest()[:16]
+
+
+def seal(site_dir: Path) -> dict:
+    """Rewrite <site>/assets/checker/manifest.json's snapshot_key for the files now in the site; returns it."""
+    path = Path(site_dir) / "assets" / "checker" / MANIFEST
+    manifest = json.loads(path.read_text("utf-8"))
+    key = snapshot_key(site_dir, manifest)
+    if manifest.get("snapshot_key") != key:
+        manifest["snapshot_key"] = key
+        path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
 def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False) -> dict:
     """Install Pyodide, the wheel, the lock file and the manifest into `site_dir`; returns the manifest."""
     site_dir = Path(site_dir)
@@ -208,12 +241,13 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
         # Loaded by name (with their dependencies) only for a request that opens or produces a workbook.
         "workbook_packages": [packages_name(lock_packages, w) for w in extra],
     }
-    manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     manifest_path = checker_dir / MANIFEST
     copied = 0
     for name in CORE_FILES:
         copied += _copy(pyodide_dir / name, runtime_dir / name)
     copied += _copy(wheel, checker_dir / wheel.name)
+    manifest["snapshot_key"] = snapshot_key(site_dir, manifest)
+    manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     copied += _copy(lock, checker_dir / lock.name)
     for extra_wheel in extra:
         copied += _copy(extra_wheel, checker_dir / WORKBOOK_DIR / extra_wheel.name)

@@ -33,6 +33,8 @@ NODE_PYODIDE = REPO_ROOT / "node_modules" / "pyodide"
 SCRIPT = Path(__file__).resolve().with_suffix(".mjs")
 CACHE_DIR = Path(os.environ.get("GUIDE_BUILD_DIR") or REPO_ROOT / "build").resolve() / "pyodide-bytecode"
 MANIFEST = Path("assets") / "checker" / "manifest.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pyodide_assets  # noqa: E402  (build_scripts/pyodide_assets.py: the manifest's snapshot_key)
 
 
 def _sha256(path: Path) -> str:
@@ -108,6 +110,7 @@ def precompile(site: Path, quiet: bool = False) -> dict | None:
     summary = json.loads(summary_path.read_text("utf-8"))
     if target.read_bytes() != cached.read_bytes():
         shutil.copyfile(cached, target)
+    pyodide_assets.seal(site)  # a memory snapshot depends on the zip: the key follows it
     if not quiet:
         print(f"pyodide_bytecode: {summary['compiled']} modules precompiled (Python {summary['python']}); "
               f"python_stdlib.zip {summary['bytes_before']:,} -> {summary['bytes']:,} bytes")

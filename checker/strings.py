@@ -22,13 +22,20 @@ def tree(lang):
     return _TREES[lang]
 
 
+_FOUND = {}  # (key, lang) -> what lookup() found: a batch asks for the same few labels thousands of times
+
+
 def lookup(key, lang):
     """The string (or subtree) at dotted `key` in `lang`; KeyError names the key."""
+    found = _FOUND.get((key, lang))
+    if found is not None:
+        return found
     node = tree(lang)
     for part in key.split("."):
         if not isinstance(node, dict) or part not in node:
             raise KeyError(f"no interface string {key!r} in {lang}")
         node = node[part]
+    _FOUND[(key, lang)] = node
     return node
 
 

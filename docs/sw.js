@@ -15,7 +15,9 @@
  *    manifest naming a new wheel and rule set) is used at once; offline, the last copy. Their cache is named
  *    after CONFIG.pages_hash, so a release refreshes it without fetching the runtime again.
  *  - Anything else of this origin: network-first, with a copy kept for offline use.
- * Old caches of this site are deleted when a new worker activates.
+ * Old caches of this site are deleted when a new worker activates, but for "bdpilot-snapshot": the checker's
+ * worker (assets/checker/worker.mjs) keeps a memory snapshot of its booted Python there and manages it itself
+ * (it uses it only while its key matches the release's manifest).
  *
  * CONFIG is written at build time by build_scripts/sw_config.py from the files in the built site (the markers
  * below must stay on one line). Unconfigured (a plain `mkdocs build`), the worker caches nothing and passes every
@@ -29,6 +31,7 @@ const PREFIX = "bdpilot-";
 const VERSION = `pyodide-${CONFIG.pyodide}-checker-${CONFIG.checker}-${CONFIG.hash}`;
 const CORE_CACHE = `${PREFIX}core-${VERSION}`;
 const PAGES_CACHE = `${PREFIX}pages-${CONFIG.pages_hash || VERSION}`;
+const SNAPSHOT_CACHE = `${PREFIX}snapshot`; // the checker worker's, never touched here
 const CONFIGURED = Boolean(CONFIG.pyodide && CONFIG.hash && CONFIG.precache.length);
 const absolute = (path) => new URL(path, self.location.href).href;
 const PRECACHE = new Set(CONFIG.precache.map(absolute));
@@ -63,7 +66,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      const keep = new Set([CORE_CACHE, PAGES_CACHE]);
+      const keep = new Set([CORE_CACHE, PAGES_CACHE, SNAPSHOT_CACHE]);
       for (const name of await caches.keys()) {
         if (name.startsWith(PREFIX) && !keep.has(name)) await caches.delete(name);
       }

@@ -70,6 +70,15 @@ def run(repeat=7):
     order = [r["row"] for r in plan["rows"] if r["rank"]]
     order[0], order[1] = order[1], order[0]
     replan_times = timed(lambda: batch.replan_request(ruleset, plan["plan_id"], order), repeat)
+    # The same requests as the browser worker answers (checker.api.handle: JSON text in, JSON text out, the
+    # batch's plan id and result CSV included), so the two sides do the same work.
+    from checker import api
+
+    request = json.dumps({"id": 1, "call": CALL, "type": "batch", "csv": text, "unit_kind": "province", "lang": "zh",
+                          "as_of": "2022-04-20"})
+    request_times = timed(lambda: api.handle(request), repeat)
+    replan = json.dumps({"id": 1, "call": CALL, "type": "replan", "plan_id": plan["plan_id"], "order": order})
+    replan_request_times = timed(lambda: api.handle(replan), repeat)
     summary = lambda xs, scale: {"median": statistics.median(xs) * scale, "min": min(xs) * scale,
                                  "max": max(xs) * scale}
     return {
@@ -77,6 +86,8 @@ def run(repeat=7):
         "cpython_batch_1000_ms": dict(summary(batch_times, 1000), unit="ms", runs=repeat),
         "cpython_batch_xlsx_1000_ms": dict(summary(xlsx_times, 1000), unit="ms", runs=repeat),
         "cpython_replan_1000_ms": dict(summary(replan_times, 1000), unit="ms", runs=repeat),
+        "cpython_batch_request_1000_ms": dict(summary(request_times, 1000), unit="ms", runs=repeat),
+        "cpython_replan_request_1000_ms": dict(summary(replan_request_times, 1000), unit="ms", runs=repeat),
     }
 
 

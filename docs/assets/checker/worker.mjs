@@ -7,9 +7,10 @@
  * Files (all beside or below this file, written by build_scripts/pyodide_assets.py at build time):
  *   manifest.json                      {pyodide_version, index_url, lock_file, package, rulesets, ...}
  *   ../pyodide/<version>/              Pyodide core (pyodide.mjs, pyodide.asm.mjs/.wasm, python_stdlib.zip)
- *   checker-lock-<hash>.json           the site's lock file: the checker wheel by name, with its sha256
- *   bdpilot_checker-<version>.whl      the checker, loaded by name from the lock file (loadPyodide's `packages`,
- *                                      i.e. loadPackage during the boot), integrity-checked
+ *   checker-lock-<hash>.json           the site's lock file: the checker wheel and the workbook packages by name,
+ *                                      with their sha256
+ *   bdpilot_checker-<version>.whl      the checker, fetched beside the boot, checked against the lock file's sha256
+ *                                      and unpacked into site-packages (not loadPackage: see "memory snapshots")
  *
  * ---------------------------------------------------------------------------------------------------------------
  * MESSAGE PROTOCOL, version 1 (every message carries v: 1)
@@ -35,9 +36,12 @@
  *             "export"     {plan_id, format?}          -> {plan_id, csv} or {plan_id, xlsx}: the result file as it stands
  *
  * Worker -> page:
- *   a response to each request, in the order the requests arrived:
- *     {v: 1, id, ok: true, result}
- *     {v: 1, id, ok: false, error: {code, message, details}}
+ *   a response to each request, in the order the requests arrived: {v: 1, id, json}, where json is the response
+ *   as JSON text (checker.api.handle's own output, passed on untouched: a 1,000-row batch answers with about
+ *   1 MB, which crosses to the page as one string instead of being parsed here and cloned object by object):
+ *     {id, ok: true, result}
+ *     {id, ok: false, error: {code, message, details}}
+ *   (the id in the text is the checker's echo; the message's id is the request's, always)
  *       codes from the checker: "invalid_answers" (details: [{question, value, code, message}], the same
  *       messages as the command line), "invalid_file", "bad_request", "bad_json";
  *       codes from the worker: "bad_message" (not {v: 1, type, ...}), "not_ready" (the boot failed: details
@@ -47,11 +51,18 @@
  *   progress events of the boot, never in reply to a request:
  *     {v: 1, type: "progress", stage, elapsed_ms, ...}
  *       stage "downloading"  fetching the manifest and Pyodide's files              (+ pyodide_version)
+ *             "snapshot"     what became of the memory snapshot (see "memory snapshots" below): + status
+ *                            "restoring" (booting from this browser's snapshot: + bytes), then one of
+ *                            "restored", "none" (none stored), "stale" (another release's: deleted), "unreadable"
+ *                            or "failed" (deleted; + reason), "unavailable" (no Cache Storage or no snapshot_key);
+ *                            after a normal boot, later: "saved" (+ bytes, stored_bytes, make_ms, save_ms) or
+ *                            "not_saved" (+ reason). A snapshot that fails always ends in a normal boot.
  *             "starting"     the WebAssembly module is compiled; Python is starting and the checker package
  *                            (fetched beside the boot, sha256-checked) is being installed
  *             "loading"      Python runs; importing checker.api
  *             "ready"        requests are answered now   (+ meta: {protocol, calls: [{protocol, call,
- *                            ruleset_version}], checker_version, pyodide_version, rulesets}, boot_ms)
+ *                            ruleset_version}], checker_version, pyodide_version, rulesets, boot: "snapshot" |
+ *                            "normal"}, boot_ms)
  *             "failed"       the boot failed; nothing will work  (+ error: {code, message, details})
  *       boot error codes: "no_webassembly" (no WebAssembly in this browser), "fetch_failed" (a file could not be
  *       loaded: details {url, status}), "wasm_mime" (the server sends .wasm with the wrong Content-Type: details
@@ -67,6 +78,8 @@ const PROTOCOL = 1;
 const started = performance.now();
 const elapsed = () => Math.round(performance.now() - started);
 const post = (message) => self.postMessage({ v: PROTOCOL, ...message });
+const reply = (id, json) => post({ id, json }); // a response: see the protocol above
+const replyError = (id, code, message, details = []) => reply(id, JSON.stringify({ id, ok: false, error: { code, message, details } }));
 const progress = (stage, extra = {}) => post({ type: "progress", stage, elapsed_ms: elapsed(), ...extra });
 
 class BootError extends Error {
@@ -147,6 +160,124 @@ let pyodideInstance = null;
 let meta = null;
 let bootError = null;
 
+// ------------------------------------------------------------------------------------------ memory snapshots
+/* A repeat visit boots from a memory snapshot of the Python this worker booted on an earlier visit, with the
+ * checker imported (Pyodide's experimental `_makeSnapshot` / `makeMemorySnapshot()` / `_loadSnapshot`). It is made
+ * in the visitor's own browser, so it matches the exact Pyodide build, right after the boot and before any request
+ * is answered (it holds no answers and no uploaded list), and kept gzip-compressed (gzip's CRC-32 also catches a
+ * damaged copy) in one Cache Storage entry beside the service worker's caches, tagged with a key made of the
+ * manifest's versions (Pyodide, checker, wheel sha256, rule sets) and its snapshot_key (a build-time hash of the
+ * runtime files, the wheel and this worker). A missing, stale (other key), unreadable or failing snapshot means a
+ * normal boot; the outcome is a progress event {stage: "snapshot", status, ...}. Pyodide's own checks apply too:
+ * restoring refuses a snapshot of another build (build id), and making one refuses while Python holds references
+ * to JavaScript objects or packages were installed with loadPackage, which is why the checker's wheel is unpacked
+ * here (sha256-checked against the lock file) rather than loaded by loadPackage. The Emscripten file system is not
+ * part of a snapshot: the wheel is unpacked again after a restore. */
+const SNAPSHOT_CACHE = "bdpilot-snapshot"; // kept by the service worker (docs/sw.js), managed here
+const SNAPSHOT_URL = new URL("python-memory-snapshot", import.meta.url).href; // a cache key, never fetched
+const SNAPSHOT_KEY_HEADER = "X-Bdpilot-Snapshot-Key";
+let snapshotCache = null; // the opened cache, when snapshots are possible here
+let snapshotKey = null;
+
+function keyOf(manifest) {
+  if (!manifest.snapshot_key) return null; // a build without the key (e.g. a plain `mkdocs build`): no snapshots
+  const rulesets = Object.entries(manifest.rulesets || {}).sort().map(([call, version]) => `${call}.${version}`);
+  return [manifest.pyodide_version, manifest.checker_version, manifest.wheel_sha256, rulesets.join("+"),
+          manifest.snapshot_key].join("/");
+}
+
+async function openSnapshots(manifest) {
+  const key = keyOf(manifest);
+  if (!key || typeof caches === "undefined" || typeof DecompressionStream !== "function") return null;
+  try {
+    snapshotCache = await caches.open(SNAPSHOT_CACHE);
+    snapshotKey = key;
+  } catch (error) {
+    snapshotCache = null; // e.g. storage blocked: boot as usual
+  }
+  return snapshotCache;
+}
+
+/** {status: "found", bytes} | {status: "none" | "stale" | "unreadable", reason?} */
+async function readSnapshot() {
+  const hit = await snapshotCache.match(SNAPSHOT_URL);
+  if (!hit) return { status: "none" };
+  if (hit.headers.get(SNAPSHOT_KEY_HEADER) !== snapshotKey) {
+    await snapshotCache.delete(SNAPSHOT_URL); // another release's: never used
+    return { status: "stale" };
+  }
+  try {
+    const bytes = await new Response(hit.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    return { status: "found", bytes: new Uint8Array(bytes) };
+  } catch (error) {
+    await snapshotCache.delete(SNAPSHOT_URL);
+    return { status: "unreadable", reason: String(error.message || error) };
+  }
+}
+
+async function saveSnapshot(bytes, madeMs) {
+  const started = performance.now();
+  try {
+    const gzipped = await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
+    await snapshotCache.put(SNAPSHOT_URL, new Response(gzipped, {
+      headers: { "Content-Type": "application/octet-stream", [SNAPSHOT_KEY_HEADER]: snapshotKey },
+    }));
+    progress("snapshot", { status: "saved", bytes: bytes.length, stored_bytes: gzipped.size, make_ms: madeMs,
+                           save_ms: Math.round(performance.now() - started) });
+  } catch (error) {
+    progress("snapshot", { status: "not_saved", reason: String(error.message || error) });
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ the boot
+
+/** The checker's wheel, fetched beside the boot; its sha256 is checked against the lock file once Python runs. */
+async function fetchWheel(url) {
+  return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
+}
+
+async function sha256Hex(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Unpack the wheel into site-packages (after its sha256 matched the lock file's) and import checker.api. */
+async function installChecker(pyodide, manifest, wheel) {
+  const details = { package: manifest.package, wheel: manifest.wheel, problems: [] };
+  let bytes;
+  try {
+    bytes = await wheel;
+  } catch (error) {
+    throw new BootError("checker_failed", `${manifest.wheel}: ${error.message || error}`,
+                        { ...details, problems: [String(error.message || error)] });
+  }
+  const entry = (pyodide.lockfile.packages || {})[manifest.package] || {};
+  const actual = await sha256Hex(bytes);
+  if (!entry.sha256 || actual !== entry.sha256) {
+    const said = `sha256 ${actual} does not match the lock file's ${entry.sha256 || "(none)"}`;
+    throw new BootError("checker_failed", `${manifest.wheel}: ${said}`, { ...details, problems: [said] });
+  }
+  let handle;
+  try {
+    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+    pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
+    pyodide.runPython("import importlib; importlib.invalidate_caches()");
+    handle = pyodide.pyimport("checker.api").handle;
+  } catch (error) {
+    const last = String(error.message || error).trim().split("\n").pop();
+    throw new BootError("checker_failed", `${manifest.wheel}: import checker.api: ${last}`, details);
+  }
+  // Every call the package holds must load (a request names its call; there is no default one).
+  const calls = [];
+  for (const call of Object.keys(manifest.rulesets || {})) {
+    const answer = JSON.parse(handle(JSON.stringify({ id: 0, type: "meta", call })));
+    if (!answer.ok) throw new BootError("checker_failed", answer.error.message, answer.error);
+    calls.push(answer.result);
+  }
+  if (!calls.length) throw new BootError("checker_failed", `${manifest.wheel}: the manifest lists no rule set`, details);
+  return { handle, calls };
+}
+
 async function boot() {
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     throw new BootError("no_webassembly", "this browser has no WebAssembly");
@@ -161,6 +292,8 @@ async function boot() {
   // Beside the .wasm, the standard library: Pyodide only notices its failed fetch after compiling the .wasm.
   const wasmCheck = Promise.all([checkWasmType(new URL("pyodide.asm.wasm", indexURL)),
     checkReachable(new URL("python_stdlib.zip", indexURL))]);
+  const wheel = fetchWheel(new URL(manifest.wheel, manifestURL).href);
+  wheel.catch(() => {}); // reported by installChecker
   let pyodideModule;
   try {
     pyodideModule = await import(new URL("pyodide.mjs", indexURL).href);
@@ -171,68 +304,76 @@ async function boot() {
       status: 0,
     });
   }
-  const loading = pyodideModule.loadPyodide({
-    indexURL,
-    lockFileURL,
-    // Wheels named in the lock file come from beside it; Pyodide would otherwise keep a CDN address as a fallback.
-    packageBaseUrl: new URL("./", lockFileURL).href,
-    // Fetched and installed while Python boots (checked below, with the reason if it failed).
-    packages: [manifest.package],
-    // Called once the WebAssembly module is instantiated, just before the interpreter starts.
-    fsInit: async () => progress("starting"),
-  });
-  // Whichever settles first: a wrong MIME type rejects here long before (instead of) the boot finishing.
-  const loaded = loading.catch((error) => {
-    throw new BootError("pyodide_failed", `Pyodide did not start: ${error.message || error}`);
-  });
-  const pyodide = await Promise.race([loaded, wasmCheck.then(() => loaded)]);
+  const start = (options) => {
+    const loading = pyodideModule.loadPyodide({
+      indexURL,
+      lockFileURL,
+      // Packages named in the lock file (the workbook's) come from beside it; never from a CDN.
+      packageBaseUrl: new URL("./", lockFileURL).href,
+      // Called once the WebAssembly module is instantiated, just before the interpreter starts.
+      fsInit: async () => progress("starting"),
+      ...options,
+    });
+    const loaded = loading.catch((error) => {
+      throw new BootError("pyodide_failed", `Pyodide did not start: ${error.message || error}`);
+    });
+    // Whichever settles first: a wrong MIME type rejects here long before (instead of) the boot finishing.
+    return Promise.race([loaded, wasmCheck.then(() => loaded)]);
+  };
 
-  progress("loading");
-  const problems = [];
-  if (!pyodide.loadedPackages[manifest.package]) {
-    // The boot could not install it: try once more, this time collecting the reason (e.g. a sha256 mismatch).
+  let pyodide = null;
+  let installed = null;
+  let bootKind = "normal";
+  let snapshot = { status: "unavailable" };
+  if (await openSnapshots(manifest)) {
+    snapshot = await readSnapshot().catch((error) => ({ status: "unreadable", reason: String(error.message || error) }));
+  }
+  if (snapshot.bytes) {
+    progress("snapshot", { status: "restoring", bytes: snapshot.bytes.length });
     try {
-      await pyodide.loadPackage(manifest.package, {
-        messageCallback: () => {},
-        errorCallback: (message) => problems.push(String(message)),
-        checkIntegrity: true,
-      });
+      pyodide = await start({ _loadSnapshot: snapshot.bytes });
+      progress("loading");
+      installed = await installChecker(pyodide, manifest, wheel);
+      bootKind = "snapshot";
+      snapshot = { status: "restored" };
     } catch (error) {
-      problems.push(String(error.message || error));
+      if (error.code === "wasm_mime" || error.code === "fetch_failed") throw error; // not the snapshot's fault
+      pyodide = installed = null;
+      snapshot = { status: "failed", reason: String(error.message || error) };
+      await snapshotCache.delete(SNAPSHOT_URL).catch(() => {});
     }
   }
-  const details = { package: manifest.package, wheel: manifest.wheel, problems };
-  if (problems.length) {
-    // An integrity (sha256) mismatch shows up here as a failed fetch.
-    const said = problems.map((p) => p.replace(/\s+/g, " ").trim()).filter(Boolean).join(" ");
-    throw new BootError("checker_failed", `${manifest.wheel}: ${said}`, details);
+  progress("snapshot", snapshot);
+  let made = null;
+  if (!installed) {
+    const makeSnapshot = Boolean(snapshotCache);
+    pyodide = await start(makeSnapshot ? { _makeSnapshot: true } : {});
+    progress("loading");
+    installed = await installChecker(pyodide, manifest, wheel);
+    if (makeSnapshot) {
+      // Now, before any request: the snapshot holds the booted checker and nothing a visitor typed.
+      const t = performance.now();
+      try {
+        made = { bytes: pyodide.makeMemorySnapshot(), ms: Math.round(performance.now() - t) };
+      } catch (error) {
+        progress("snapshot", { status: "not_saved", reason: String(error.message || error) });
+      }
+    }
   }
-  let handle;
-  try {
-    handle = pyodide.pyimport("checker.api").handle;
-  } catch (error) {
-    const last = String(error.message || error).trim().split("\n").pop();
-    throw new BootError("checker_failed", `${manifest.wheel}: import checker.api: ${last}`, details);
-  }
-  // Every call the package holds must load (a request names its call; there is no default one).
-  const calls = [];
-  for (const call of Object.keys(manifest.rulesets || {})) {
-    const answer = JSON.parse(handle(JSON.stringify({ id: 0, type: "meta", call })));
-    if (!answer.ok) throw new BootError("checker_failed", answer.error.message, answer.error);
-    calls.push(answer.result);
-  }
-  if (!calls.length) throw new BootError("checker_failed", `${manifest.wheel}: the manifest lists no rule set`, details);
   meta = {
-    protocol: calls[0].protocol,
-    calls,
+    protocol: installed.calls[0].protocol,
+    calls: installed.calls,
     checker_version: manifest.checker_version,
     pyodide_version: manifest.pyodide_version,
     rulesets: manifest.rulesets,
+    boot: bootKind,
   };
-  api = handle;
+  api = installed.handle;
   pyodideInstance = pyodide;
   workbookPackages = manifest.workbook_packages || [];
   progress("ready", { meta, boot_ms: elapsed() });
+  // Compressed and stored in the background, once the first requests have had their turn.
+  if (made) setTimeout(() => saveSnapshot(made.bytes, made.ms), 100);
 }
 
 // The workbook packages (openpyxl and its dependency), loaded the first time a request opens or produces an .xlsx.
@@ -266,11 +407,11 @@ async function loadWorkbook() {
 async function respond(request) {
   const id = request && typeof request === "object" ? request.id : undefined;
   if (!request || typeof request !== "object" || request.v !== PROTOCOL || typeof request.type !== "string") {
-    post({ id: id ?? null, ok: false, error: { code: "bad_message", message: `expected {v: ${PROTOCOL}, id, type, ...}`, details: [] } });
+    replyError(id ?? null, "bad_message", `expected {v: ${PROTOCOL}, id, type, ...}`);
     return;
   }
   if (!api) {
-    post({ id, ok: false, error: { code: "not_ready", message: "the checker could not start", details: bootError } });
+    replyError(id, "not_ready", "the checker could not start", bootError);
     return;
   }
   try {
@@ -279,10 +420,9 @@ async function respond(request) {
     if (needsWorkbook(body)) await loadWorkbook();
     // A batch tells how far it has got (checker.batch.PROGRESS_ROWS): passed on at once, while Python runs.
     const working = (done, total) => progress("working", { id, done, total });
-    const answer = JSON.parse(api(JSON.stringify(body), working));
-    post({ ...answer, id });
+    reply(id, api(JSON.stringify(body), working));
   } catch (error) {
-    post({ id, ok: false, error: { code: "internal", message: String(error.message || error), details: [] } });
+    replyError(id, "internal", String(error.message || error));
   }
 }
 

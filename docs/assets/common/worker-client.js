@@ -11,7 +11,9 @@
  * - One time-out policy: while booting, no word from the worker for data-boot-timeout ms (or ?boot_timeout=<ms>
  *   in the page's address, for tests) ends the boot; the client then finds out why (a .wasm with the wrong
  *   Content-Type is the usual cause) and reports {code: "timeout" | "wasm_mime" | "fetch_failed", ...}.
- * - One readiness attribute: root's data-ready="true" once requests are answered.
+ * - One readiness attribute: root's data-ready="true" once requests are answered. How the worker booted, from its
+ *   "snapshot" progress events: root's data-snapshot = the last status ("restoring", "restored", "none", "stale",
+ *   "unreadable", "failed", "unavailable", "saved", "not_saved"); only "restoring" is shown as a boot stage.
  * - A request the worker has not answered data-request-timeout ms (or ?request_timeout=<ms>) after the worker
  *   took it up (once ready) is reported, once, to the request's onSlow(ms), else to the client's: the page says so
  *   and stays usable (the worker runs apart from it); the answer is still taken when it comes. Progress events
@@ -88,9 +90,15 @@ export class WorkerClient {
         this.root.dataset.ready = "true";
         for (const entry of this.pending.values()) this.arm(entry);
         this.handlers.onReady(message.meta);
+      } else if (message.stage === "snapshot") {
+        this.root.dataset.snapshot = message.status;
+        if (message.status === "restoring" && !this.ready) {
+          this.watch();
+          this.handlers.onStage("snapshot");
+        }
       } else if (message.stage === "failed") {
         this.fail(message.error || { code: "internal", message: "failed", details: {} });
-      } else if (message.stage !== "warning") {
+      } else if (message.stage !== "warning" && !this.ready) {
         if (!this.ready) this.watch();
         this.handlers.onStage(message.stage);
       }
@@ -100,7 +108,13 @@ export class WorkerClient {
     if (entry) {
       this.pending.delete(message.id);
       clearTimeout(entry.timer);
-      entry.resolve(message);
+      let answer;
+      try {
+        answer = { ...JSON.parse(message.json), id: message.id }; // the response travels as JSON text
+      } catch (error) {
+        answer = { id: message.id, ok: false, error: { code: "internal", message: "unreadable response", details: [] } };
+      }
+      entry.resolve(answer);
     }
   }
 

@@ -1,0 +1,57 @@
+"""The manifest's snapshot_key (build_scripts/pyodide_assets.py) changes with every file a memory snapshot of the
+booted checker depends on, so the worker never boots a new release from an old snapshot (tests/browser/
+test_snapshot.py proves the worker's side), and seal() follows a file rewritten later in the build."""
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "build_scripts"))
+import pyodide_assets  # noqa: E402
+
+WHEEL = "bdpilot_checker-1.0-py3-none-any.whl"
+
+
+def fake_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    runtime = site / "assets" / "pyodide" / "9.9.9"
+    checker = site / "assets" / "checker"
+    for folder in (runtime, checker):
+        folder.mkdir(parents=True)
+    for name in pyodide_assets.SNAPSHOT_RUNTIME_FILES:
+        (runtime / name).write_bytes(name.encode())
+    (checker / WHEEL).write_bytes(b"wheel")
+    (checker / "worker.mjs").write_text("// worker")
+    (checker / "manifest.json").write_text(json.dumps({"index_url": "../pyodide/9.9.9/", "wheel": WHEEL}))
+    return site
+
+
+@pytest.mark.parametrize("changed", [f"assets/pyodide/9.9.9/{n}" for n in pyodide_assets.SNAPSHOT_RUNTIME_FILES]
+                         + [f"assets/checker/{WHEEL}", "assets/checker/worker.mjs"])
+def test_the_key_changes_with_each_file_it_covers(tmp_path, changed):
+    site = fake_site(tmp_path)
+    before = pyodide_assets.seal(site)["snapshot_key"]
+    assert pyodide_assets.seal(site)["snapshot_key"] == before  # stable while nothing changes
+    path = site / changed
+    path.write_bytes(path.read_bytes() + b" (next release)")
+    after = pyodide_assets.seal(site)["snapshot_key"]
+    assert after != before
+    assert json.loads((site / "assets" / "checker" / "manifest.json").read_text())["snapshot_key"] == after
+
+
+def test_other_files_do_not_change_it(tmp_path):
+    site = fake_site(tmp_path)
+    before = pyodide_assets.seal(site)["snapshot_key"]
+    (site / "assets" / "checker" / "checker.js").write_text("// a page script")
+    assert pyodide_assets.seal(site)["snapshot_key"] == before
+
+
+def test_the_built_site_carries_the_key_of_its_files():
+    site = Path(__file__).resolve().parents[1] / "site"
+    manifest_path = site / "assets" / "checker" / "manifest.json"
+    if not manifest_path.is_file():
+        pytest.skip("the site is not built (make build)")
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    assert manifest["snapshot_key"] == pyodide_assets.snapshot_key(site, manifest)
