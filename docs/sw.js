@@ -108,16 +108,26 @@ async function networkFirst(event) {
   }
 }
 
+// The worker's HEAD checks of Pyodide's files (a wrong MIME type, a file that cannot be fetched) must see the
+// cached copy when offline, but the Cache API keeps GET responses only: answer with the cached one's status and
+// headers, and ask the network only for a file not cached yet.
+async function headFromCache(request) {
+  const hit = await caches.match(request.url, { cacheName: CORE_CACHE, ignoreSearch: true });
+  if (hit) return new Response(null, { status: hit.status, statusText: hit.statusText, headers: hit.headers });
+  return fetch(request);
+}
+
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (!CONFIGURED || request.method !== "GET") return;
+  const head = request.method === "HEAD";
+  if (!CONFIGURED || (request.method !== "GET" && !head)) return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   url.search = "";
   url.hash = "";
   if (PRECACHE.has(url.href)) {
-    event.respondWith(cacheFirst(request));
-  } else {
+    event.respondWith(head ? headFromCache(request) : cacheFirst(request));
+  } else if (!head) {
     event.respondWith(networkFirst(event));
   }
 });
