@@ -115,21 +115,27 @@ async function fetchOk(url, options) {
   return response;
 }
 
-/* The .wasm must come as application/wasm, or WebAssembly.instantiateStreaming refuses it and Pyodide hangs without
- * an error. A HEAD request, run beside the boot (it does not delay it), names the problem at once. */
-async function checkWasmType(url) {
+/* A file of the boot that cannot be fetched at all, said at once: on a network failure (connection refused or
+ * reset, offline) or a 404, Pyodide's own fetch of the same file fails too, and Pyodide then only logs "wasm
+ * instantiation failed" and waits forever. A HEAD request, run beside the boot (it does not delay it). */
+async function checkReachable(url) {
   let response;
   try {
     response = await fetch(url, { method: "HEAD", cache: "no-store" });
     await response.arrayBuffer(); // (empty) read to the end, so the request completes instead of being dropped
   } catch (error) {
-    // The network failed (connection refused or reset, offline): Pyodide's own fetch of the same file fails too,
-    // and Pyodide then only logs "wasm instantiation failed" and waits forever. Say so now, not at the time-out.
     throw new BootError("fetch_failed", `${url}: ${error.message || error}`, { url: String(url), status: 0 });
   }
   if (response.status === 404) {
     throw new BootError("fetch_failed", `${url}: HTTP 404`, { url: String(url), status: 404 });
   }
+  return response;
+}
+
+/* The .wasm must also come as application/wasm, or WebAssembly.instantiateStreaming refuses it and Pyodide hangs
+ * without an error. */
+async function checkWasmType(url) {
+  const response = await checkReachable(url);
   if (!response.ok) return; // e.g. 405: a server without HEAD; nothing to learn here
   const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
   if (type !== "application/wasm") {
@@ -138,20 +144,6 @@ async function checkWasmType(url) {
       `${url} is served as "${type || "(no Content-Type)"}", not "application/wasm"`,
       { url: String(url), content_type: type },
     );
-  }
-}
-
-/* A file of the boot that cannot be fetched at all (network failure, 404), said at once. */
-async function checkReachable(url) {
-  let response;
-  try {
-    response = await fetch(url, { method: "HEAD", cache: "no-store" });
-    await response.arrayBuffer();
-  } catch (error) {
-    throw new BootError("fetch_failed", `${url}: ${error.message || error}`, { url: String(url), status: 0 });
-  }
-  if (response.status === 404) {
-    throw new BootError("fetch_failed", `${url}: HTTP 404`, { url: String(url), status: 404 });
   }
 }
 
