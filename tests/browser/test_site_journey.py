@@ -263,5 +263,6 @@ def test_a_missing_page_answers_404_in_both_languages_with_links(site_server, pa
         assert section.get_by_role("link", name=UI["nav_home"][other], exact=True).is_visible()
     check_banner(page, "", "closed")  # the one root 404.html is the default language's page, banner included
     page.locator(f"section.not-found[lang={lang}]").get_by_role("link", name=UI["home_action_find"][lang]).click()
-    assert page.url == site_server + ("en/" if lang == "en" else "") + "directions/#finder"
+    # click() returns once the navigation commits, before the new page is parsed: wait for its load, then look.
+    page.wait_for_url(site_server + ("en/" if lang == "en" else "") + "directions/#finder", wait_until="load")
     assert page.locator("#finder").is_visible()
