@@ -34,6 +34,8 @@ Fixtures (all URLs end in "/"):
                           polls while events are delivered;
                           ``recorded_page.assert_clean()`` fails on any failure,
                           HTTP error or console error.
+``axe_violations``        session: ``axe_violations(page) -> list`` of axe-core's
+                          violations once the page's transitions have settled.
 
 The servers (build_scripts/serve_static.py) serve .wasm as application/wasm,
 .mjs/.js as text/javascript and .json as application/json, never list
@@ -240,3 +242,25 @@ def strict_page(browser, browser_context_args: dict) -> Iterator[PageRecorder]:
         yield PageRecorder(context.new_page())
     finally:
         context.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+# Material fades a button's colours for 125 ms when hover or focus leaves it; audited mid-fade, white text on a
+# half-painted background reads as a contrast failure no visitor sees once the fade ends. So the audit waits for
+# every finite animation or transition to finish (a looping one, like a spinner, never does and is left running).
+_SETTLE_AND_AUDIT = """async () => {
+  const finite = document.getAnimations().filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+  await Promise.all(finite.map(a => a.finished.catch(() => null)));
+  return (await axe.run(document, {resultTypes: ['violations']})).violations;
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_violations() -> Callable[..., list[dict]]:
+    """``axe_violations(page)``: axe-core's violations for the page as it stands once its animations and
+    transitions have settled."""
+    def audit(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE))
+        return page.evaluate(_SETTLE_AND_AUDIT)
+    return audit

@@ -23,7 +23,6 @@ import yaml
 from build_scripts.serve_static import StaticHandler
 
 REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CASES = REPO / "policy_data" / "calls" / "2022" / "cases"
 BOOT_MS = 90_000
 PAYLOAD = "<img src=x onerror=window.__pwned=1>"
@@ -784,7 +783,7 @@ def test_no_webassembly(site_server, page):
 
 
 @pytest.mark.parametrize("lang, width", [("zh", 1280), ("en", 360)])
-def test_axe_and_phone_width(site_server, page, lang, width):
+def test_axe_and_phone_width(site_server, page, axe_violations, lang, width):
     page.set_viewport_size({"width": width, "height": 900})
     open_checker(page, checker_url(site_server, lang))
     fill(page, case_answers("d4_4_scenarios"))
@@ -792,9 +791,7 @@ def test_axe_and_phone_width(site_server, page, lang, width):
     page.click("#checker-share")
     page.click("#checker-clear")
     page.evaluate("document.querySelectorAll('#checker details').forEach(d => d.open = true)")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in axe_violations(page)
                if v["impact"] in ("serious", "critical")]
     assert serious == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width

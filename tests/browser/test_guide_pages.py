@@ -1,13 +1,10 @@
 """End to end on the guide: every page in both languages, the language switcher, search, accessibility, no JS."""
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 INTERACTIVE = ("checker", "screening")  # their own tests cover them (Pyodide)
 
 
@@ -160,11 +157,9 @@ def test_the_index_is_fetched_when_search_is_used_in_the_pages_language(site_ser
 
 @pytest.mark.parametrize("path", ["", "en/", "directions/key-products/", "en/directions/industry/", "directions/",
                                   "en/directions/", "en/process/", "no-such-page/"])
-def test_axe_reports_no_serious_violations(site_server, page, path):
+def test_axe_reports_no_serious_violations(site_server, page, axe_violations, path):
     page.goto(site_server + path)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in result["violations"]
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in axe_violations(page)
                if v["impact"] in ("serious", "critical")]
     assert serious == []
 
