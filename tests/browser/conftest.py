@@ -27,7 +27,9 @@ Fixtures (all URLs end in "/"):
                           ((status, url) of responses >= 400), ``.console_errors``
                           (console.error and uncaught errors, page and workers),
                           ``.page_errors`` (uncaught page errors), ``.console``
-                          ((type, text) of every console message). Page methods
+                          ((type, text) of every console message), ``.cut_by_navigation``
+                          (URLs the test's own goto()/reload() cancelled: not
+                          failures). Page methods
                           work on it directly (``recorded_page.goto(url)``);
                           ``recorded_page.page`` is the page itself;
                           ``recorded_page.wait_until(lambda: ..., timeout=10)``
@@ -141,12 +143,16 @@ class PageRecorder:
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     console: list[tuple[str, str]] = field(default_factory=list)
+    cut_by_navigation: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         page = self.page
+        self._in_flight: set = set()
+        self._left_behind: set = set()
         # Context-level network events also cover the page's dedicated workers.
         page.context.on("request", self._on_request)
-        page.context.on("requestfailed", lambda r: self.failed.append((r.url, r.failure or "")))
+        page.context.on("requestfinished", lambda r: self._in_flight.discard(r))
+        page.context.on("requestfailed", self._on_failed)
         page.context.on("response", self._on_response)
         page.on("console", self._on_console)
         page.on("pageerror", self._on_pageerror)
@@ -178,7 +184,25 @@ class PageRecorder:
         # Delegate everything else to the page: recorded_page.goto(url), .locator(...)
         return getattr(self.page, name)
 
+    def _on_failed(self, request) -> None:
+        self._in_flight.discard(request)
+        # The test's own goto() or reload() cancels what the page it leaves was still loading (the favicon, say):
+        # that is the test's doing, not a failure of the site.
+        if request.failure == "net::ERR_ABORTED" and request in self._left_behind:
+            self.cut_by_navigation.append(request.url)
+        else:
+            self.failed.append((request.url, request.failure or ""))
+
+    def goto(self, url: str, **kwargs):
+        self._left_behind |= self._in_flight
+        return self.page.goto(url, **kwargs)
+
+    def reload(self, **kwargs):
+        self._left_behind |= self._in_flight
+        return self.page.reload(**kwargs)
+
     def _on_request(self, request) -> None:
+        self._in_flight.add(request)
         self.requests.append(request.url)
         if request.service_worker is None:
             self.page_requests.append(request.url)
@@ -203,7 +227,8 @@ class PageRecorder:
         return [url for url in self.page_requests if re.search(pattern, url)]
 
     def clear(self) -> None:
-        for name in ("requests", "page_requests", "failed", "http_errors", "console_errors", "page_errors", "console"):
+        for name in ("requests", "page_requests", "failed", "http_errors", "console_errors", "page_errors", "console",
+                     "cut_by_navigation"):
             getattr(self, name).clear()
 
     def problems(self, allow: Iterable[str] = ()) -> list[str]:

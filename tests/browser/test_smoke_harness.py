@@ -119,6 +119,33 @@ def test_recorder_catches_errors(recorded_page, serve_directory, tmp_path):
     assert recorded_page.problems(allow=["missing.png", "logged error", "uncaught"]) == []
 
 
+def test_what_the_tests_own_reload_cancels_is_not_a_failure(recorded_page, serve_directory, tmp_path):
+    """A request the page was still making when the test reloads it is cut short by the test, not failed by the
+    site; a request the page itself cancels still counts."""
+    root = tmp_path / "cut"
+    root.mkdir()
+    (root / "index.html").write_text(
+        """<!doctype html><html><head><meta charset="utf-8"><title>cut</title>
+<link rel="icon" href="data:,"></head><body><img src="slow.png" alt="">
+<script>const c = new AbortController(); fetch("own.json", { signal: c.signal }).catch(() => {});
+setTimeout(() => c.abort(), 100);</script></body></html>""",
+        encoding="utf-8",
+    )
+    (root / "own.json").write_text("{}", encoding="utf-8")
+    base = serve_directory(root).base_url
+    held = []  # never answered: both stay in flight until cancelled
+    recorded_page.page.route("**/slow.png", lambda route: held.append(route))
+    recorded_page.page.route("**/own.json", lambda route: held.append(route))
+    recorded_page.goto(base, wait_until="commit")
+    assert recorded_page.wait_until(lambda: recorded_page.failed), "the page's own cancel is recorded"
+    assert recorded_page.failed == [(base + "own.json", "net::ERR_ABORTED")]
+    recorded_page.page.unroute("**/slow.png")
+    recorded_page.reload(wait_until="commit")
+    assert recorded_page.wait_until(lambda: recorded_page.cut_by_navigation)
+    assert recorded_page.cut_by_navigation == [base + "slow.png"]
+    assert recorded_page.failed == [(base + "own.json", "net::ERR_ABORTED")]
+
+
 def test_wrong_wasm_mime_type_is_detected(recorded_page, serve_directory, tmp_path, monkeypatch):
     monkeypatch.setitem(StaticHandler.extensions_map, ".wasm", "application/octet-stream")
     base = serve_directory(make_app(tmp_path / "app")).base_url
