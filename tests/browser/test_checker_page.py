@@ -61,7 +61,9 @@ def open_form(page, url: str) -> None:
 
 
 def wait_verdict(page, verdict: str) -> None:
-    page.wait_for_function("v => document.getElementById('checker-verdict').dataset.verdict === v",
+    """Wait for `verdict` as the result of the latest answers (the live region is no longer busy)."""
+    page.wait_for_function("v => document.getElementById('checker-verdict').dataset.verdict === v"
+                           " && !document.getElementById('checker-live').hasAttribute('aria-busy')",
                            arg=verdict, timeout=60_000)
 
 
@@ -178,8 +180,15 @@ def test_an_answer_change_redraws_only_what_changed(site_server, page):
     wait_verdict(page, "eligible")
     page.evaluate("""() => {
       for (const node of document.querySelectorAll('#checker-details > *, #checker-summary-body > tr')) node.__kept = true;
+      // A kept block that is moved (taken out and put back) is redrawn all the same: note every block taken out.
+      window.__takenOut = [];
+      new MutationObserver((records) => {
+        for (const r of records) for (const n of r.removedNodes) if (n.__kept) window.__takenOut.push(n);
+      }).observe(document.getElementById('checker-details'), { childList: true });
     }""")
     page.fill("#in-d4_scenarios", "4")
+    # Until the result of the new answer is shown, the verdict's live region says it is being updated.
+    assert page.get_attribute("#checker-live", "aria-busy") == "true"
     wait_verdict(page, "not_eligible")
     kept = page.evaluate("""() => ({
       timeline: document.querySelector('#checker-details > section:has(.checker-timeline)').__kept === true,
@@ -188,9 +197,11 @@ def test_an_answer_change_redraws_only_what_changed(site_server, page):
       failed: document.querySelector('#checker-details > section:has(#checker-failed)').__kept === true,
       name_row: document.querySelector('#checker-summary-body tr[data-question=project_name]').__kept === true,
       rows: document.querySelectorAll('#checker-summary-body > tr').length,
+      moved: window.__takenOut.filter(n => n.isConnected).map(n => n.className),
     })""")
     assert kept["timeline"] and kept["footer"] and kept["quota"] and kept["name_row"]
     assert not kept["failed"], "the block that changed is drawn anew"
+    assert kept["moved"] == [], "the blocks after the changed one stay where they are"
     page.wait_for_function("() => document.querySelector('#checker-summary-body tr[data-question=d4_scenarios] td')"
                            ".textContent === '4'")
 
@@ -745,6 +756,7 @@ def test_a_failed_fetch_is_said_at_once_with_a_working_retry(site_server, page, 
     assert page.locator("#checker-boot-checklist").is_visible()
     assert page.locator("#checker-requirements-link").get_attribute("href") == "../hosting/"
     page.check("#in-law_abiding--yes")  # the form still takes answers meanwhile
+    assert page.get_attribute("#checker-live", "aria-busy") is None, "no verdict is coming: the region is not busy"
     page.context.unroute(pattern)
     page.focus("#checker-retry")
     page.keyboard.press("Enter")

@@ -23,6 +23,13 @@ import { updateSummary } from "./summary.js";
 import { setUpTools } from "./transfer.js";
 
 const engineBox = $("checker-engine");
+// The verdict's live region is busy from an answer change until the result for the latest answers is shown: a
+// screen reader announces the settled verdict, not the steps on the way (and tests know when the page is done).
+const live = $("checker-live");
+function busy(on) {
+  if (on) live.setAttribute("aria-busy", "true");
+  else live.removeAttribute("aria-busy");
+}
 const engineText = $("checker-engine-text");
 // A failed boot can be tried again ("Try again"): a new client, with a new worker.
 let client = null;
@@ -34,7 +41,10 @@ function startClient() {
       engineBox.hidden = true;
       assessNow();
     },
-    onFail: (error) => showBootError(error, started.timeoutMs, retry),
+    onFail: (error) => {
+      busy(false);
+      showBootError(error, started.timeoutMs, retry);
+    },
     // A request still unanswered after a while (the form stays usable: the checker runs in its own thread).
     onSlow: (ms) => {
       slowShown = true;
@@ -63,7 +73,8 @@ let debounceTimer = null;
 let lastResult = null;
 
 // What the visitor waits for (the verdict and the reasons) is drawn first; the answers' summary and the progress
-// line follow in the next frame, so they never delay the verdict.
+// line follow in the next frame, so they never delay the verdict (scheduled while the worker assesses, that frame
+// could fall just before its answer arrives and hold it back).
 let summaryFrame = 0;
 function summaryLater() {
   if (!summaryFrame) {
@@ -82,31 +93,35 @@ function show(result) {
 
 async function assessNow() {
   clearTimeout(debounceTimer);
+  debounceTimer = null;
+  busy(true);
   if (!client.ready) {
     updateSummary(lastResult);
-    if (!client.failure) showWaiting();
+    if (client.failure) busy(false); // nothing is coming: the boot error says why
+    else showWaiting(); // onReady assesses
     return;
   }
   const seq = ++assessSeq;
-  const answered = request("assess", { answers: collectAnswers() });
-  summaryLater(); // while the worker assesses
-  const response = await answered;
+  const response = await request("assess", { answers: collectAnswers() });
   if (slowShown) {
     slowShown = false;
     clearMessage();
   }
   if (seq !== assessSeq) return; // a newer change is on its way
+  if (!debounceTimer) busy(false);
   if (response.ok) {
     clearFieldErrors();
     show(response.result);
   } else {
     renderErrors(response.error);
+    summaryLater();
   }
 }
 
 /** The answers changed: save them and assess after `delay` ms (typing waits for a pause; a click, 0: at once). */
 function changed(delay = 150, { save: keep = true } = {}) {
   clearTimeout(debounceTimer);
+  busy(true);
   if (delay === 0) assessNow();
   else debounceTimer = setTimeout(assessNow, delay);
   if (keep) save();
@@ -126,8 +141,11 @@ form.addEventListener("change", (event) => {
   changed(CHOICES.has(event.target.type) ? 0 : undefined);
 });
 form.addEventListener("input", (event) => {
+  // A choice is assessed at once (its change event) and the summary follows the verdict; typing waits for a pause,
+  // so the summary follows the keys meanwhile.
+  if (event.target.type === "radio" || event.target.type === "checkbox") return;
   summaryLater();
-  if (event.target.type !== "radio" && event.target.type !== "checkbox") changed();
+  changed();
 });
 // "See my result": the keyboard goes to the error summary when an answer cannot be used, else to the result.
 form.addEventListener("submit", async (event) => {
@@ -151,7 +169,12 @@ setUpTools({
   request,
   changed,
   save,
-  assessed: show,
+  // A result the tools asked for (an import) is the latest: an answer to an earlier request is no longer shown.
+  assessed: (result) => {
+    ++assessSeq;
+    if (!debounceTimer) busy(false);
+    show(result);
+  },
   clearErrors: clearFieldErrors,
   bootFailed: () => Boolean(client.failure),
 });

@@ -3,8 +3,19 @@
 
 import { DIRECTION_QUESTION, QUESTIONS, form } from "./page.js";
 
+// The form's controls by question, gathered once: the form is built at build time and never gains or loses a
+// control, and an answer change reads them all (a query per question each time cost milliseconds).
+let byQuestion = null;
 export function controls(qid) {
-  return form.querySelectorAll(`[name="${CSS.escape(qid)}"]`);
+  if (!byQuestion) {
+    byQuestion = new Map();
+    for (const control of form.elements) {
+      if (!control.name) continue;
+      if (!byQuestion.has(control.name)) byQuestion.set(control.name, []);
+      byQuestion.get(control.name).push(control);
+    }
+  }
+  return byQuestion.get(qid) || [];
 }
 
 /** Answers as the checker reads them: question -> option id, [option ids], number or text. */
@@ -13,10 +24,10 @@ export function collectAnswers() {
   for (const [qid, q] of QUESTIONS) {
     const inputs = controls(qid);
     if (q.kind === "single" || q.kind === "tristate") {
-      const checked = [...inputs].find((i) => i.checked);
+      const checked = inputs.find((i) => i.checked);
       if (checked) answers[qid] = checked.value;
     } else if (q.kind === "multi") {
-      const values = [...inputs].filter((i) => i.checked).map((i) => i.value);
+      const values = inputs.filter((i) => i.checked).map((i) => i.value);
       if (values.length) answers[qid] = values;
     } else {
       const input = inputs[0];
@@ -41,7 +52,7 @@ export function applyAnswers(answers) {
       unusable.push(qid);
       continue;
     }
-    const inputs = [...controls(qid)];
+    const inputs = controls(qid);
     if (q.kind === "single" || q.kind === "tristate") {
       const match = inputs.find((i) => i.value === String(value));
       if (match) match.checked = true;
@@ -68,14 +79,15 @@ export function applyAnswers(answers) {
 export function setVisible(visibleIds) {
   const visible = new Set(visibleIds);
   for (const wrapper of form.querySelectorAll("[data-conditional]")) {
-    wrapper.hidden = !visible.has(wrapper.dataset.question);
+    const hidden = !visible.has(wrapper.dataset.question);
+    if (wrapper.hidden !== hidden) wrapper.hidden = hidden; // unchanged questions are not touched (no re-style)
   }
 }
 
 /** A checked exclusive option ("none of these") clears the others, and the others clear it. */
 export function onExclusive(target) {
   if (target.type !== "checkbox" || !target.checked) return;
-  const group = [...controls(target.name)];
+  const group = controls(target.name);
   if (target.hasAttribute("data-exclusive")) {
     for (const box of group) if (box !== target) box.checked = false;
   } else {
@@ -84,7 +96,7 @@ export function onExclusive(target) {
 }
 
 export function selectDirection(id) {
-  const input = [...controls(DIRECTION_QUESTION)].find((i) => i.value === id);
+  const input = controls(DIRECTION_QUESTION).find((i) => i.value === id);
   if (input) input.checked = true;
   return Boolean(input);
 }
@@ -94,7 +106,7 @@ export function selectDirection(id) {
 export function focusQuestion(qid) {
   const wrapper = document.getElementById(`q-${qid}`);
   if (!wrapper || wrapper.hidden) return false;
-  const inputs = [...controls(qid)];
+  const inputs = controls(qid);
   const target = inputs.find((i) => i.checked) || inputs[0];
   wrapper.scrollIntoView({ block: "start" });
   if (target) target.focus({ preventScroll: true });

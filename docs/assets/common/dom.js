@@ -21,8 +21,15 @@ export function el(tag, attrs = {}, ...children) {
 
 /** Make `parent`'s children exactly `wanted`, in order, moving or removing only what differs. */
 export function placeChildren(parent, wanted) {
+  const keep = new Set(wanted);
   let at = parent.firstChild;
   for (const node of wanted) {
+    // A node that is no longer wanted goes first, so that one changed block does not move every block after it.
+    while (at && at !== node && !keep.has(at)) {
+      const next = at.nextSibling;
+      at.remove();
+      at = next;
+    }
     if (node === at) {
       at = at.nextSibling;
     } else {
