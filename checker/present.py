@@ -37,25 +37,42 @@ def finding_message(rule, outcome, answers, ruleset, lang):
     return rule["title"][lang]
 
 
+def _fixed(rule, ruleset, lang):
+    """The parts of a rule's finding that no answer changes, worded once per rule set and language (an answer
+    change in the browser re-words every finding: explaining each condition again was most of its time)."""
+    key = (rule["id"], lang)
+    fixed = ruleset.worded.get(key)
+    if fixed is None:
+        questions = ruleset.questions
+        fixed = ruleset.worded[key] = {
+            "severity_label": s("severity." + rule["severity"], lang),
+            "title": rule["title"][lang],
+            "requirement": explain(rule["require"], questions, lang),
+            "reads": [(qid, questions[qid]["label"][lang]) for qid in questions_in(rule["require"])],
+            "citation": citation(rule["citation"], lang),
+        }
+    return fixed
+
+
 def _finding(rule, outcome, group, decision, lang):
     ruleset, answers = decision.ruleset, decision.answers
     questions = ruleset.questions
+    fixed = _fixed(rule, ruleset, lang)
     finding = {
         "rule": rule["id"],
         "severity": rule["severity"],
-        "severity_label": s("severity." + rule["severity"], lang),
+        "severity_label": fixed["severity_label"],
         "outcome": outcome,
         "outcome_label": s("outcome." + outcome, lang),
         "group": group,
-        "title": rule["title"][lang],
+        "title": fixed["title"],
         "message": finding_message(rule, outcome, answers, ruleset, lang),
-        "requirement": explain(rule["require"], questions, lang),
+        "requirement": fixed["requirement"],
         "answers": [
-            {"question": qid, "label": questions[qid]["label"][lang],
-             "answer": format_answer(questions[qid], answers.get(qid), lang)}
-            for qid in questions_in(rule["require"])
+            {"question": qid, "label": label, "answer": format_answer(questions[qid], answers.get(qid), lang)}
+            for qid, label in fixed["reads"]
         ],
-        "citation": citation(rule["citation"], lang),
+        "citation": dict(fixed["citation"]),  # a copy: whoever reads the result may change it
         "guide": rule["guide"],
     }
     if outcome == "unknown":

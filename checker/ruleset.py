@@ -23,6 +23,8 @@ class Ruleset:
         self.screening = bundle.get("screening") or {}
         self.directions = {d["id"]: d for d in bundle["directions"]}
         self.priorities = {p["id"]: p for p in bundle["priority_conditions"]}
+        # What no answer changes, once worded (checker/present.py): (rule id, lang) -> the finding's fixed parts.
+        self.worded = {}
 
     @classmethod
     def from_json_file(cls, path):
