@@ -2,21 +2,16 @@
  * {call, ruleset_version, exported_on, answers} that the command line's `assess` reads too. */
 
 import { localDate } from "../common/dom.js";
+import { readSaved, storageKey, unwrap } from "../common/saved-answers.js";
 import { collectAnswers } from "./form.js";
 import { CALL, RULESET } from "./page.js";
 
-const STORAGE_KEY = `bdpilot-checker:answers:${CALL}`;
+export { unwrap };
+const STORAGE_KEY = storageKey(CALL);
 let storageOk = true;
 
 export function exportDoc() {
   return { call: CALL, ruleset_version: RULESET, exported_on: localDate(), answers: collectAnswers() };
-}
-
-/** The answers of a document: an exported file {answers: {...}} or a plain mapping; null when neither. */
-export function unwrap(doc) {
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return null;
-  if (doc.answers && typeof doc.answers === "object" && !Array.isArray(doc.answers)) return doc.answers;
-  return doc;
 }
 
 /** Save the form's answers; `onUnavailable` is called once if this browser refuses to store them. */
@@ -31,14 +26,7 @@ export function save(onUnavailable) {
   }
 }
 
-export function loadSaved() {
-  try {
-    const text = localStorage.getItem(STORAGE_KEY);
-    return text ? unwrap(JSON.parse(text)) : null;
-  } catch (error) {
-    return null;
-  }
-}
+export const loadSaved = () => readSaved(CALL);
 
 /** Another tab or window of this browser saved (or cleared) this call's answers: `onChange(answers)` with
  * theirs ({} when cleared). The `storage` event never fires in the tab that saved. */
