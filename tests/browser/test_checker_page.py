@@ -172,6 +172,58 @@ def test_verdict_and_reasons_in_both_languages(request, recorded_page, lang, ser
     assert page.requested(r"/openpyxl-|/et_xmlfile-") == []  # the Excel package is the screening page's, on demand
 
 
+@pytest.fixture
+def held_files(browser, browser_context_args):
+    """(page, hold): a page without service workers (they would answer before any route), and hold(glob) ->
+    release(): the page's requests for matching files wait until release() is called."""
+    context = browser.new_context(**browser_context_args, service_workers="block")
+    held = []
+
+    def hold(glob):
+        context.route(glob, lambda route: held.append(route))
+
+        def release():
+            while held:
+                held.pop().continue_()
+            context.unroute(glob)
+        return release
+
+    try:
+        yield context.new_page(), hold
+    finally:
+        context.close()
+
+
+def test_the_form_script_does_not_wait_for_the_sites_other_scripts(site_server, held_files):
+    """The checker's own script runs (and its Python starts) while Material's bundle and the search scripts are
+    still loading: the form needs none of them."""
+    page, hold = held_files
+    release = hold("**/assets/javascripts/bundle.*.min.js")
+    page.goto(checker_url(site_server, "en"), wait_until="commit")
+    page.wait_for_selector("#checker[data-form=ready]", state="attached", timeout=BOOT_MS)
+    assert page.evaluate("typeof window.document$") == "undefined", "Material's bundle has not run yet"
+    release()
+    page.wait_for_selector("#checker[data-ready=true]", state="attached", timeout=BOOT_MS)
+
+
+def test_answers_given_before_the_script_runs_are_kept(site_server, held_files):
+    """The form works before its script: what the visitor answered while the script was still loading wins over
+    the answers saved on an earlier visit, and is saved."""
+    page, hold = held_files
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-own_ip--yes")  # saved
+    release = hold("**/assets/checker/checker.js")
+    page.reload(wait_until="domcontentloaded")  # (an async module script does not hold DOMContentLoaded)
+    assert page.get_attribute("#checker", "data-form") is None, "the script is held"
+    page.check("#in-own_ip--no")
+    page.check("#in-law_abiding--yes")
+    release()
+    page.wait_for_selector("#checker[data-form=ready]", state="attached", timeout=BOOT_MS)
+    assert checked(page, "own_ip") == ["no"] and checked(page, "law_abiding") == ["yes"]
+    saved = page.evaluate("JSON.parse(localStorage.getItem('bdpilot-checker:answers:2022')).answers")
+    assert saved["own_ip"] == "no" and saved["law_abiding"] == "yes"
+
+
 def test_an_answer_change_redraws_only_what_changed(site_server, page):
     """The result's blocks whose part of the result did not change are kept as they are (the same nodes), so an
     answer change redraws only what changed; the answers' rows likewise."""
