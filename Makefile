@@ -58,7 +58,7 @@ help:
 	@echo "Targets:"
 	@echo "  setup         venv + node_modules + browser + nginx"
 	@echo "  venv          $(VENV) with the pinned requirements.txt (needs Python >= 3.12; PY=... to choose)"
-	@echo "  node_modules  npm ci from package-lock.json (pyodide, axe-core)"
+	@echo "  node_modules  npm ci from package-lock.json (pyodide, axe-core, esbuild)"
 	@echo "  browser       /usr/bin/chromium and CJK fonts (apt-get install chromium fonts-noto-cjk if root)"
 	@echo "  nginx         /usr/sbin/nginx (apt-get install nginx if root)"
 	@echo "  validate      python -m checker validate, for every call folder under policy_data/calls/"
@@ -94,7 +94,7 @@ node_modules: $(NODE_STAMP)
 
 $(NODE_STAMP): package-lock.json package.json
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
-	  echo "make: Node.js and npm are needed for node_modules (pyodide, axe-core)." >&2; \
+	  echo "make: Node.js and npm are needed for node_modules (pyodide, axe-core, esbuild)." >&2; \
 	  echo "make: install them, e.g. as root: apt-get update && apt-get install -y nodejs npm" >&2; \
 	  exit 1; }
 	npm ci --no-audit --no-fund

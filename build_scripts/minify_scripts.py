@@ -34,13 +34,17 @@ ESBUILD = REPO_ROOT / "node_modules" / ".bin" / "esbuild"
 MODULE = re.compile(r"^\s*(?:import\s*[\w{*\"']|export\s)|\bimport\.meta\b", re.M)
 
 
-def scripts(site_dir: Path) -> dict[str, list[Path]]:
-    """The site's copies of docs/assets' scripts, grouped by how esbuild treats them."""
+class EsbuildError(Exception):
+    """esbuild failed or warned: its own message, which names the file and line."""
+
+
+def scripts(site_dir: Path, sources: Path = SOURCES) -> dict[str, list[Path]]:
+    """The site's copies of the sources' scripts, grouped by how esbuild treats them."""
     groups: dict[str, list[Path]] = {"classic": [], "module .js": [], "module .mjs": []}
-    for source in sorted(SOURCES.rglob("*")):
+    for source in sorted(sources.rglob("*")):
         if source.suffix not in (".js", ".mjs") or not source.is_file():
             continue
-        built = site_dir / "assets" / source.relative_to(SOURCES)
+        built = site_dir / "assets" / source.relative_to(sources)
         if not built.is_file():
             continue  # not part of this build
         if source.suffix == ".mjs":
@@ -62,29 +66,37 @@ def esbuild_args(group: str, files: list[Path], assets: Path) -> list[str]:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site-dir", type=Path, default=REPO_ROOT / "site")
-    args = parser.parse_args(argv)
-    site_dir = args.site_dir.resolve()
+def minify(site_dir: Path, sources: Path = SOURCES) -> tuple[int, int]:
+    """Rewrite the site's copies of the sources' scripts; (bytes before, bytes after). Raises EsbuildError."""
     assets = site_dir / "assets"
-    if not ESBUILD.is_file():
-        print(f"minify_scripts: {ESBUILD.relative_to(REPO_ROOT)} is missing: run `make node_modules` (npm ci)",
-              file=sys.stderr)
-        return 1
     before = after = 0
-    for group, files in scripts(site_dir).items():
+    for group, files in scripts(site_dir, sources).items():
         if not files:
             continue
         before += sum(f.stat().st_size for f in files)
         result = subprocess.run(esbuild_args(group, files, assets), capture_output=True, text=True)
         if result.returncode != 0:
-            print(f"minify_scripts: esbuild failed on the {group} scripts:\n{result.stderr}", file=sys.stderr)
-            return result.returncode
+            raise EsbuildError(f"esbuild failed on the {group} scripts:\n{result.stderr}")
         if result.stderr.strip():  # a warning is a mistake in a source file: fail like mkdocs --strict does
-            print(f"minify_scripts: esbuild warned on the {group} scripts:\n{result.stderr}", file=sys.stderr)
-            return 1
+            raise EsbuildError(f"esbuild warned on the {group} scripts:\n{result.stderr}")
         after += sum(f.stat().st_size for f in files)
+    return before, after
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site-dir", type=Path, default=REPO_ROOT / "site")
+    args = parser.parse_args(argv)
+    site_dir = args.site_dir.resolve()
+    if not ESBUILD.is_file():
+        print(f"minify_scripts: {ESBUILD.relative_to(REPO_ROOT)} is missing: run `make node_modules` (npm ci)",
+              file=sys.stderr)
+        return 1
+    try:
+        before, after = minify(site_dir)
+    except EsbuildError as error:
+        print(f"minify_scripts: {error}", file=sys.stderr)
+        return 1
     pyodide_assets.seal(site_dir)  # the worker script is part of the snapshot's key
     print(f"minify_scripts: page scripts {before // 1024} KB -> {after // 1024} KB (bundles included)")
     return 0
