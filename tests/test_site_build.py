@@ -501,3 +501,22 @@ def test_hook_renders_any_new_template_in_both_languages(tmp_path, artefacts):
     (docs / "extra" / "new-page.zh.md").write_text("# hand-written\n", "utf-8")
     with pytest.raises(pages.PageError):
         generate()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", ["checker/", "screening/"])
+def test_a_page_preloads_its_own_module_script_from_the_head(site, lang, key):
+    """The form's script is fetched from the head (issue 18) — the same URL the page's module <script> names, or the
+    browser would fetch it twice — and no other page preloads anything."""
+    page = read_page(site, lang, key)
+    head = page[: page.index("</head>")]
+    preloads = re.findall(r'<link rel="modulepreload" href="([^"]+)"', head)
+    scripts = re.findall(r'<script type="module" src="([^"]+)"', page[page.index("</head>"):])
+    own = [src for src in scripts if src.endswith(("checker/checker.js", "screening/screening.js"))]
+    assert len(preloads) == 1 and len(own) == 1, (preloads, scripts)
+    base = f"http://example.org/{'en/' if lang == 'en' else ''}{key}"
+    assert urljoin(base, preloads[0]) == urljoin(base, own[0])
+    assert (page_file(site, lang, key).parent / preloads[0]).resolve().is_file()
+    for other in ("", "eligibility/", "directions/"):
+        if (page_file(site, lang, other)).exists():
+            assert "modulepreload" not in read_page(site, lang, other)

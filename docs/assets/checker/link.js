@@ -9,7 +9,7 @@ import { fill } from "../common/dom.js";
 import { applyAnswers, collectAnswers } from "./form.js";
 import { showMessage } from "./messages.js";
 import { CALL, RULESET, S } from "./page.js";
-import { unwrap } from "./storage.js";
+import { unwrap } from "../common/saved-answers.js";
 
 const PREFIX = "#answers=";
 const PENDING_KEY = `bdpilot-checker:link:${CALL}`;

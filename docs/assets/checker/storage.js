@@ -6,7 +6,6 @@ import { readSaved, storageKey, unwrap } from "../common/saved-answers.js";
 import { collectAnswers } from "./form.js";
 import { CALL, RULESET } from "./page.js";
 
-export { unwrap };
 const STORAGE_KEY = storageKey(CALL);
 let storageOk = true;
 

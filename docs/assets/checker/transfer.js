@@ -6,7 +6,8 @@ import { applyAnswers, collectAnswers } from "./form.js";
 import { shareLink } from "./link.js";
 import { showMessage } from "./messages.js";
 import { $, CALL, RULESET, S } from "./page.js";
-import { exportDoc, forget, unwrap } from "./storage.js";
+import { exportDoc, forget } from "./storage.js";
+import { unwrap } from "../common/saved-answers.js";
 
 /**
  * Wire the tools. `page` gives what they need of the page: request (the worker client's), changed() (save and
