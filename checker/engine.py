@@ -73,7 +73,11 @@ class Decision:
         # Answers to questions the other answers hide: never decided on, but said, so nothing is dropped silently.
         self.ignored = [q for q in ruleset.order if q in answers and q not in self.answers]
         questions = ruleset.questions
-        self.missing = [q for q in self.visible if questions[q]["required"] and q not in self.answers]
+        self.missing = [q for q in self.visible if questions[q]["required"] and q in ruleset.verdict_questions
+                        and q not in self.answers]
+        # Visible questions that only a priority condition or the quota reads, not answered: said, never waited for.
+        self.unanswered_other = [q for q in self.visible if q not in ruleset.verdict_questions
+                                 and questions[q]["required"] and q not in self.answers]
         self.outcomes = [(rule, _rule_outcome(rule, self.answers, questions)) for rule in ruleset.rules]
         self.groups = {g: [] for g in GROUPS}
         self.group = {}
@@ -145,7 +149,8 @@ def decide(ruleset, answers, explore=True):
 
 
 def phase_status(deadline_date, as_of):
-    """A deadline is open up to and including its own day."""
+    """A deadline is open up to and including its own day: this site's reading of the notice's "于 … 前", which is
+    silent on the day itself (call.yaml deadline_reading); every wording of the day itself says so."""
     return "open" if as_of.isoformat() <= deadline_date else "closed"
 
 

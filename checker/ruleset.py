@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+from .conditions import questions_in
+
 BUNDLE_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -23,6 +25,15 @@ class Ruleset:
         self.screening = bundle.get("screening") or {}
         self.directions = {d["id"]: d for d in bundle["directions"]}
         self.priorities = {p["id"]: p for p in bundle["priority_conditions"]}
+        # The questions a verdict waits for: those the requirement rules (blocks, confirm) read. A question only
+        # a priority condition or the quota reads never withholds the verdict (Notice II(3) lists conditions for
+        # priority, not requirements); it is said as "not answered" in its own section instead.
+        self.verdict_questions = set()
+        for rule in self.rules:
+            if rule["severity"] in ("blocks", "confirm"):
+                for key in ("require", "applies_if"):
+                    if key in rule:
+                        self.verdict_questions.update(questions_in(rule[key]))
         # What no answer changes, once worded (checker/present.py): (rule id, lang) -> the finding's fixed parts.
         self.worded = {}
 

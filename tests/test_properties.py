@@ -6,7 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker.answers import AnswersError
+from checker.conditions import questions_in
 from checker.engine import VERDICTS, assess
+from checker.report import render
+from checker.strings import s
 from checker.loader import call_dir, load_bundle
 from checker.ruleset import Ruleset
 
@@ -76,3 +79,61 @@ def test_ill_typed_answers_give_the_validation_error(answers, lang):
         assert exc.errors and all(e["message"] for e in exc.errors)
     else:
         raise AssertionError(f"accepted ill-typed answers: {answers!r}")
+
+
+# Questions only a priority condition or the quota exemption reads (from the rule set, not listed by hand).
+_OTHER_RULES = [r["require"] for r in RULESET.rules if r["severity"] == "priority"] + [RULESET.quota["exempt_if"]]
+NOT_REQUIREMENTS = sorted({q for cond in _OTHER_RULES for q in questions_in(cond)} - RULESET.verdict_questions)
+
+
+def test_the_priority_and_dcmm_questions_are_found():
+    assert {"dcmm_level", "in_demo_base", "data_management_capability", "open_source_key_tech"} <= set(NOT_REQUIREMENTS)
+
+
+@SETTINGS
+@given(answers=well_typed(), lang=st.sampled_from(["zh", "en"]))
+def test_priority_and_dcmm_answers_never_change_or_withhold_the_verdict(answers, lang):
+    """Notice II(3) lists conditions for priority, not requirements: with every priority and DCMM answer removed,
+    the verdict and its groups are the same, and a result with nothing blocking or missing is never incomplete."""
+    day = datetime.date(2022, 4, 1)
+    full = assess(RULESET, answers, lang, day)
+    bare = assess(RULESET, {k: v for k, v in answers.items() if k not in NOT_REQUIREMENTS}, lang, day)
+    assert (bare["verdict"], bare["groups"]) == (full["verdict"], full["groups"])
+    assert not [m for m in full["missing"] if m["question"] in NOT_REQUIREMENTS]
+    if not full["groups"]["blocking"] and not full["groups"]["missing"]:
+        assert full["verdict"] != "incomplete"
+
+
+def _fail_words(lang):
+    return [s("badge.blocking", lang).lower()]
+
+
+@SETTINGS
+@given(answers=well_typed(), lang=st.sampled_from(["zh", "en"]))
+def test_a_point_to_confirm_never_wears_the_fail_badge_or_wording(answers, lang):
+    """In the result and the CLI report (text and Markdown) a point to confirm or a question still to answer is
+    never labelled or worded as not met."""
+    result = assess(RULESET, answers, lang, datetime.date(2022, 4, 1))
+    for finding in result["findings"]:
+        assert finding["badge"] == s("badge." + finding["group"], lang)
+        if finding["group"] in ("confirm", "missing"):
+            text = " ".join([finding["title"], finding["message"], finding["requirement"]]).lower()
+            assert not [w for w in _fail_words(lang) if w in text], finding
+    for fmt in ("text", "markdown"):
+        report = render(result, fmt)
+        for group in ("confirm", "missing"):
+            section = _report_section(report, s("report.group." + group, lang))
+            assert not [w for w in _fail_words(lang) if w in section.lower()], (fmt, group, section)
+
+
+def _report_section(report, heading):
+    """The lines of a report under `heading`, up to the next heading."""
+    lines = report.splitlines()
+    out, inside = [], False
+    for i, line in enumerate(lines):
+        is_heading = line.startswith("#") or (i + 1 < len(lines) and set(lines[i + 1]) <= {"-", "="} and lines[i + 1])
+        if is_heading:
+            inside = heading in line
+        elif inside:
+            out.append(line)
+    return "\n".join(out)
