@@ -477,6 +477,13 @@ class _Compiler:
             if "applies_if" in rule:
                 out["applies_if"] = self.condition("rules", path + ("applies_if",), rule["applies_if"])
             out["require"] = self.condition("rules", path + ("require",), rule.get("require"))
+            if "requirement" in rule:
+                out["requirement"] = self.text("rules", path + ("requirement",), rule["requirement"])
+            elif out["require"] and rule.get("severity") != "priority" and any(
+                    self.questions.get(q, {}).get("kind") == "tristate" for q in conditions.questions_in(out["require"])):
+                # Explained, such a condition reads "the answer to X is Yes" beside the person's own "No".
+                self.l.problem("rules", path, f"rule {rule.get('id')!r} reads a yes/no question, so it needs a `requirement`: what the notice "
+                                              "asks, as a sentence a person would write")
             rules.append(out)
         return rules
 

@@ -21,17 +21,32 @@ def question_refs(ruleset, ids, lang):
     return [{"question": q, "label": ruleset.questions[q]["label"][lang]} for q in ids]
 
 
+def requirement_sentence(rule, questions, lang):
+    """What the rule asks, as a sentence a person would write: the rule's own `requirement` text (every rule on a
+    yes/no question has one), else the condition explained ("Scenarios in use is at least 5")."""
+    if "requirement" in rule:
+        return rule["requirement"][lang]
+    return explain(rule["require"], questions, lang)
+
+
 def finding_message(rule, outcome, answers, ruleset, lang):
-    """What one rule's outcome says: fail text, its own unknown text or the generic "still to answer" sentence,
-    pass text or title."""
+    """What one rule's outcome says: fail text; for an unknown outcome, what is still to answer, or (every open
+    question answered "not sure") that the person said so and what to check before applying; pass text or title."""
     if outcome == "fail":
         return rule["fail"][lang]
     if outcome == "unknown":
-        if "unknown" in rule:
+        questions = ruleset.questions
+        unsettled = unsettled_questions(rule, answers, questions)
+        unanswered = [q for q in unsettled if answers.get(q) is None]
+        if unanswered and "unknown" in rule:
             return rule["unknown"][lang]
-        labels = [ruleset.questions[q]["label"][lang] for q in unsettled_questions(rule, answers, ruleset.questions)]
-        return s("finding.unsettled", lang, questions=s("finding.list_sep", lang).join(
-            s("finding.quoted", lang, text=label) for label in labels))
+        quoted = s("finding.list_sep", lang).join(
+            s("finding.quoted", lang, text=questions[q]["label"][lang]) for q in (unanswered or unsettled))
+        if unanswered:
+            return s("finding.unsettled", lang, questions=quoted)
+        if "unknown" in rule:
+            return s("finding.unsure_text", lang, questions=quoted, text=rule["unknown"][lang])
+        return s("finding.unsure", lang, questions=quoted, check=requirement_sentence(rule, questions, lang))
     if outcome == "pass" and "pass" in rule:
         return rule["pass"][lang]
     return rule["title"][lang]
@@ -47,7 +62,7 @@ def _fixed(rule, ruleset, lang):
         fixed = ruleset.worded[key] = {
             "severity_label": s("severity." + rule["severity"], lang),
             "title": rule["title"][lang],
-            "requirement": explain(rule["require"], questions, lang),
+            "requirement": requirement_sentence(rule, questions, lang),
             "reads": [(qid, questions[qid]["label"][lang]) for qid in questions_in(rule["require"])],
             "citation": citation(rule["citation"], lang),
         }
@@ -63,7 +78,8 @@ def _finding(rule, outcome, group, decision, lang):
         "severity": rule["severity"],
         "severity_label": fixed["severity_label"],
         "outcome": outcome,
-        "outcome_label": s("outcome." + outcome, lang),
+        # The badge follows the group, never the raw outcome: a point to confirm is never shown as "Not met".
+        "badge": s("badge." + group, lang),
         "group": group,
         "title": fixed["title"],
         "message": finding_message(rule, outcome, answers, ruleset, lang),
@@ -80,11 +96,21 @@ def _finding(rule, outcome, group, decision, lang):
     return finding
 
 
+def priority_status(rule, met, answers, questions):
+    """met, not_met, unsure (an answer was "not sure") or not_answered: a priority condition is never a
+    requirement, so an open one is said as such and withholds nothing."""
+    if met is not None:
+        return "met" if met else "not_met"
+    return "not_answered" if any(answers.get(q) is None for q in questions_in(rule["require"])) else "unsure"
+
+
 def _priorities(decision, lang):
     out = []
     for rule, met in decision.priorities:
         condition = decision.ruleset.priorities[rule["priority"]]
+        status = priority_status(rule, met, decision.answers, decision.ruleset.questions)
         out.append({"id": rule["priority"], "rule": rule["id"], "text": condition["text"][lang], "met": met,
+                    "status": status, "status_label": s("priority_status." + status, lang),
                     "guide": rule["guide"], "citation": citation(condition["citation"], lang)})
     return out
 
@@ -111,13 +137,16 @@ def timeline(ruleset, as_of, lang):
     phases = []
     for deadline in ruleset.timeline["deadlines"]:
         status = phase_status(deadline["date"], as_of)
+        # The deadline's own day is open only on this site's reading of "于 … 前": its label says so.
+        shown = "last_day" if as_of.isoformat() == deadline["date"] else status
         phases.append({"id": deadline["id"], "date": deadline["date"], "who": deadline["who"][lang],
                        "what": deadline["what"][lang], "status": status,
-                       "status_label": s("timeline." + status, lang),
+                       "status_label": s("timeline." + shown, lang),
                        "citation": citation(deadline["citation"], lang)})
     applicant = next(p for p in phases if p["id"] == ruleset.timeline["applicant_deadline"])
     is_open = applicant["status"] == "open"
-    key = "timeline.applicants_open" if is_open else "timeline.applicants_closed"
+    key = ("timeline.applicants_closed" if not is_open else "timeline.applicants_last_day"
+           if as_of.isoformat() == applicant["date"] else "timeline.applicants_open")
     return {"as_of": as_of.isoformat(), "applicants_open": is_open, "phases": phases,
             "message": s(key, lang, as_of=as_of.isoformat(), deadline=applicant["date"])}
 

@@ -49,8 +49,7 @@ def render(result, fmt="text"):
             item(text, finding_lines(f) if group in DETAILED else None)
     heading(h("priorities"))
     for p in result["priorities"]:
-        state = {True: "met_yes", False: "met_no", None: "met_unknown"}[p["met"]]
-        item(f"{p['text']}: {h(state)}")
+        item(f"{p['text']}: {p['status_label']}")
     heading(h("quota"))
     item(result["quota"]["message"])
     if result["quota"]["unit_label"]:

@@ -67,6 +67,36 @@ def test_case(rulesets, path):
     if "ignored" in expected:
         assert [i["question"] for i in result["ignored"]] == expected["ignored"], case["name"]
         assert (result["ignored_note"] is not None) is bool(expected["ignored"])
+    for group, rules in expected.get("groups", {}).items():
+        assert result["groups"][group] == rules, (case["name"], group)
+    if "priority_status" in expected:
+        assert {p["id"]: p["status"] for p in result["priorities"]} == expected["priority_status"], case["name"]
+
+
+def result_texts(result):
+    """Every string of a result: what a person can read on any surface that renders it."""
+    if isinstance(result, dict):
+        return [t for v in result.values() for t in result_texts(v)]
+    if isinstance(result, list):
+        return [t for v in result for t in result_texts(v)]
+    return [result] if isinstance(result, str) else []
+
+
+# (case, language) for each language a case says something about: no run without a check.
+WORDING = [(p, lang) for p in CASE_FILES for lang in ("zh", "en")
+           if lang in load_case(p)["expected"].get("says", {}) or lang in load_case(p)["expected"].get("never_says", {})]
+
+
+@pytest.mark.parametrize("path,lang", WORDING, ids=[f"{p.parents[1].name}/{p.stem}-{lang}" for p, lang in WORDING])
+def test_case_wording(rulesets, path, lang):
+    """A case's `says` (what the result must say, per language) and `never_says` (what it must not)."""
+    case = load_case(path)
+    expected = case["expected"]
+    texts = result_texts(run_case(rulesets[path.parents[1].name], dict(case, lang=lang)))
+    for wanted in expected.get("says", {}).get(lang, []):
+        assert any(wanted in t for t in texts), (case["name"], lang, wanted)
+    for unwanted in expected.get("never_says", {}).get(lang, []):
+        assert not [t for t in texts if unwanted in t], (case["name"], lang, unwanted)
 
 
 @pytest.mark.parametrize("call", CALLS)

@@ -259,7 +259,8 @@ def test_an_answer_change_redraws_only_what_changed(site_server, page):
 
 
 @pytest.mark.parametrize("case, lang", [("d4_4_scenarios", "zh"), ("strength_unsure", "en"),
-                                        ("direction_missing_count", "zh")])
+                                        ("direction_missing_count", "zh"), ("d2_not_trading_institution", "zh"),
+                                        ("priorities_blank", "en")])
 def test_the_page_shows_the_checkers_groups(site_server, page, case, lang):
     """Each group of the result (blocking, to confirm, still to answer, met, not applicable) is shown as the
     checker made it, member for member, in its order: the page classifies nothing itself."""
@@ -276,6 +277,9 @@ def test_the_page_shows_the_checkers_groups(site_server, page, case, lang):
     for finding in expected["findings"]:
         item = page.locator(f"#checker-details li[data-rule='{finding['rule']}']")
         assert finding["title"] in item.text_content()  # (a collapsed list has no inner text)
+        # The badge is the group's: a point to confirm is never labelled (or coloured) as not met.
+        assert item.locator(".checker-badge").text_content() == finding["badge"]
+        assert f"checker-finding--{finding['group']}" in item.get_attribute("class")
 
 
 def test_other_direction_link_switches_in_place(site_server, page):

@@ -39,8 +39,9 @@ function citation(c) {
 }
 
 function finding(f) {
-  return el("li", { class: `checker-finding checker-finding--${f.outcome}`, "data-rule": f.rule, "data-group": f.group },
-    el("p", { class: "checker-finding__title" }, el("strong", {}, f.title), " ", el("span", { class: "checker-badge" }, f.outcome_label)),
+  // The badge and its colour follow the finding's group: a point to confirm never looks like a failure.
+  return el("li", { class: `checker-finding checker-finding--${f.group}`, "data-rule": f.rule, "data-group": f.group },
+    el("p", { class: "checker-finding__title" }, el("strong", {}, f.title), " ", el("span", { class: "checker-badge" }, f.badge)),
     f.message !== f.title ? el("p", {}, f.message) : null,
     // The questions still to answer lead to the form.
     f.still_to_answer && f.group === "missing" ? el("p", { class: "checker-finding__todo" },
@@ -135,12 +136,19 @@ export function renderResult(result) {
     const members = result.groups[view.group].map((rule) => byRule.get(rule));
     if (members.length) add(`group-${view.group}`, members, () => groupBlock(view, members));
   }
-  const prioritiesMet = result.priorities.filter((p) => p.met === true);
-  add("priorities", prioritiesMet, () => section(S.priorities_title,
+  const prioritiesMet = result.priorities.filter((p) => p.status === "met");
+  // Not answered or "not sure": said in this section, never a reason to withhold the verdict (checker/engine.py).
+  const prioritiesOpen = result.priorities.filter((p) => p.status === "not_answered" || p.status === "unsure");
+  add("priorities", [prioritiesMet, prioritiesOpen], () => section(S.priorities_title,
     prioritiesMet.length
       ? [el("p", {}, fill(S.priorities_met, { n: prioritiesMet.length })),
         el("ul", { id: "checker-priorities" }, prioritiesMet.map((p) => el("li", {}, el("a", { href: guideLink(p.guide) }, p.text), citation(p.citation))))]
-      : el("p", {}, S.priorities_none)));
+      : el("p", {}, S.priorities_none),
+    prioritiesOpen.length
+      ? [el("p", {}, S.priorities_open),
+        el("ul", { id: "checker-priorities-open" }, prioritiesOpen.map((p) => el("li", { "data-status": p.status },
+          el("a", { href: guideLink(p.guide) }, p.text), ` — ${p.status_label}`)))]
+      : null));
   const quota = result.quota;
   add("quota", quota, () => keyedSection("quota", S.quota_title,
     el("p", { id: "checker-quota" }, quota.message),
