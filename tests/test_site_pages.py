@@ -120,3 +120,92 @@ def test_404_pages_have_every_language_their_own_first_and_links_that_exist(wher
         assert href.startswith("/"), href  # served at any address: root-absolute (site_url's path is /)
         target = SITE / href.split("#")[0].lstrip("/") / "index.html"
         assert target.is_file(), href
+
+
+# ------------------------------------------------------------------ issue 27: what the guide says the notice says
+
+from guide.render import format_date  # noqa: E402
+
+LANG_PREFIX = {"zh": "", "en": "en/"}
+
+
+def page_html(lang: str, url: str) -> str:
+    path = SITE / LANG_PREFIX[lang] / url / "index.html"
+    if not path.is_file():
+        pytest.fail(f"missing {path.relative_to(SITE)}: run `make build`", pytrace=False)
+    return path.read_text("utf-8")
+
+
+def text_of(fragment: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def article_of(page: str) -> str:
+    match = re.search(r"<article\b.*?</article>", page, re.S)
+    assert match, "no <article>"
+    return match.group(0)
+
+
+def without_deadline_reading(page: str) -> str:
+    """The page without the process page's paragraph that gives the site's reading of a deadline (kept as it is:
+    it says it is the site's reading)."""
+    return re.sub(r'<div class="deadline-reading" id="deadline-reading">.*?</div>', "", page, flags=re.S)
+
+
+# A phrase that states the deadline day itself as included, as if the notice said so.
+DAY_INCLUDED = {"zh": ("含当日", "当日在内"), "en": ("day itself included", "including that day")}
+# The words that say the notice is silent on it.
+NOTICE_SILENT = {"zh": "通知未说明", "en": "the notice does not say"}
+
+
+def notice_words(lang: str, date: str) -> str:
+    """How the notice's 「于 <date> 前」 reads on a page: the date, then 前 / "before" the date."""
+    return f"{format_date(date, lang)}前" if lang == "zh" else f"before {format_date(date, lang)}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("url", ["", "process/", "recommending-units/", "calls/"])
+def test_deadlines_are_stated_in_the_notices_words_and_the_day_itself_is_not_claimed(newest, url, lang):
+    """The notice says 「于 2022 年 5 月 4 日前」 and is silent on the day itself: every date phrase says "before" and
+    that the notice does not say; only the process page's marked reading (deadline_reading) gives the site's."""
+    page = without_deadline_reading(page_html(lang, url))
+    text = text_of(page)
+    dates = [str(d["date"]) for d in newest.data["call"]["deadlines"]]
+    shown = [d for d in dates if format_date(d, lang) in text]
+    assert shown, f"{lang}:{url or 'home'} states no deadline"
+    for date in shown:
+        assert notice_words(lang, date) in text, (lang, url, date)
+        phrase = UI["by_date"][lang].format(date=format_date(date, lang))
+        assert phrase in text and NOTICE_SILENT[lang] in phrase, (lang, url, phrase)
+    for claim in DAY_INCLUDED[lang]:
+        assert claim not in text, f"{lang}:{url or 'home'} says “{claim}” as if the notice said it"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_call_status_banner_does_not_claim_the_day_itself(newest, lang):
+    text = shown(call_status.banner(newest, UI, lang, call_status.page_href("", "")))
+    for deadline in newest.data["call"]["deadlines"]:
+        assert notice_words(lang, str(deadline["date"])) in text, lang
+    assert NOTICE_SILENT[lang] in text
+    for claim in DAY_INCLUDED[lang]:
+        assert claim not in text, (lang, claim)
+
+
+def test_the_faq_gives_the_deadlines_in_the_notices_words(newest):
+    """The FAQ's answer may give the site's reading (marked as such) but says "before", as the notice does."""
+    for lang in ("zh", "en"):
+        text = text_of(article_of(page_html(lang, "faq/")))
+        for deadline in newest.data["call"]["deadlines"]:
+            date = format_date(str(deadline["date"]), lang)
+            if lang == "en":
+                assert f"before {date}" in text and f"by {date}" not in text, date
+            else:
+                assert f"{date}前" in squeezed(text), date
+        for claim in DAY_INCLUDED[lang]:
+            for sentence in re.split(r"[。.;；]", text):
+                if claim in sentence:
+                    assert ("本网站" if lang == "zh" else "this site") in sentence, sentence
