@@ -209,3 +209,36 @@ def test_the_faq_gives_the_deadlines_in_the_notices_words(newest):
             for sentence in re.split(r"[。.;；]", text):
                 if claim in sentence:
                     assert ("本网站" if lang == "zh" else "this site") in sentence, sentence
+
+
+def _table_row(body: str, slug: str) -> str:
+    rows = [row for row in re.findall(r"<tr>.*?</tr>", body, re.S) if f'href="../directions/{slug}/"' in row
+            or f'href="{slug}/"' in row]
+    assert len(rows) == 1, (slug, len(rows))
+    return rows[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_directions_overview_says_which_role_each_minimum_applies_to(newest, lang):
+    """Direction 1's enterprises and direction 3's typical models are asked of one role only (directions.yaml:
+    minimums[].role); the overview's table says so next to the figure, and links to the role."""
+    body = article_of(page_html(lang, "directions/"))
+    checked = 0
+    for d in newest.data["directions"]["directions"]:
+        roles = {r["id"]: r for r in d["roles"]}
+        row = _table_row(body, d["slug"])
+        cell = text_of(row)
+        for m in d["minimums"]:
+            assert f"≥ {m['value']} {m['unit'][lang]}" in cell, (lang, d["id"], cell)
+            if m.get("role"):
+                role = roles[m["role"]]
+                assert role["label"][lang] in cell, (lang, d["id"], cell)
+                assert f'#role-{role["id"]}"' in row, (lang, d["id"])
+                figure, label = cell.index(f"≥ {m['value']}"), cell.index(role["label"][lang])
+                assert 0 < label - figure < 200, (lang, d["id"], cell)
+                checked += 1
+        # A role with no minimum of its own is not named as one's.
+        for rid, role in roles.items():
+            if all(m.get("role") != rid for m in d["minimums"]) and role["label"][lang] in cell:
+                pytest.fail(f"{lang}: {d['id']}: role {rid} named in the minimums' cell but no minimum is its")
+    assert checked >= 2
