@@ -242,3 +242,20 @@ def test_directions_overview_says_which_role_each_minimum_applies_to(newest, lan
             if all(m.get("role") != rid for m in d["minimums"]) and role["label"][lang] in cell:
                 pytest.fail(f"{lang}: {d['id']}: role {rid} named in the minimums' cell but no minimum is its")
     assert checked >= 2
+
+
+def test_the_document_number_is_glossed_without_naming_a_body_the_notice_does_not_name(newest):
+    """The notice names its issuer (工业和信息化部办公厅) and no department of MIIT: the English gloss of the
+    document number names none either, on every English page and in the README."""
+    call = newest.data["call"]
+    gloss = call["document_number"]["text"]["en"]
+    assert call["document_number"]["text"]["zh"] in gloss
+    notice = (REPO / "policy_data" / call["source"]["file"]).read_text("utf-8")
+    assert "司" not in notice  # the notice names no 司 (department) of MIIT
+    assert not re.search(r"\bDepartment\b", gloss), gloss
+    readme = (REPO / "README.md").read_text("utf-8")
+    english = readme[readme.index("**English**"):readme.index("## ")]
+    assert not re.search(r"\bDepartment of\b", english), english
+    assert "Information Technology Development" not in readme
+    for path in sorted((SITE / "en").rglob("*.html")):
+        assert "Information Technology Development" not in path.read_text("utf-8"), path.relative_to(SITE)
