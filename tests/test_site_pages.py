@@ -259,3 +259,37 @@ def test_the_document_number_is_glossed_without_naming_a_body_the_notice_does_no
     assert "Information Technology Development" not in readme
     for path in sorted((SITE / "en").rglob("*.html")):
         assert "Information Technology Development" not in path.read_text("utf-8"), path.relative_to(SITE)
+
+
+def _glossary_entry(lang: str, term_id: str) -> str:
+    body = article_of(page_html(lang, "glossary/"))
+    match = re.search(rf'<h2 id="term-{term_id}">.*?(?=<h2 |<div class="footnote"|</article>)', body, re.S)
+    assert match, (lang, term_id)
+    return text_of(re.sub(r'<sup id="fnref.*?</sup>', "", match.group(0)))
+
+
+def test_glossary_says_only_what_the_notice_says_or_marks_the_sites_explanation(newest):
+    terms = {t["id"]: t for t in newest.data["glossary"]["terms"]}
+    for lang in ("zh", "en"):
+        # When a demonstration period starts: the notice does not say.
+        period = _glossary_entry(lang, "demonstration_period")
+        assert not any(w in period for w in ("入选后", "after selection", "after a project is selected")), period
+        assert ("通知没有说明" if lang == "zh" else "the notice does not say") in period.casefold(), period
+        # A data trading institution: what the notice encourages is said to be encouraged, not its definition.
+        institution = _glossary_entry(lang, "data_trading_institution")
+        service = "定价" if lang == "zh" else "pricing"
+        for sentence in re.split(r"[。.;；]", institution):
+            if service in sentence:
+                assert ("鼓励" if lang == "zh" else "encourage") in sentence, sentence
+        # Every explanation of the site's own is marked as such, on its own line under the notice's words.
+        label = UI["glossary_explanation"][lang]
+        assert ("本网站" if lang == "zh" else "site") in label
+        for term in terms.values():
+            entry = _glossary_entry(lang, term["id"])
+            if term.get("explanation"):
+                explanation = re.sub(r"\s+", " ", term["explanation"][lang])
+                assert f"{label}{UI['colon'][lang]}{explanation}" in entry, (lang, term["id"], entry)
+                assert entry.index(label) > entry.index(re.sub(r"\s+", " ", term["definition"][lang])[:20])
+            else:
+                assert label not in entry, (lang, term["id"])
+    assert any(t.get("explanation") for t in terms.values())
