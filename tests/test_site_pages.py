@@ -293,3 +293,31 @@ def test_glossary_says_only_what_the_notice_says_or_marks_the_sites_explanation(
             else:
                 assert label not in entry, (lang, term["id"])
     assert any(t.get("explanation") for t in terms.values())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_eligibility_page_says_how_the_self_check_reads_a_requirement_with_no_measure(newest, lang):
+    """Notice II(1) gives no measure for 「具有较强的经济实力、技术研发和融合创新能力」 and 「技术先进、应用示范带动作用良好」:
+    the page says so beside each, and that in the self-check “no” means not met and “not sure” is a point to
+    confirm, as the site's reading."""
+    requirements = newest.data["eligibility"]["requirements"]
+    flagged = [r["id"] for r in requirements if r.get("no_measure")]
+    assert {"strength", "advanced"} <= set(flagged), flagged
+    body = article_of(page_html(lang, "eligibility/"))
+    no, unsure = strings.s("tristate.no", lang), strings.s("tristate.unsure", lang)
+    reading = {"zh": "本网站的理解", "en": "this site's reading"}[lang]
+    for req in requirements:
+        box = re.search(rf'<div class="requirement" id="req-{req["id"]}">.*?</div>', body, re.S)
+        assert box, req["id"]
+        text = text_of(box.group(0))
+        if req["id"] in flagged:
+            assert f"“{no}”" in text and f"“{unsure}”" in text, (lang, req["id"], text)
+            assert reading in text.casefold(), (lang, req["id"], text)
+            assert ("通知没有给出" if lang == "zh" else "the notice gives no measure") in text.casefold(), text
+            assert ("不满足" if lang == "zh" else "not met") in text, text
+            assert ("需确认的要点" if lang == "zh" else "a point to confirm") in text, text
+        else:
+            assert f"“{unsure}”" not in text, (lang, req["id"])
+    page = text_of(body)
+    for wording in ("只作为需确认", "仅作为需确认", "only a point to confirm", "only points to confirm"):
+        assert wording not in page, wording
