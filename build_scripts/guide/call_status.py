@@ -1,9 +1,11 @@
 """Where a call stands, on every page: the banner at the top (Material's announce block, build_scripts/overrides).
 
-The decision is the checker's: ``checker.engine.phase_status`` (a deadline is open up to and including its own
-day) over the call's timeline (its ruleset: the deadlines and which one is the applicants'). It is taken here at
-build time, with the build date, for the static HTML (JavaScript off, or before the script runs); the page's
-script (docs/assets/theme/call-status.js) then compares the visitor's own date with the ISO dates in the
+The decision is the checker's: ``checker.engine.phase_status`` over the call's timeline (its ruleset: the deadlines
+and which one is the applicants'). A deadline is open up to and including its own day: that is the site's reading
+of the notice's 「于……前」, which does not say whether the day itself counts, so the banner states each date in the
+notice's words (``guide.by_date``) and links to the process page's paragraph giving that reading. The decision is
+taken here at build time, with the build date, for the static HTML (JavaScript off, or before the script runs);
+the page's script (docs/assets/theme/call-status.js) then compares the visitor's own date with the ISO dates in the
 ``data-deadline`` attributes, the same comparison, and shows the matching ``data-when`` variants. Every date
 carries its clause, linked to the process page's box for that deadline (its footnote quotes the notice).
 """

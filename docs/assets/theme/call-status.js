@@ -1,6 +1,7 @@
 /* Where the call stands (issue 17): the banner's static state was decided with the build date
  * (build_scripts/guide/call_status.py); here the visitor's own date decides, by the same rule as the checker
- * (checker/engine.py phase_status: a deadline is open up to and including its day; ISO dates compare as text). */
+ * (checker/engine.py phase_status: a deadline is open up to and including its day, the site's reading: the notice
+ * says 「于……前」 and does not say whether the day itself counts; ISO dates compare as text). */
 (() => {
   const box = document.querySelector("[data-call-status]");
   if (!box) return;
