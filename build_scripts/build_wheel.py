@@ -5,8 +5,7 @@
 
 What goes in the wheel (``bdpilot_checker-<version>-py3-none-any.whl``):
 
-* ``checker/{__init__,api,answers,batch,conditions,engine,limits,loose,present,questionnaire,report,ruleset,
-  sheet_template,strings,workbook}.py`` --
+* every ``checker/*.py`` but the excluded ones below --
   the standard-library-only code the browser worker runs (workbook.py imports openpyxl, shipped beside the wheel,
   only when a workbook is read or written), and ``checker/i18n/<lang>.json``, its interface strings;
 * ``checker/data/<call>.json`` -- the compiled rule set of every call under policy_data/calls/, taken from the
@@ -58,9 +57,10 @@ DEFAULT_OUT = Path(os.environ.get("GUIDE_BUILD_DIR") or REPO_ROOT / "build").res
 
 DIST_NAME = "bdpilot-checker"  # the name the worker loads (Pyodide's lock file key)
 WHEEL_NAME = "bdpilot_checker"  # the same, normalised for file names
-RUNTIME_MODULES = ("__init__", "api", "answers", "batch", "conditions", "engine", "limits", "loose", "present",
-                   "questionnaire", "report", "ruleset", "sheet_template", "strings", "workbook")
 EXCLUDED_MODULES = ("loader", "yamlsource", "cli", "__main__")
+# Every other module of checker/ is the runtime: a new module needs no entry here (the wheel's own run checks it).
+RUNTIME_MODULES = tuple(sorted(p.stem for p in CHECKER_DIR.glob("*.py")
+                               if p.stem not in EXCLUDED_MODULES))
 BUILD_ONLY_PACKAGES = ("yaml", "jsonschema", "openpyxl")
 # (module, function) where importing an excluded module is allowed: the branch for a source checkout.
 ALLOWED_EXCLUDED_IMPORTS = {("ruleset", "load_default")}

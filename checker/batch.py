@@ -9,7 +9,7 @@ import io
 import json
 
 from . import answers as answers_mod
-from . import limits
+from . import kinds, limits
 from . import sheet_template
 from .loose import CellReader, fold
 from .engine import COUNTABLE, GROUPS, decide
@@ -176,7 +176,7 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
             if column in sheet_template.PASS_THROUGH:
                 passed[column] = value.strip()
             elif column in ruleset.questions:
-                if ruleset.questions[column]["kind"] in ("single", "multi", "tristate"):
+                if kinds.of(ruleset.questions[column]).choice:
                     read, was_loose = cells_reader.read(column, value)
                     if was_loose:
                         loose.append(_loose_note(ruleset, cells_reader, column, value, read, lang))

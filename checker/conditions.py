@@ -5,6 +5,7 @@ A compiled condition is JSON: `{"all": [...]}`, `{"any": [...]}`, `{"not": c}` o
 missing or "not sure"), combined with Kleene's three-valued logic so an unknown never passes as a yes.
 """
 
+from . import kinds
 from .strings import s
 
 COMBINATORS = ("all", "any", "not")
@@ -14,35 +15,20 @@ def _label(question, lang):
     return question.get("short", question["label"])[lang]
 
 
-def _option_label(question, option_id, lang):
-    if question["kind"] == "tristate":
-        return s("tristate." + option_id, lang)
-    for option in question.get("options", ()):
-        if option["id"] == option_id:
-            return option["label"][lang]
-    return str(option_id)
-
-
 def _quote(text, lang):
     return s("conditions.quote", lang, text=text)
 
 
-def _numeric(question, value):
-    """The comparable number of an answer: integers as such, single choices by their option's `value`."""
-    if question["kind"] == "single":
-        for option in question.get("options", ()):
-            if option["id"] == value:
-                return option.get("value")
-        return None
-    return value
-
-
 class Operator:
-    """One operator: which question kinds it takes, what argument, how it tests; it reads as the interface
-    string conditions.op.<name>, its negation as conditions.op_not.<name> (so `not` reads as a plain sentence)."""
+    """One operator: what argument it takes, how it tests; which question kinds take it is each kind's own word
+    (checker/kinds.py). It reads as the interface string conditions.op.<name>, its negation as
+    conditions.op_not.<name> (so `not` reads as a plain sentence)."""
 
-    def __init__(self, name, kinds, arg, test):
-        self.name, self.kinds, self.arg, self.test = name, kinds, arg, test
+    def __init__(self, name, arg, test):
+        self.name, self.arg, self.test = name, arg, test
+
+    def takes(self, question):
+        return self.name in kinds.of(question).operators
 
     def explain(self, question, arg, lang, negate=False):
         """Say in `lang` what this operator requires of the question (or, with negate, that it does not hold)."""
@@ -50,16 +36,16 @@ class Operator:
             return OPERATORS["eq"].explain(question, arg[0], lang, negate=negate != (self.name == "not_in"))
         key = "conditions.op_not." if negate else "conditions.op."
         if self.arg == "options":
-            shown = [_quote(_option_label(question, a, lang), lang) for a in arg]
+            shown = [_quote(kinds.of(question).option_label(question, a, lang), lang) for a in arg]
             last = s("conditions.options_last_or" if self.name in ("in", "not_in") else "conditions.options_sep", lang)
             value = s("conditions.options_sep", lang).join(shown[:-1]) + last + shown[-1] if len(shown) > 1 else shown[0]
         elif self.arg == "option":
-            value = _quote(_option_label(question, arg, lang), lang)
+            value = _quote(kinds.of(question).option_label(question, arg, lang), lang)
         elif self.arg == "bool":
             value = ""
             key = "conditions.op_not." if (negate == bool(arg)) else "conditions.op."
         else:
-            value = str(arg["value"])  # the unit would repeat the question's own noun
+            value = kinds.of(question).bound(question, arg["value"], lang)
         name = self.name
         if self.arg == "options" and len(arg) == 1 and self.name == "includes_any":
             name = "includes"  # a multi-choice question and one option: "includes X", not "at least one of X"
@@ -68,29 +54,26 @@ class Operator:
 
 def _num_test(compare):
     def test(question, answer, arg):
-        number = _numeric(question, answer)
+        number = kinds.of(question).number(question, answer)
         if number is None:
             return None
         return compare(number, arg["value"])
     return test
 
 
-ORDERED = ("integer", "date", "single")
-ANY_KIND = ("single", "multi", "tristate", "integer", "date", "text")
-
 OPERATORS = {
     op.name: op
     for op in (
-        Operator("eq", ("single", "tristate", "integer", "text"), "option", lambda q, a, arg: a == arg),
-        Operator("ne", ("single", "tristate", "integer", "text"), "option", lambda q, a, arg: a != arg),
-        Operator("in", ("single",), "options", lambda q, a, arg: a in arg),
-        Operator("not_in", ("single",), "options", lambda q, a, arg: a not in arg),
-        Operator("includes_any", ("multi",), "options", lambda q, a, arg: any(x in arg for x in a)),
-        Operator("gte", ORDERED, "number", _num_test(lambda x, y: x >= y)),
-        Operator("lte", ORDERED, "number", _num_test(lambda x, y: x <= y)),
-        Operator("gt", ORDERED, "number", _num_test(lambda x, y: x > y)),
-        Operator("lt", ORDERED, "number", _num_test(lambda x, y: x < y)),
-        Operator("answered", ANY_KIND, "bool", None),
+        Operator("eq", "option", lambda q, a, arg: a == arg),
+        Operator("ne", "option", lambda q, a, arg: a != arg),
+        Operator("in", "options", lambda q, a, arg: a in arg),
+        Operator("not_in", "options", lambda q, a, arg: a not in arg),
+        Operator("includes_any", "options", lambda q, a, arg: any(x in arg for x in a)),
+        Operator("gte", "number", _num_test(lambda x, y: x >= y)),
+        Operator("lte", "number", _num_test(lambda x, y: x <= y)),
+        Operator("gt", "number", _num_test(lambda x, y: x > y)),
+        Operator("lt", "number", _num_test(lambda x, y: x < y)),
+        Operator("answered", "bool", None),
     )
 }
 
@@ -115,7 +98,7 @@ def evaluate(cond, answers, questions):
     if op.name == "answered":
         known = answer is not None and answer != [] and answer != ""
         return known == cond["arg"]
-    if answer is None or (question["kind"] == "tristate" and answer == "unsure"):
+    if answer is None or kinds.of(question).unsettled(answer):
         return None
     return op.test(question, answer, cond["arg"])
 
@@ -136,7 +119,7 @@ def _explain(cond, questions, lang, negate):
             joiner = s("conditions.and" if conjunction else "conditions.or", lang)
             return joiner.join(_explain(c, questions, lang, negate) for c in cond[key])
     question = questions[cond["q"]]
-    if question["kind"] == "date" and cond["op"] in DATE_OPERATORS:
+    if kinds.of(question).arg_type == "date" and cond["op"] in DATE_OPERATORS:
         key = "conditions.date_op_not." if negate else "conditions.date_op."
         return s(key + cond["op"], lang, q=_quote(_label(question, lang), lang), v=cond["arg"]["value"])
     return OPERATORS[cond["op"]].explain(question, cond["arg"], lang, negate)
@@ -161,8 +144,4 @@ def format_answer(question, answer, lang):
     """An answer as a reader sees it."""
     if answer is None or answer == [] or answer == "":
         return s("answer.none", lang)
-    if question["kind"] in ("single", "tristate"):
-        return _option_label(question, answer, lang)
-    if question["kind"] == "multi":
-        return s("conditions.multi_sep", lang).join(_option_label(question, a, lang) for a in answer)
-    return str(answer)
+    return kinds.of(question).format(question, answer, lang)

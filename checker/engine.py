@@ -15,6 +15,7 @@ Priority rules are not findings: they are the Decision's `priorities`.
 import datetime
 
 from . import answers as answers_mod
+from . import kinds
 from .conditions import evaluate, questions_in
 
 VERDICTS = ("eligible", "eligible_with_points_to_confirm", "not_eligible", "incomplete")
@@ -44,7 +45,7 @@ def _rule_outcome(rule, answers, questions):
 def unsettled_questions(rule, answers, questions):
     """The questions of a rule still without a usable answer: not answered, or answered "not sure"."""
     return [q for q in questions_in(rule["require"])
-            if answers.get(q) is None or (questions[q]["kind"] == "tristate" and answers.get(q) == "unsure")]
+            if answers.get(q) is None or kinds.of(questions[q]).unsettled(answers[q])]
 
 
 def group_of(rule, outcome, answers):
@@ -117,10 +118,7 @@ class Decision:
             qid = self.missing[0]
             question = self.ruleset.questions[qid]
             # Nearly met only if some answer to that one question would meet the rules without asking more.
-            tries = ([o["id"] for o in question.get("options", ())] if question["kind"] == "single"
-                     else ["yes"] if question["kind"] == "tristate"
-                     else [question["max"]] if question["kind"] == "integer" and "max" in question else [])
-            for value in tries:
+            for value in kinds.of(question).meeting_values(question):
                 if Decision(self.ruleset, dict(self.given, **{qid: value}), explore=False).verdict in (
                         "eligible", "eligible_with_points_to_confirm"):
                     return self.missing

@@ -8,12 +8,11 @@ import json
 import re
 from pathlib import Path
 
-from . import conditions
+from . import conditions, kinds
 from .yamlsource import YamlError, line_of, load_file
 
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policy_data"
 FILES = ("call", "eligibility", "directions", "glossary", "faq", "questions", "rules")
-TRISTATE = ("yes", "no", "unsure")
 _SPACE = re.compile(r"\s+")
 
 
@@ -288,7 +287,10 @@ class _Compiler:
             if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
                 self.l.problem(name, path, f"needs a date YYYY-MM-DD, got {value!r}")
                 return None
-        elif not isinstance(value, int) or isinstance(value, bool):
+        elif kind == "number" and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+            self.l.problem(name, path, f"needs a number, got {value!r}")
+            return None
+        elif kind == "int" and (not isinstance(value, int) or isinstance(value, bool)):
             self.l.problem(name, path, f"needs a whole number, got {value!r}")
             return None
         out = {"value": value}
@@ -336,7 +338,7 @@ class _Compiler:
             self.l.problem(name, path + (op_name,), f"unknown operator {op_name!r} "
                                                     f"(known: {', '.join(conditions.OPERATORS)})")
             return None
-        if question["kind"] not in op.kinds:
+        if not op.takes(question):
             self.l.problem(name, path + (op_name,),
                            f"operator {op_name!r} does not apply to {question['kind']} question {qid!r}")
             return None
@@ -344,8 +346,8 @@ class _Compiler:
         return None if arg is None else {"q": qid, "op": op_name, "arg": arg}
 
     def argument(self, name, path, op, question, arg):
-        option_ids = [o["id"] for o in question.get("options", [])] or (
-            list(TRISTATE) if question["kind"] == "tristate" else [])
+        kind = kinds.of(question)
+        option_ids = [o["id"] for o in kind.options(question)]
         if op.arg == "bool":
             if not isinstance(arg, bool):
                 self.l.problem(name, path, f"needs true or false, got {arg!r}")
@@ -355,12 +357,12 @@ class _Compiler:
             if question["kind"] == "single" and any("value" not in o for o in question["options"]):
                 self.l.problem(name, path, f"question {question['id']!r} has options without a 'value' to compare")
                 return None
-            return self.number(name, path, arg, "date" if question["kind"] == "date" else "int")
+            return self.number(name, path, arg, kind.arg_type)
         values = arg if op.arg == "options" else [arg]
         if op.arg == "options" and not (isinstance(arg, list) and arg):
             self.l.problem(name, path, f"needs a non-empty list of options, got {arg!r}")
             return None
-        if question["kind"] in ("single", "multi", "tristate"):
+        if kind.choice:
             wrong = [v for v in values if str(v) not in option_ids]
             if wrong:
                 self.l.problem(name, path, f"unknown option {', '.join(map(repr, wrong))} of question "
@@ -377,8 +379,11 @@ class _Compiler:
         for index, q in enumerate(raw):
             path = ("questions", index)
             kind = q.get("kind")
-            out = {k: q[k] for k in ("id", "section", "kind", "label", "help", "short") if k in q}
-            for key in ("label", "help", "short"):
+            if kind not in kinds.KINDS:
+                self.l.problem("questions", path + ("kind",), f"unknown kind {kind!r} (known: {', '.join(kinds.KINDS)})")
+                continue
+            out = {k: q[k] for k in ("id", "section", "kind", "label", "help", "short", "unit") if k in q}
+            for key in ("label", "help", "short", "unit"):
                 if key in out:
                     out[key] = self.text("questions", path + (key,), out[key])
             out["required"] = q.get("required", True)
@@ -390,7 +395,7 @@ class _Compiler:
             if "citation" in q:
                 out["citation"] = self.citation("questions", path + ("citation",), q["citation"])
             has_options = "options" in q or "options_from" in q
-            if kind in ("single", "multi"):
+            if kinds.KINDS[kind].data_options:
                 if ("options" in q) == ("options_from" in q):
                     self.l.problem("questions", path, f"a {kind} question needs exactly one of options, options_from")
                     continue

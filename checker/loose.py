@@ -9,8 +9,7 @@ Loose spellings come from data, never from a list in code: the yes/no/not-sure s
 
 import unicodedata
 
-from . import answers as answers_mod
-from . import limits
+from . import kinds, limits
 from .strings import LANGS, s
 
 
@@ -27,13 +26,13 @@ class CellReader:
         self._exact = {}   # question id -> {folded spelling: option id}
         self._parts = {}   # question id -> [(folded label, option id)] for part-of-a-label matches
         for qid, question in ruleset.questions.items():
-            if question["kind"] in ("single", "multi", "tristate"):
+            if kinds.of(question).choice:
                 self._exact[qid], self._parts[qid] = self._spellings(question)
 
     def _spellings(self, question):
         exact, parts = {}, []
-        if question["kind"] == "tristate":
-            for value in answers_mod.TRISTATE:
+        if question["kind"] == "tristate":  # yes / no / not sure: their spellings are interface strings
+            for value in kinds.TRISTATE:
                 for lang in LANGS:
                     for spelling in [s("tristate." + value, lang), *s("batch.loose." + value, lang)]:
                         exact.setdefault(fold(spelling), value)
@@ -41,7 +40,7 @@ class CellReader:
         extra = {}
         if question["id"] == self.ruleset.direction_question:
             extra = {d: [d_["slug"], str(d_["number"])] for d, d_ in self.ruleset.directions.items()}
-        for option in question["options"]:
+        for option in kinds.of(question).options(question):
             labels = [option["label"][lang] for lang in LANGS]
             for spelling in [option["id"], *labels, *extra.get(option["id"], ())]:
                 exact.setdefault(fold(spelling), option["id"])
@@ -49,9 +48,7 @@ class CellReader:
         return exact, parts
 
     def label(self, question, option_id, lang):
-        if question["kind"] == "tristate":
-            return s("tristate." + option_id, lang)
-        return next(o["label"][lang] for o in question["options"] if o["id"] == option_id)
+        return kinds.of(question).option_label(question, option_id, lang)
 
     def _one(self, qid, text):
         """The option id `text` names loosely, or None (none, or more than one)."""
@@ -73,7 +70,7 @@ class CellReader:
         if question["kind"] != "multi":
             found = self._one(qid, text)
             return (found, True) if found else (text, False)
-        items = [item.strip() for item in answers_mod._LIST_SPLIT.split(text)]
+        items = [item.strip() for item in kinds.LIST_SPLIT.split(text)]
         read, loose = [], False
         for item in items:
             if not item:
@@ -91,6 +88,7 @@ class CellReader:
 
 def _strict(question, text):
     """Read as written (an id, or a label as the questionnaire shows it): not worth a note."""
+    kind = kinds.of(question)
     if question["kind"] == "tristate":
-        return answers_mod._normalise(question, text, "zh")[1] is None
-    return answers_mod._match_option(question, text) is not None
+        return kind.normalise(question, text, "zh")[1] is None
+    return kind.match(question, text) is not None

@@ -1,6 +1,6 @@
 """The questionnaire in one language: sections and questions as a reader (or a form) needs them."""
 
-from .strings import s
+from . import kinds
 
 
 def questionnaire(ruleset, lang="zh"):
@@ -14,16 +14,12 @@ def questionnaire(ruleset, lang="zh"):
             q = ruleset.questions[qid]
             if q["section"] != section["id"]:
                 continue
-            question = {"id": qid, "kind": q["kind"], "label": q["label"][lang], "help": q["help"][lang],
+            kind = kinds.of(q)
+            # control, input and numeric tell the form how to draw and read it (templates/kinds/, form.js).
+            question = {"id": qid, "kind": q["kind"], "control": kind.control, "input": kind.input,
+                        "numeric": kind.numeric, "verbatim": kind.verbatim, "label": q["label"][lang], "help": q["help"][lang],
                         "required": q["required"], "conditional": "show_if" in q}
-            for key in ("min", "max", "max_length"):
-                if key in q:
-                    question[key] = q[key]
-            if q["kind"] == "tristate":
-                question["options"] = [{"id": t, "label": s("tristate." + t, lang)} for t in ("yes", "no", "unsure")]
-            elif "options" in q:
-                question["options"] = [{"id": o["id"], "label": o["label"][lang], "exclusive": o.get("exclusive", False)}
-                                       for o in q["options"]]
+            question.update(kind.questionnaire_extra(q, lang))
             if q.get("citation"):
                 question["citation"] = {"clause": q["citation"]["clause"][lang], "quote": q["citation"]["quote"]}
             entry["questions"].append(question)
@@ -42,5 +38,5 @@ def render_text(form):
             for o in q.get("options", []):
                 lines.append(f"    - {o['id']}: {o['label']}")
             if "min" in q:
-                lines.append(f"    {q['min']}–{q.get('max', '')}")
+                lines.append(f"    {q['min']}–{q.get('max', '')}{' ' + q['unit'] if 'unit' in q else ''}")
     return "\n".join(lines).lstrip("\n") + "\n"

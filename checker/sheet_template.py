@@ -12,7 +12,7 @@ import csv
 import io
 import string
 
-from . import limits
+from . import kinds, limits
 from .conditions import evaluate
 from .engine import decide
 from .loose import fold
@@ -75,12 +75,8 @@ def _spans(ruleset, lang):
 
 def _answer_text(ruleset, qid, value, lang):
     question = ruleset.questions[qid]
-    if question["kind"] == "tristate":
-        return s("tristate." + value, lang)
-    if question["kind"] in ("single", "multi"):
-        labels = {o["id"]: o["label"][lang] for o in question["options"]}
-        values = value if isinstance(value, list) else [value]
-        return s("batch.template.list_sep", lang).join(labels[v] for v in values)
+    if kinds.of(question).choice:
+        return kinds.of(question).format(question, value, lang, "batch.template.list_sep")
     return value
 
 
@@ -94,25 +90,10 @@ def example_answers(ruleset):
         show_if = question.get("show_if")
         if not question["required"] or (show_if and evaluate(show_if, answers, ruleset.questions) is not True):
             continue
-        tries = _tries(ruleset, question)
+        tries = kinds.of(question).example_tries(question, list(_numbers_for(ruleset, qid)))
         if tries:  # the first answer under which no rule fails and most rules pass
             answers[qid] = max(tries, key=lambda v: _score(ruleset, dict(answers, **{qid: v})))
     return answers
-
-
-def _tries(ruleset, question):
-    kind = question["kind"]
-    if kind == "tristate":
-        return ["yes", "no"]
-    if kind == "single":
-        return [o["id"] for o in question["options"]]
-    if kind == "multi":
-        plain = [o["id"] for o in question["options"] if not o.get("exclusive")]
-        return [plain[:2]] + [[o] for o in plain]
-    if kind == "integer":
-        values = {question.get("min", 0)} | set(_numbers_for(ruleset, question["id"]))
-        return sorted(v for v in values if question.get("max") is None or v <= question["max"])
-    return []
 
 
 def _numbers_for(ruleset, qid):
@@ -122,7 +103,7 @@ def _numbers_for(ruleset, qid):
         if "q" in cond:
             arg = cond.get("arg")
             arg = arg.get("value") if isinstance(arg, dict) else arg
-            if cond["q"] == qid and isinstance(arg, int) and not isinstance(arg, bool):
+            if cond["q"] == qid and isinstance(arg, (int, float)) and not isinstance(arg, bool):
                 yield arg
         else:
             stack.extend(cond.get("all", []) + cond.get("any", []) + ([cond["not"]] if "not" in cond else []))
@@ -158,11 +139,7 @@ def template_csv(ruleset, lang="zh"):
 def choices(ruleset, qid, lang):
     """The labels a choice column's drop-down offers, or None."""
     question = ruleset.questions[qid]
-    if question["kind"] == "tristate":
-        return [s("tristate." + t, lang) for t in ("yes", "no", "unsure")]
-    if question["kind"] in ("single", "multi"):
-        return [o["label"][lang] for o in question["options"]]
-    return None
+    return kinds.of(question).template_choices(question, lang)
 
 
 def _comment(ruleset, column, lang):
@@ -195,9 +172,9 @@ def template_xlsx(ruleset, lang="zh"):
             letter = _letter(col)
             source = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(options)}"
             lists.append((number, first_data, last, source, ruleset.questions[column]["kind"] != "multi"))
-        elif column not in PASS_THROUGH and ruleset.questions[column]["kind"] == "integer":
-            q = ruleset.questions[column]
-            numbers.append((number, first_data, last, q.get("min", 0), q.get("max")))
+        elif column not in PASS_THROUGH and kinds.of(ruleset.questions[column]).template_number_check(ruleset.questions[column]):
+            low, high, whole = kinds.of(ruleset.questions[column]).template_number_check(ruleset.questions[column])
+            numbers.append((number, first_data, last, low, high, whole))
     spans = _spans(ruleset, lang)
     sheets = [{
         "title": s("batch.template.sheet", lang),

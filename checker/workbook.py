@@ -121,7 +121,7 @@ def write(sheets):
     title; rows (lists of cell values; text is always stored as text, never run as a formula); hidden (bool);
     widths {column number: width}; merges [(row, first column, last column)]; bold_rows, hidden_rows (row numbers);
     freeze ("A5"); comments {(row, column): text}; lists [(column number, first row, last row, source, strict)]
-    where source is a range text such as "'_lists'!$A$1:$A$3"; numbers [(column, first row, last row, min, max)];
+    where source is a range text such as "'_lists'!$A$1:$A$3"; numbers [(column, first row, last row, min, max, whole)];
     wrap (bool); autofilter (first row, last row: the whole width); fit_from (a row number: widths fit the text
     from that row on, unless given)."""
     import openpyxl
@@ -160,9 +160,9 @@ def write(sheets):
             rule = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=strict)
             rule.add(f"{get_column_letter(column)}{first}:{get_column_letter(column)}{last}")
             sheet.add_data_validation(rule)
-        for column, first, last, low, high in spec.get("numbers", ()):
+        for column, first, last, low, high, whole in spec.get("numbers", ()):
             operator = "between" if high is not None else "greaterThanOrEqual"
-            rule = DataValidation(type="whole", operator=operator, formula1=str(low),
+            rule = DataValidation(type="whole" if whole else "decimal", operator=operator, formula1=str(low),
                                   formula2=None if high is None else str(high), allow_blank=True)
             rule.add(f"{get_column_letter(column)}{first}:{get_column_letter(column)}{last}")
             sheet.add_data_validation(rule)

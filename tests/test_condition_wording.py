@@ -53,7 +53,7 @@ def sample_condition(ruleset, op):
     """A leaf condition for `op` over a real question of a kind it takes, with a real argument."""
     for qid in ruleset.order:
         q = ruleset.questions[qid]
-        if q["kind"] not in op.kinds:
+        if not op.takes(q):
             continue
         options = [o["id"] for o in q.get("options", ())] or (["yes", "no", "unsure"] if q["kind"] == "tristate" else [])
         if op.arg == "option" and options:

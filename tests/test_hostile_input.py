@@ -6,7 +6,7 @@ import json
 import pytest
 
 from checker import api, batch, limits
-from checker.answers import _LIST_SPLIT
+from checker.kinds import LIST_SPLIT as _LIST_SPLIT
 from checker.ruleset import known_calls, load_default
 from checker.yamlsource import YamlError, load_text
 

@@ -18,26 +18,55 @@ export function controls(qid) {
   return byQuestion.get(qid) || [];
 }
 
+// How each form control is read and filled, by the control its kind names (checker/kinds.py: "one" radio
+// buttons, "many" check boxes, "field" one input). A new kind with one of these controls needs nothing here.
+const CONTROLS = {
+  one: {
+    read: (inputs) => inputs.find((i) => i.checked)?.value,
+    fill(inputs, value) {
+      const match = inputs.find((i) => i.value === String(value));
+      if (match) match.checked = true;
+      return Boolean(match);
+    },
+  },
+  many: {
+    read(inputs) {
+      const values = inputs.filter((i) => i.checked).map((i) => i.value);
+      return values.length ? values : undefined;
+    },
+    fill(inputs, value) {
+      let ok = true;
+      for (const v of Array.isArray(value) ? value.map(String) : [String(value)]) {
+        const match = inputs.find((i) => i.value === v);
+        if (match) match.checked = true;
+        else ok = false;
+      }
+      return ok;
+    },
+  },
+  field: {
+    read(inputs, q) {
+      const value = inputs[0].value.trim();
+      if (!value) return undefined;
+      // Plain digits go as a number (as exported files have them); anything else ("３", "3 个", "1e3") goes as
+      // typed, for the checker to read or refuse (the decision is the checker's, in Python).
+      if (q.numeric) return /^[0-9]+$/.test(value) ? Number(value) : value;
+      return q.verbatim ? inputs[0].value : value;
+    },
+    fill(inputs, value, q) {
+      if (value === null || typeof value === "object") return false;
+      inputs[0].value = String(value);
+      return inputs[0].value === String(value) || q.verbatim;
+    },
+  },
+};
+
 /** Answers as the checker reads them: question -> option id, [option ids], number or text. */
 export function collectAnswers() {
   const answers = {};
   for (const [qid, q] of QUESTIONS) {
-    const inputs = controls(qid);
-    if (q.kind === "single" || q.kind === "tristate") {
-      const checked = inputs.find((i) => i.checked);
-      if (checked) answers[qid] = checked.value;
-    } else if (q.kind === "multi") {
-      const values = inputs.filter((i) => i.checked).map((i) => i.value);
-      if (values.length) answers[qid] = values;
-    } else {
-      const input = inputs[0];
-      const value = input.value.trim();
-      if (!value) continue;
-      // Plain digits go as a number (as exported files have them); anything else ("３", "3 个", "1e3") goes as
-      // typed, for the checker to read or refuse (the decision is the checker's, in Python).
-      if (q.kind === "integer") answers[qid] = /^[0-9]+$/.test(value) ? Number(value) : value;
-      else answers[qid] = q.kind === "text" ? input.value : value;
-    }
+    const value = CONTROLS[q.control].read(controls(qid), q);
+    if (value !== undefined) answers[qid] = value;
   }
   return answers;
 }
@@ -52,26 +81,7 @@ export function applyAnswers(answers) {
       unusable.push(qid);
       continue;
     }
-    const inputs = controls(qid);
-    if (q.kind === "single" || q.kind === "tristate") {
-      const match = inputs.find((i) => i.value === String(value));
-      if (match) match.checked = true;
-      else unusable.push(qid);
-    } else if (q.kind === "multi") {
-      const values = Array.isArray(value) ? value.map(String) : [String(value)];
-      let ok = true;
-      for (const v of values) {
-        const match = inputs.find((i) => i.value === v);
-        if (match) match.checked = true;
-        else ok = false;
-      }
-      if (!ok) unusable.push(qid);
-    } else if (value !== null && typeof value !== "object") {
-      inputs[0].value = String(value);
-      if (inputs[0].value !== String(value) && q.kind !== "text") unusable.push(qid);
-    } else {
-      unusable.push(qid);
-    }
+    if (!CONTROLS[q.control].fill(controls(qid), value, q)) unusable.push(qid);
   }
   return unusable;
 }

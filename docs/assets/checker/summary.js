@@ -8,9 +8,9 @@ import { $, QUESTIONS, S } from "./page.js";
 function formatAnswer(q, value) {
   if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return S.not_answered;
   const label = (id) => ((q.options || []).find((o) => o.id === id) || { label: String(id) }).label;
-  if (q.kind === "single" || q.kind === "tristate") return label(value);
-  if (q.kind === "multi") return value.map(label).join(S.list_sep);
-  return String(value);
+  if (q.control === "one") return label(value);
+  if (q.control === "many") return value.map(label).join(S.list_sep);
+  return q.unit ? `${value} ${q.unit}` : String(value);
 }
 
 // One row per question, made once and updated in place (only the rows whose answer changed are touched).
