@@ -11,8 +11,11 @@ from checker.engine import assess
 from checker.ruleset import Ruleset
 
 CALLS_DIR = Path(__file__).resolve().parents[1] / "policy_data" / "calls"
-CASE_FILES = sorted(CALLS_DIR.glob("*/cases/*.yaml"))
-CALLS = sorted({p.parents[1].name for p in CASE_FILES})
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CALL_CASES = sorted(CALLS_DIR.glob("*/cases/*.yaml"))
+CALLS = sorted({p.parents[1].name for p in CALL_CASES})
+# The made-up calls' cases too (tests/fixtures/calls/): they prove what a new call's data can do (e.g. a kind).
+CASE_FILES = CALL_CASES + sorted((FIXTURES / "calls").glob("*/cases/*.yaml"))
 FIRED = ("fail", "unknown")
 
 
@@ -24,7 +27,13 @@ def load_case(path):
 
 @pytest.fixture(scope="module")
 def rulesets(artefacts):
-    return {call: Ruleset(artefact["ruleset"]) for call, artefact in artefacts.items()}
+    """Each call's rule set by folder name: the real calls' compiled bundles, the fixture calls compiled here."""
+    from checker.loader import load_bundle
+
+    found = {call: Ruleset(artefact["ruleset"]) for call, artefact in artefacts.items()}
+    for folder in sorted((FIXTURES / "calls").iterdir()):
+        found[folder.name] = Ruleset(load_bundle(folder, root=FIXTURES))
+    return found
 
 
 def run_case(ruleset, case):
@@ -36,7 +45,7 @@ def run_case(ruleset, case):
 
 
 def cases_of(call):
-    return [p for p in CASE_FILES if p.parents[1].name == call]
+    return [p for p in CALL_CASES if p.parents[1].name == call]
 
 
 def test_every_call_has_cases(artefacts):

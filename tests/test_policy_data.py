@@ -168,7 +168,7 @@ def test_second_call_from_yaml_alone():
     result = assess(ruleset, {"direction": "a1", "a1_cases": 1, "own_ip": "yes"}, "en")
     assert result["verdict"] == "not_eligible"
     assert [f["rule"] for f in result["findings"] if f["outcome"] == "fail"] == ["a1_cases"]
-    result = assess(ruleset, {"direction": "a1", "a1_cases": 7, "own_ip": "yes"}, "en")
+    result = assess(ruleset, {"direction": "a1", "a1_cases": 7, "a1_revenue": "600", "own_ip": "yes"}, "en")
     assert result["verdict"] == "eligible"
 
 

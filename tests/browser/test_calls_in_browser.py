@@ -81,3 +81,19 @@ def test_each_calls_screening_plans_under_its_own_quota(calls_site, calls_server
     assert plan["quota"] == kind["quota"] and plan["eligible"] > 0
     for key in ("quota", "rows_total", "eligible", "counted", "exempt", "over_by", "errors"):
         assert int(page.locator(f'[data-figure="{key}"] dd').inner_text()) == plan[key], key
+
+
+def test_an_amount_question_is_typed_as_people_write_it(calls_site, calls_server, page):
+    """A kind only the mini call uses (checker/kinds.py Amount, in 万元): its field shows the unit, takes "1,200.5 万元"
+    as typed, and the checker compares it as a number and words it with its unit."""
+    answers = case(calls_site, "mini", "eligible_a1")["answers"]
+    assert answers["a1_revenue"] == "1,200.5 万元"
+    open_checker(page, calls_server + "checker/")
+    fill(page, answers)
+    wait_verdict(page, "eligible")
+    assert page.locator("#unit-a1_revenue").text_content() == "万元"
+    assert page.get_attribute("#in-a1_revenue", "inputmode") == "decimal"
+    page.fill("#in-a1_revenue", "499.99")
+    wait_verdict(page, "not_eligible")
+    item = page.locator("#checker-details li[data-rule='a1_revenue']")
+    assert "499.99万元" in item.text_content() and "500万元" in item.text_content()
