@@ -3,7 +3,8 @@
 The decision is the checker's: ``checker.engine.phase_status`` over the call's timeline (its ruleset: the deadlines
 and which one is the applicants'). A deadline is open up to and including its own day: that is the site's reading
 of the notice's 「于……前」, which does not say whether the day itself counts, so the banner states each date in the
-notice's words (``guide.by_date``) and links to the process page's paragraph giving that reading. The decision is
+notice's words (``guide.by_date_short``: short, the banner must leave a phone's first screen to the page) and one
+link saying the notice is silent on the day itself, to the process page's paragraph giving the site's reading. The decision is
 taken here at build time, with the build date, for the static HTML (JavaScript off, or before the script runs);
 the page's script (docs/assets/theme/call-status.js) then compares the visitor's own date with the ISO dates in the
 ``data-deadline`` attributes, the same comparison, and shows the matching ``data-when`` variants. Every date
@@ -62,7 +63,7 @@ def banner(call: Call, ui: dict, lang: str, href, as_of: datetime.date | None = 
         items.append(
             f'<li data-deadline="{esc(date)}" data-scope="{esc(d["id"])}">'
             f'<span class="call-status__who">{esc(pick(d["who"], lang))}</span>{u["colon"]}'
-            f'{esc(u["by_date"].format(date=format_date(date, lang)))} '
+            f'{esc(u["by_date_short"].format(date=format_date(date, lang)))} '
             f'<a class="cite" href="{esc(link)}">{clause}</a> '
             + _variants(esc(d["id"]), d["status"], {s: f'<strong class="call-status__state call-status__state--{s}">'
                                                         f'{esc(word)}</strong>' for s, word in phase_words.items()})
