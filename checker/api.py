@@ -21,9 +21,8 @@ import sys
 
 from . import answers as answers_mod
 from . import batch as batch_mod
-from . import limits
+from . import jsontext, limits, pipeline
 from . import sheet_template
-from .engine import assess
 from .questionnaire import questionnaire
 from .ruleset import known_calls, load_default
 from .strings import s
@@ -96,7 +95,7 @@ def _field(req, name, kind, default=None):
 
 def _assess(ruleset, req, lang, progress=None):
     answers = req.get("answers")
-    return assess(ruleset, {} if answers is None else answers, lang, _field(req, "as_of", "date"))
+    return pipeline.assess(ruleset, {} if answers is None else answers, lang, _field(req, "as_of", "date"))
 
 
 def _batch(ruleset, req, lang, progress=None):
@@ -223,39 +222,16 @@ def handle_request(request, progress=None):
         return _error(req_id, "internal", s("request.internal", lang, kind=type(exc).__name__))
 
 
-def parse_float(text):
-    value = float(text)  # "1e999" is read as inf: refuse it like Infinity
-    return value if math.isfinite(value) else answers_mod.NonFinite(text)
-
-
-_ESCAPE = re.compile(r"\\.", re.S)  # removed first, so a string is then simply "[^"]*" (linear, no backtracking)
-_STRING = re.compile(r'"[^"]*"')
-_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def nesting(json_text):
-    """The deepest nesting of arrays and objects in JSON text (strings skipped), without parsing it: json.loads
-    recurses once per level and could overflow the stack (in Pyodide too) before saying anything."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(_STRING.sub("", _ESCAPE.sub("", json_text))):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > deepest:
-            deepest = depth
-            if deepest > limits.MAX_DEPTH:
-                break
-    return deepest
-
-
 def parse(request_json):
     """JSON text -> the request, or raise RequestError: bounded in size, NaN/Infinity kept as NonFinite markers."""
     if not isinstance(request_json, str):
         raise RequestError("request.not_object")
     if len(request_json) > limits.MAX_REQUEST_CHARS:
         raise RequestError("request.too_large", size=len(request_json), limit=limits.MAX_REQUEST_CHARS)
-    if nesting(request_json) > limits.MAX_DEPTH:
+    if jsontext.nesting(request_json) > limits.MAX_DEPTH:
         raise RequestError("request.too_deep", limit=limits.MAX_DEPTH)
     try:
-        return json.loads(request_json, parse_constant=answers_mod.NonFinite, parse_float=parse_float)
+        return jsontext.loads(request_json)
     except RecursionError:
         raise RequestError("request.too_deep", limit=limits.MAX_DEPTH) from None
     except json.JSONDecodeError as exc:

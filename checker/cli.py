@@ -8,12 +8,10 @@ import sys
 from pathlib import Path
 
 from . import answers as answers_mod
-from . import api
 from . import batch as batch_mod
-from . import limits
+from . import jsontext, limits, pipeline
 from . import sheet_template
 from . import workbook
-from .engine import assess
 from .questionnaire import questionnaire, render_text
 from .report import render
 
@@ -58,10 +56,10 @@ def read_answers_file(path, with_lines=False):
 
     text = _read_text(path, limits.MAX_YAML_CHARS)
     if str(path).lower().endswith(".json"):
-        if api.nesting(text) > limits.MAX_DEPTH:
+        if jsontext.nesting(text) > limits.MAX_DEPTH:
             raise InputError(f"{path}: nested more than {limits.MAX_DEPTH} levels deep")
         try:  # NaN and Infinity are kept as markers, so the answer they belong to is named
-            data = json.loads(text, parse_constant=answers_mod.NonFinite, parse_float=api.parse_float)
+            data = jsontext.loads(text)
             return (data, {}) if with_lines else data
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{exc.lineno}: invalid JSON, column {exc.colno}: {exc.msg}") from None
@@ -191,7 +189,7 @@ def cmd_assess(args):
     ruleset = _ruleset(args)
     document, lines = read_answers_file(args.file, with_lines=True)
     try:
-        result = assess(ruleset, document, args.lang, args.as_of)
+        result = pipeline.assess(ruleset, document, args.lang, args.as_of)
     except answers_mod.AnswersError as exc:
         raise InputError("\n  ".join(f"{_where(args.file, lines, document, e['question'])}: {e['message']}"
                                       for e in exc.errors)) from None

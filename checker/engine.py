@@ -12,9 +12,6 @@ An `info` rule that is not met is shown with the points to confirm but never cha
 Priority rules are not findings: they are the Decision's `priorities`.
 """
 
-import datetime
-
-from . import answers as answers_mod
 from . import kinds
 from .conditions import evaluate, questions_in
 
@@ -152,12 +149,3 @@ def phase_status(deadline_date, as_of):
     return "open" if as_of.isoformat() <= deadline_date else "closed"
 
 
-def assess(ruleset, raw_answers, lang="zh", as_of=None):
-    """Validate answers, decide, and return the worded result (raises AnswersError for bad answers)."""
-    from .present import present
-
-    if lang not in ("zh", "en"):
-        raise ValueError(f"unknown language {lang!r}: use zh or en")
-    raw, _meta = answers_mod.unwrap(raw_answers)
-    answers = answers_mod.validate(ruleset, raw, lang)
-    return present(decide(ruleset, answers), lang, as_of or datetime.date.today())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.engine import assess
+from checker.pipeline import assess
 from checker.ruleset import Ruleset
 
 CALLS_DIR = Path(__file__).resolve().parents[1] / "policy_data" / "calls"

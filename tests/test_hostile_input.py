@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from checker import api, batch, limits
+from checker import api, batch, jsontext, limits
 from checker.kinds import LIST_SPLIT as _LIST_SPLIT
 from checker.ruleset import known_calls, load_default
 from checker.yamlsource import YamlError, load_text
@@ -107,7 +107,7 @@ def test_malformed_deep_or_huge_json_is_one_error(text, code):
 
 
 def test_nesting_skips_brackets_inside_strings():
-    assert api.nesting('{"a": "[[[[{{{{", "b": [["\\"]"]]}') == 3
+    assert jsontext.nesting('{"a": "[[[[{{{{", "b": [["\\"]"]]}') == 3
 
 
 def test_the_request_size_is_bounded():

@@ -160,7 +160,7 @@ def test_validate_command_reports_without_traceback(copy, tmp_path):
 
 def test_second_call_from_yaml_alone():
     """A tiny second call, written only as YAML in tests/fixtures, loads and is assessed with no code change."""
-    from checker.engine import assess
+    from checker.pipeline import assess
     from checker.ruleset import Ruleset
 
     ruleset = Ruleset(load_bundle(FIXTURES / "calls" / "mini", root=FIXTURES))

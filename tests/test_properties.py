@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from checker.answers import AnswersError
 from checker.conditions import questions_in
-from checker.engine import VERDICTS, assess
+from checker.engine import VERDICTS
+from checker.pipeline import assess
 from checker.report import render
 from checker.strings import s
 from checker.loader import call_dir, load_bundle

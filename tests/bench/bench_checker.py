@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from checker import batch, workbook  # noqa: E402
-from checker.engine import assess  # noqa: E402
+from checker.pipeline import assess  # noqa: E402
 from checker.ruleset import load_default  # noqa: E402
 
 CASES = ROOT / "policy_data" / "calls" / "2022" / "cases"
