@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checker import strings as checker_strings
+
 from . import changes, paths, render, strings
 from .calls import CALLS_PAGE, Call
 from .notice import parse_notice
@@ -89,7 +91,9 @@ def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy
     from checker.ruleset import Ruleset
 
     ui_all = {lang: strings.in_language(ui, lang) for lang in langs}
-    shared = {"ui_all": ui_all, "langs": langs, "default_lang": default,
+    # The result's group headings are the checker's (report.group): the CLI report and the page say the same.
+    group_titles = {lang: checker_strings.lookup("report.group", lang) for lang in langs}
+    shared = {"ui_all": ui_all, "group_titles": group_titles, "langs": langs, "default_lang": default,
               "calls": [summary(c) for c in reversed(calls)]}
     out: dict[str, dict] = {"": dict(shared, data={})}
     for call in calls:

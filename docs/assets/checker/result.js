@@ -5,14 +5,16 @@ import { el, fill, placeChildren } from "../common/dom.js";
 import { controls, setVisible } from "./form.js";
 import { $, LANG_ROOT, QUESTIONS, S, form } from "./page.js";
 
-// Each group: where it goes, its heading, and whether it is open (the long lists start collapsed).
+// Each group: where it goes, and whether it is open (the long lists start collapsed, their heading counting them).
+// The headings are the checker's own (report.group in checker/i18n), as the CLI report has them.
 const GROUP_VIEWS = [
-  { group: "blocking", id: "checker-failed", title: () => S.failed_title, open: true },
-  { group: "confirm", id: "checker-confirm", title: () => S.confirm_title, open: true },
-  { group: "missing", id: "checker-pending", title: (n) => fill(S.pending_title, { n }), open: false },
-  { group: "met", id: "checker-met", title: (n) => fill(S.met_title, { n }), open: false, class: "checker-met" },
-  { group: "not_applicable", id: "checker-not-applicable", title: (n) => fill(S.not_applicable_title, { n }), open: false },
+  { group: "blocking", id: "checker-failed", open: true },
+  { group: "confirm", id: "checker-confirm", open: true },
+  { group: "missing", id: "checker-pending", open: false },
+  { group: "met", id: "checker-met", open: false, class: "checker-met" },
+  { group: "not_applicable", id: "checker-not-applicable", open: false },
 ];
+const groupTitle = (view, n) => S.group_titles[view.group] + (view.open ? "" : fill(S.count_suffix, { n }));
 const DETAILED = new Set(["blocking", "confirm", "missing"]);
 
 // Each block of the result is made from one part of it and kept while that part is unchanged (a collapsed list
@@ -65,8 +67,8 @@ function keyedSection(key, title, ...children) {
 
 function groupBlock(view, findings) {
   const list = el("ul", { class: "checker-findings", id: view.id, "data-group": view.group }, findings.map(finding));
-  if (view.open) return section(view.title(findings.length), list);
-  return el("details", { class: `checker-block ${view.class || ""}`.trim() }, el("summary", {}, view.title(findings.length)), list);
+  if (view.open) return section(groupTitle(view, findings.length), list);
+  return el("details", { class: `checker-block ${view.class || ""}`.trim() }, el("summary", {}, groupTitle(view, findings.length)), list);
 }
 
 export function showWaiting() {
