@@ -234,164 +234,24 @@ def sha256_file(path: Path) -> str:
 # ------------------------------------------------------------------ INSTALL.txt
 
 
-def install_text(version: str, mtime: int, manifest: dict, site_url: str) -> str:
-    top = f"{NAME}-{version}"
-    date = datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime("%Y-%m-%d")
+def install_text(version: str, mtime: int, manifest: dict, site_url: str, site_dir: Path) -> str:
+    """INSTALL.txt, from its template (build_scripts/templates/dist/INSTALL.txt.j2) and the build's own facts."""
+    import jinja2
+
     pyodide = manifest.get("pyodide_version", "?")
-    checker = manifest.get("checker_version", "?")
-    rulesets = ", ".join(f"{call}: {rs}" for call, rs in sorted(manifest.get("rulesets", {}).items())) or "?"
-    url = site_url or "?"
-    path = "/"
     match = re.match(r"^[a-z]+://[^/]+(/.*)?$", site_url or "")
-    if match and match.group(1):
-        path = match.group(1)
-    return f"""\
-{top}
-{"=" * len(top)}
-
-大数据产业发展试点示范项目申报指南（2022 年）网站 —— 离线部署包
-Guide to the 2022 Big Data Industry Development Pilot Demonstration call -- offline release
-
-版本 / Version:            {version}
-源码日期 / Source date:     {date}
-检查程序 / Checker:        {checker} (rule sets / 规则集 {rulesets})
-Pyodide:                   {pyodide} (self-hosted / 本地自带)
-构建地址 / Built for:       {url}
-
-
-----------------------------------------------------------------------------------------------------
-中文
-----------------------------------------------------------------------------------------------------
-
-1. 这是什么
-
-   这是一个完整的静态网站（中文在站点根目录，英文在 en/ 下），包括在浏览器中运行的申报条件自查程序
-   （Python，经 Pyodide/WebAssembly 运行）。网站不连接任何外部网站，可以部署在没有互联网的内网中。
-   任何能提供静态文件的 Web 服务器（nginx、Apache、IIS 等）都可以托管它，不需要数据库或后端程序。
-
-   包内结构：
-     {top}/site/           网站本身：把 Web 服务器指向这个目录
-     {top}/INSTALL.txt     本说明
-     {top}/server-config/nginx/bdpilot.conf   nginx 配置片段（与网站“托管与部署”页面中的一致）
-
-2. 校验下载的文件
-
-   在放有 SHA256SUMS 的目录中执行：
-     sha256sum -c SHA256SUMS
-   每个文件都应显示“OK”（或“成功”）。Windows 上可用 PowerShell：
-     Get-FileHash -Algorithm SHA256 {top}.zip
-   再与 SHA256SUMS 中的值比较。
-
-3. 解压
-
-   Linux：  tar -xzf {top}.tar.gz -C /srv
-   Windows：右键“全部解压缩”，或 PowerShell：Expand-Archive {top}.zip -DestinationPath C:\\inetpub
-   解压后网站目录为 /srv/{top}/site/（或 C:\\inetpub\\{top}\\site\\）。
-
-4. 服务器必须满足的要求
-
-   * .wasm 必须以 application/wasm 类型提供。否则自查程序会一直停在“正在启动”，不报任何错误。
-   * .mjs 必须以 JavaScript 类型（text/javascript）提供，否则检查程序的模块 Worker 无法启动。
-   * .json 以 application/json 提供。
-   * 建议：对 .wasm、.js、.mjs、.json 启用 gzip 或 brotli 压缩（运行环境的 .wasm 文件约 10 MB，gzip 后约 3.6 MB）；
-     assets/pyodide/ 下的文件可长期缓存（目录名含版本号），HTML 页面应设置为每次重新验证（no-cache）。
-   * 离线缓存（Service Worker）只在 HTTPS 或 localhost 下可用；在普通 HTTP 内网中自查程序照常工作，
-     只是每次访问都要重新下载运行环境（受浏览器 HTTP 缓存影响）。
-
-   nginx、Apache（.htaccess / 虚拟主机）和 IIS（web.config）的完整配置示例见网站中的“托管与部署”页面：
-     部署后：<网站地址>/hosting/（英文：<网站地址>/en/hosting/）
-     部署前：用浏览器打开 site/hosting/index.html
-   nginx 片段也在包内：server-config/nginx/bdpilot.conf（放到 /etc/nginx/snippets/ 并在 location 中 include）。
-
-5. 部署在子路径下（例如 https://intranet.example/intranet/bdpilot/）
-
-   所有页面使用相对链接，可以部署在任意子路径下。nginx 示例：
-     location /intranet/bdpilot/ {{
-         alias /srv/{top}/site/;
-         include /etc/nginx/snippets/bdpilot.conf;
-         error_page 404 /intranet/bdpilot/404.html;
-     }}
-   注意 location 和 alias 都以“/”结尾。
-   只有 404 页面使用构建时的地址（SITE_URL）：本包构建时的地址是 {url}，
-   因此 404 页面的链接以“{path}”开头。若部署到其他路径，请用
-     SITE_URL=https://你的地址/子路径/ make dist
-   重新生成本包，否则 404 页面的样式和链接会失效（其他页面不受影响）。
-
-6. 检查部署是否正确
-
-   curl -sI https://你的地址/子路径/assets/pyodide/{pyodide}/pyodide.asm.wasm | grep -i content-type
-   应显示 Content-Type: application/wasm。然后打开“自查”页面，回答一个问题，应在几秒内显示结果。
-
-
-----------------------------------------------------------------------------------------------------
-English
-----------------------------------------------------------------------------------------------------
-
-1. What this is
-
-   A complete static website (Chinese at the site root, English under en/), including the eligibility
-   self-check that runs in the visitor's browser (Python, run by Pyodide/WebAssembly). The site loads
-   nothing from other websites, so it works on an intranet with no internet access. Any web server that
-   serves static files (nginx, Apache, IIS, ...) can host it: no database, no server-side program.
-
-   Contents:
-     {top}/site/           the website: point the web server at this folder
-     {top}/INSTALL.txt     these instructions
-     {top}/server-config/nginx/bdpilot.conf   the nginx snippet (the same as on the site's Hosting page)
-
-2. Verify the download
-
-   In the folder that holds SHA256SUMS:
-     sha256sum -c SHA256SUMS
-   Every file must say "OK". On Windows, in PowerShell:
-     Get-FileHash -Algorithm SHA256 {top}.zip
-   and compare with the value in SHA256SUMS.
-
-3. Unpack
-
-   Linux:   tar -xzf {top}.tar.gz -C /srv
-   Windows: "Extract All...", or in PowerShell: Expand-Archive {top}.zip -DestinationPath C:\\inetpub
-   The web root is then /srv/{top}/site/ (or C:\\inetpub\\{top}\\site\\).
-
-4. What the server must do
-
-   * Serve .wasm as application/wasm. Otherwise the self-check stays at "Starting" forever, with no error.
-   * Serve .mjs as JavaScript (text/javascript), otherwise the checker's module worker does not start.
-   * Serve .json as application/json.
-   * Recommended: gzip or brotli compression for .wasm, .js, .mjs and .json (the runtime's .wasm file is
-     about 10 MB, about 3.6 MB with gzip); long-lived caching for assets/pyodide/ (its folder is named
-     after its version); HTML revalidated on every visit (no-cache).
-   * Offline caching (the service worker) needs HTTPS or localhost. On a plain-HTTP intranet the
-     self-check works all the same; the runtime is just downloaded again when the browser's cache expires.
-
-   Ready-to-copy configuration for nginx, Apache (.htaccess / virtual host) and IIS (web.config) is on the
-   site's Hosting page:
-     once deployed: <site address>/en/hosting/ (Chinese: <site address>/hosting/)
-     before that:   open site/en/hosting/index.html in a browser
-   The nginx snippet is also in this archive: server-config/nginx/bdpilot.conf (copy it to
-   /etc/nginx/snippets/ and include it in the location that serves the site).
-
-5. Serving from a sub-path (e.g. https://intranet.example/intranet/bdpilot/)
-
-   Every page links relatively, so the site works under any sub-path. nginx example:
-     location /intranet/bdpilot/ {{
-         alias /srv/{top}/site/;
-         include /etc/nginx/snippets/bdpilot.conf;
-         error_page 404 /intranet/bdpilot/404.html;
-     }}
-   Note that both the location and the alias end in "/".
-   Only the 404 page uses the address the site was built for (SITE_URL): this archive was built for
-   {url}, so the 404 page's links start with "{path}". To serve it from another path, make the archive
-   again with
-     SITE_URL=https://your.host/sub/path/ make dist
-   or the 404 page loses its styles and links (no other page is affected).
-
-6. Check the deployment
-
-   curl -sI https://your.host/sub/path/assets/pyodide/{pyodide}/pyodide.asm.wasm | grep -i content-type
-   must print Content-Type: application/wasm. Then open the Self-check page and answer a question: the
-   result should appear within seconds.
-"""
+    wasm = site_dir / "assets" / "pyodide" / pyodide / "pyodide.asm.wasm"
+    data = wasm.read_bytes() if wasm.is_file() else b""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(REPO_ROOT / "build_scripts" / "templates" / "dist")),
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    return env.get_template("INSTALL.txt.j2").render(
+        top=f"{NAME}-{version}", version=version,
+        date=datetime.datetime.fromtimestamp(mtime, datetime.timezone.utc).strftime("%Y-%m-%d"),
+        pyodide=pyodide, checker=manifest.get("checker_version", "?"),
+        rulesets=", ".join(f"{call}: {rs}" for call, rs in sorted(manifest.get("rulesets", {}).items())) or "?",
+        url=site_url or "?", path=match.group(1) if match and match.group(1) else "/",
+        # The runtime's size as served, and with gzip (level 6, as servers use): measured, never written down.
+        wasm_mb=f"{len(data) / 1e6:.1f}", wasm_gz_mb=f"{len(gzip.compress(data, 6)) / 1e6:.1f}")
 
 
 # ------------------------------------------------------------------ main
@@ -414,7 +274,7 @@ def make_dist(site_dir: Path, out_dir: Path, version: str | None = None, mtime: 
     mtime = source_date_epoch() if mtime is None else max(ZIP_EPOCH, int(mtime))
     version = clean_version(version if version else default_version(site_dir, mtime))
     top = f"{NAME}-{version}"
-    text = install_text(version, mtime, manifest, built_for(site_dir))
+    text = install_text(version, mtime, manifest, built_for(site_dir), site_dir)
     members = archive_members(site_dir, top, text)
 
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -335,3 +335,17 @@ def test_hosting_page_apache_and_sub_path(lang):
     # The Apache and nginx rules for long-lived files are the same regular expression.
     nginx_regex = re.search(r'location ~ "(.+)" \{', SNIPPET.read_text("utf-8")).group(1)
     assert f"m#{nginx_regex}#" in apache
+
+
+def test_install_text_gives_the_runtimes_size_as_measured(fake_site, tmp_path):
+    """INSTALL.txt's sizes come from the runtime in the site (and its gzip size), never from the text."""
+    import gzip
+    import random
+
+    data = random.Random(7).randbytes(2_500_000)  # incompressible: gzip keeps it at about its size
+    write(fake_site / "assets" / "pyodide" / "9.9.9" / "pyodide.asm.wasm", data)
+    text = make_dist.make_dist(fake_site, tmp_path / "dist", version=VERSION, mtime=EPOCH).install.read_text("utf-8")
+    size, zipped = f"{len(data) / 1e6:.1f}", f"{len(gzip.compress(data, 6)) / 1e6:.1f}"
+    assert f"约 {size} MB，gzip 后约 {zipped} MB" in text
+    assert f"about {size} MB, about {zipped} MB with gzip" in text
+    assert "2022" not in text  # the calls are named by their rule sets, not by a year written in the text
