@@ -348,4 +348,4 @@ def test_install_text_gives_the_runtimes_size_as_measured(fake_site, tmp_path):
     size, zipped = f"{len(data) / 1e6:.1f}", f"{len(gzip.compress(data, 6)) / 1e6:.1f}"
     assert f"约 {size} MB，gzip 后约 {zipped} MB" in text
     assert f"about {size} MB, about {zipped} MB with gzip" in text
-    assert "2022" not in text  # the calls are named by their rule sets, not by a year written in the text
+    assert "2022 年" not in text and "the 2022 " not in text  # no call's year in the prose: calls are listed by rule set
