@@ -101,6 +101,8 @@ def _write(text, output=None, as_ascii=None):
     hold (a lone surrogate; on a Chinese Windows console, anything beyond GBK) become as_ascii() when given
     (JSON with \\u escapes, lossless), else a replacement character; never an exception."""
     stream = None if output else sys.stdout
+    if not output and stream is None:  # started with standard output closed (`>&-`)
+        raise InputError("standard output is closed: redirect it to a file (or give one with --output where the command has it)")
     encoding = "utf-8" if output else (getattr(stream, "encoding", None) or "utf-8")
     if not output and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "utf8sig"):
         text = text.lstrip("\ufeff")  # a BOM means nothing to a console (and GBK has none)
@@ -311,18 +313,37 @@ def _console_safe():
             pass
 
 
+def _flush_stdout():
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _quiet_stdout():
+    """Point standard output at /dev/null, so Python's own flush at exit has nothing left to fail on."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        pass
+
+
 def main(argv=None):
     """Run the command line; return the exit code. Bad input is one line on stderr, never a traceback."""
     _console_safe()
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        _flush_stdout()  # a full disk or a closed pipe shows here, not as a traceback at exit
+        return code
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # e.g. `| head`: the reader has gone; nothing more to say (Python docs' recipe)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # standard output cannot be written (a full disk: `> /dev/full`)
+        _quiet_stdout()
+        print(f"error: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (RecursionError, MemoryError) as exc:
         print(f"error: the input is too large or too deeply nested ({type(exc).__name__})", file=sys.stderr)
         return EXIT_BAD_INPUT

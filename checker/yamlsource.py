@@ -100,7 +100,12 @@ def load_text(text, path="<text>"):
     Hostile input gives a YamlError naming the line, never another exception: see _lines for the bounds."""
     if len(text) > limits.MAX_YAML_CHARS:
         raise YamlError(path, 0, f"too large ({len(text)} characters; at most {limits.MAX_YAML_CHARS})")
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # it checks every character first: NUL, a form feed or a vertical tab is refused here
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise YamlError(path, line, f"a character YAML does not allow (U+{exc.character:04X}) at column "
+                                    f"{exc.position - text.rfind(chr(10), 0, exc.position)}: remove it") from None
     try:
         node = loader.get_single_node()  # compose only; the values are built below, once the graph is checked
         lines = {(): 1}

@@ -40,6 +40,10 @@ FILES = {
     "latin1.yaml": (b"project_name: caf\xe9\n", "not UTF-8 text"),
     "list.yaml": ("- a\n- b\n", "回答文件的内容应为"),
     "spaces.yaml": ("business_areas: '" + " " * (limits.MAX_VALUE_CHARS + 1) + "'\n", "回答过长"),
+    # Characters YAML refuses (pasted from Word and the like): named with their line, never a traceback.
+    "nul.yaml": ("project_name: ok\nstrength: 'y\x00es'\n", "nul.yaml:2: a character YAML does not allow (U+0000)"),
+    "formfeed.yaml": ("project_name: a\x0cb\n", "formfeed.yaml:1: a character YAML does not allow (U+000C)"),
+    "vtab.yaml": ("project_name: a\x0bb\n", "vtab.yaml:1: a character YAML does not allow (U+000B)"),
 }
 
 
@@ -105,3 +109,36 @@ def test_a_chinese_windows_console(tmp_path, args):
     answers.write_text("direction: d4\nproject_name: 数据•平台 ✓ \U0001F600\n", encoding="utf-8")
     code, stdout, stderr = run(*[a.format(answers=answers) for a in args], encoding="cp936")
     assert code in (0, 1) and stdout.decode("gbk").strip()
+
+
+def test_standard_output_full_is_one_line_and_exit_2():
+    """`template > /dev/full`: the disk is full; said in one line (exit 2), never a traceback."""
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "checker", "template"], cwd=REPO, stdout=full,
+                              stderr=subprocess.PIPE, timeout=120)
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2 and "Traceback" not in stderr, stderr
+    assert stderr.startswith("error: cannot write to standard output") and len(stderr.splitlines()) == 1, stderr
+
+
+def test_standard_output_closed_is_one_line_and_exit_2():
+    """Started with standard output closed (`>&-`): said, exit 2."""
+    done = subprocess.run(["bash", "-c", f"'{sys.executable}' -m checker questions >&-"], cwd=REPO,
+                          stderr=subprocess.PIPE, timeout=120)
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == 2 and "Traceback" not in stderr, stderr
+    assert "standard output is closed" in stderr, stderr
+
+
+def test_policy_file_with_a_control_character_is_named(tmp_path):
+    """A policy YAML file holding a vertical tab: `validate` names the file and line (exit 1: problems found)."""
+    import shutil
+
+    calls = tmp_path / "policy_data" / "calls"
+    shutil.copytree(REPO / "policy_data" / "calls" / "2022", calls / "2022")
+    shutil.copytree(REPO / "policy_data" / "source", tmp_path / "policy_data" / "source")
+    shutil.copytree(REPO / "policy_data" / "schema", tmp_path / "policy_data" / "schema")
+    faq = calls / "2022" / "faq.yaml"
+    faq.write_text(faq.read_text("utf-8").replace("\n", "\n\x0b", 1), "utf-8")
+    code, _, stderr = run("--call-dir", calls / "2022", "validate")
+    assert code in (1, 2) and "faq.yaml:2" in stderr and "U+000B" in stderr, stderr
