@@ -73,6 +73,8 @@ def read_csv_lines(text):
             if "field limit" in str(exc):
                 raise BatchError("cell_too_large", row=number, limit=limits.MAX_CELL_CHARS) from None
             raise BatchError("bad_row", row=number) from None
+        if number > limits.MAX_SHEET_ROWS:  # blank and # comment rows count too: a file of them is bounded work
+            raise BatchError("too_many_sheet_rows", limit=limits.MAX_SHEET_ROWS)
         if any(len(cell) > limits.MAX_CELL_CHARS for cell in cells):
             raise BatchError("cell_too_large", row=number, limit=limits.MAX_CELL_CHARS)
         if not any(c.strip() for c in cells):
@@ -449,6 +451,9 @@ def result_xlsx(plan, lang="zh"):
 
     head = [[s("batch.export.title", lang, call=plan_title(plan, lang))]] + [list(x) for x in export_head(plan, lang)]
     table = export_rows(plan, lang)
+    cleaned = sum(workbook.needs_cleaning(v) for row in head + table for v in row)
+    if cleaned:  # a workbook cannot hold some control characters (pasted from Word): said, never an error
+        head.append([s("batch.export.note", lang), s("batch.export.cleaned", lang, count=cleaned)])
     first = len(head) + 2
     return workbook.write([{
         "title": s("batch.export.sheet", lang), "rows": head + [[]] + table, "wrap": True, "fit_from": first,

@@ -18,6 +18,7 @@ MAX_CSV_ROWS = 1_000           # candidate rows in one CSV file (the header and 
 MAX_CELL_CHARS = 10_000        # characters in one CSV cell
 MAX_COLUMNS = 200              # columns of a sheet read (a list has a few dozen; the rest of a row is cut)
 MAX_HEADER_ROWS = 10           # rows above the header (titles, section names) looked through to find it
+MAX_SHEET_ROWS = 5_000         # rows of a sheet or CSV file looked through, blank and # comment rows included
 MAX_XLSX_BYTES = 5_000_000     # bytes of an .xlsx file to screen (a list of MAX_CSV_ROWS rows is far smaller)
 MAX_XLSX_UNPACKED = 100_000_000  # bytes its parts may unpack to (a zip bomb is refused before it is opened)
 MIN_LOOSE_CHARS = 2            # a cell read loosely as part of an option's label must have at least this many

@@ -7,6 +7,7 @@ not their name, and refused with a message saying how to save the file as .xlsx.
 
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 
@@ -16,6 +17,21 @@ ZIP_MAGIC = b"PK\x03\x04"
 # Column widths, in Excel's units (about one Latin character; a Chinese character takes two).
 MIN_WIDTH, MAX_WIDTH = 8, 60
 OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+# The characters XML 1.0 forbids (what openpyxl refuses with IllegalCharacterError): C0 controls but tab, LF, CR.
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(value):
+    """A cell value a workbook can hold: a vertical tab or form feed (a line break pasted from Word) becomes a line
+    break, any other forbidden control character is dropped. Other values pass unchanged."""
+    if not isinstance(value, str) or not XML_FORBIDDEN.search(value):
+        return value
+    return XML_FORBIDDEN.sub(lambda m: "\n" if m.group() in "\x0b\x0c" else "", value)
+
+
+def needs_cleaning(value):
+    """Whether xml_safe() changes `value` (the export says how many cells it changed)."""
+    return isinstance(value, str) and XML_FORBIDDEN.search(value) is not None
 
 
 class WorkbookError(Exception):
@@ -97,8 +113,14 @@ def read_lines(data):
 
 
 def _sheet_lines(sheet):
+    """The sheet's non-blank rows, read row by row as the file has them. Its <dimension> is ignored: one that claims
+    A1:XFD1048576 made openpyxl pad a million empty rows of 16,384 cells, and one that understates the data made it
+    drop rows without a word. Every row looked at counts, blank ones too, so the work is bounded by the limits."""
+    sheet.reset_dimensions()
     lines, chars = [], 0
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > limits.MAX_SHEET_ROWS:
+            raise WorkbookError("too_many_sheet_rows", limit=limits.MAX_SHEET_ROWS)
         cells = [cell_text(value) for value in row[:limits.MAX_COLUMNS]]
         while cells and not cells[-1].strip():
             cells.pop()
@@ -136,7 +158,7 @@ def write(sheets):
     for spec in sheets:
         sheet = book.create_sheet(spec["title"])
         for values in spec.get("rows", ()):
-            sheet.append([None if v in (None, "") else v for v in values])
+            sheet.append([None if v in (None, "") else xml_safe(v) for v in values])
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
@@ -155,7 +177,7 @@ def write(sheets):
             if last > first:
                 sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
         for (row, column), text in spec.get("comments", {}).items():
-            sheet.cell(row=row, column=column).comment = Comment(text, "")
+            sheet.cell(row=row, column=column).comment = Comment(xml_safe(text), "")
         for column, first, last, source, strict in spec.get("lists", ()):
             rule = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=strict)
             rule.add(f"{get_column_letter(column)}{first}:{get_column_letter(column)}{last}")

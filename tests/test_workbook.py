@@ -5,14 +5,16 @@ import base64
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from checker import api, batch, sheet_template, workbook
+from checker import api, batch, limits, sheet_template, workbook
 from checker.strings import s
 from test_batch import answers, table, to_csv
 
@@ -379,3 +381,79 @@ def test_a_label_several_columns_share_is_told_apart_by_the_id_row_only(ruleset)
     assert [found[i] for i in roles] == [None] * len(roles)  # without the id row: not guessed
     found, *_ = sheet_template.locate(ruleset, list(enumerate(lines, start=1)))
     assert [found[i] for i in roles] == [lines[2][i] for i in roles]
+
+
+def _with_sheet_xml(data, change):
+    """The workbook `data` with its first sheet's XML changed by `change(text) -> text`."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                part = change(part.decode("utf-8")).encode("utf-8")
+            target.writestr(name, part)
+    return out.getvalue()
+
+
+def _small_book():
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _row(number, text):
+    return f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+
+
+def test_a_dimension_that_understates_the_data_loses_no_row():
+    """A <dimension> of A1:B1 over data in row 5 (as some programs write it): row 5 is read, not dropped."""
+    data = _with_sheet_xml(_small_book(), lambda xml: re.sub(r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:B1"/>',
+                                                             xml).replace("</sheetData>", _row(5, "later") + "</sheetData>"))
+    assert workbook.read_lines(data) == [(1, ["a", "b"]), (5, ["later"])]
+
+
+def test_a_dimension_bomb_is_refused_after_the_row_limit_not_a_million_rows():
+    """A 5 KB workbook claiming A1:XFD1048576 with a cell in row 1,048,576: refused once MAX_SHEET_ROWS rows have
+    been looked at (openpyxl used to pad a million rows of 16,384 cells), with the message people read."""
+    data = _with_sheet_xml(_small_book(), lambda xml: re.sub(
+        r'<dimension ref="[^"]*"\s*/>', '<dimension ref="A1:XFD1048576"/>', xml).replace(
+        "</sheetData>", _row(1048576, "x") + "</sheetData>"))
+    assert len(data) < 10_000
+    with pytest.raises(workbook.WorkbookError) as refused:
+        workbook.read_lines(data)
+    assert refused.value.code == "too_many_sheet_rows" and refused.value.values["limit"] == limits.MAX_SHEET_ROWS
+    message = batch.BatchError(refused.value.code, **refused.value.values).message("zh")
+    assert str(limits.MAX_SHEET_ROWS) in message and "新的工作表" in message
+
+
+def test_a_csv_of_comment_and_blank_rows_is_refused_at_the_row_limit(ruleset):
+    """Comment and blank rows count against the rows looked through: 5 MB of them is refused, not kept in memory."""
+    text = ("#" + "x" * 98 + "\n" + "\n") * 25_000
+    with pytest.raises(batch.BatchError) as refused:
+        batch.read_csv_lines(text)
+    assert refused.value.code == "too_many_sheet_rows"
+
+
+def test_an_export_takes_control_characters_in_both_doors(ruleset, tmp_path):
+    """A project name holding a vertical tab (a line break pasted from Word) and a U+0001: the worker's .xlsx
+    export and `checker batch -o out.xlsx` both write the workbook (no error, no traceback), the break kept as a
+    line break, the other character dropped, and the export's notes say how many cells were changed."""
+    rows = [dict(CANDIDATES[0], project_name="甲\x0b项目\x01")]
+    text = to_csv(ruleset, rows)
+    response = json.loads(api.handle(json.dumps({"type": "batch", "call": "2022", "lang": "zh", "csv": text,
+                                                 "unit_kind": "province"})))
+    assert response["ok"], response
+    exported = json.loads(api.handle(json.dumps({"type": "export", "call": "2022", "lang": "zh",
+                                                 "plan_id": response["result"]["plan_id"], "format": "xlsx"})))
+    assert exported["ok"], exported
+    path = tmp_path / "list.csv"
+    path.write_text(text, encoding="utf-8")
+    done = run_cli("batch", path, "--unit-kind", "province", "-o", tmp_path / "out.xlsx")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    for data in (base64.b64decode(exported["result"]["xlsx"]), (tmp_path / "out.xlsx").read_bytes()):
+        cells = [c for row in openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True)
+                 for c in row if isinstance(c, str)]
+        assert "甲\n项目" in cells
+        assert any(s("batch.export.cleaned", "zh", count=1) == c for c in cells)
