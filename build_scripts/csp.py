@@ -6,10 +6,15 @@ browsers ignore in a meta tag), ``X-Content-Type-Options: nosniff`` and ``Referr
 build_scripts/serve_static.py, the nginx snippet build_scripts/nginx/bdpilot.conf, and the Apache and IIS
 configurations on docs/hosting.*.md (tests/test_csp.py checks that they all say the same). Standard library only.
 
+    default-src 'none'                    nothing that is not allowed below
     script-src 'self' 'wasm-unsafe-eval'  only the site's own script files, no inline script or handler, no eval;
                                           WebAssembly may be compiled (Pyodide)
     worker-src 'self'                     the checker's module worker, Material's search worker, the service worker
     connect-src 'self'                    fetch only from the site (Pyodide, the wheel, search indexes)
+    style-src, font-src, manifest-src 'self'; img-src 'self' data:
+                                          the site's own style sheets, fonts and icons (the theme's icons are
+                                          data: SVGs in its CSS); no inline style
+    form-action 'self'                    a form is never sent anywhere else
     object-src 'none'; base-uri 'none'    no plug-ins; no <base> redirecting relative URLs
 """
 
@@ -21,4 +26,5 @@ HEADERS = {
     "Content-Security-Policy": HEADER_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000",  # HTTPS only, for a year; ignored on plain http://
 }

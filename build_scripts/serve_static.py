@@ -47,6 +47,7 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": _CSP_FILE.read_text("utf-8").strip() + "; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    "Strict-Transport-Security": "max-age=31536000",
 }
 
 # Explicit types for what the site ships; anything else falls back to mimetypes.

@@ -10,8 +10,10 @@ import pytest
 from build_scripts import csp, serve_static
 
 REPO = Path(__file__).resolve().parent.parent
-STRICT = {"script-src": "'self' 'wasm-unsafe-eval'", "worker-src": "'self'", "connect-src": "'self'",
-          "object-src": "'none'", "base-uri": "'none'", "frame-ancestors": "'none'"}
+STRICT = {"default-src": "'none'", "script-src": "'self' 'wasm-unsafe-eval'", "worker-src": "'self'",
+          "connect-src": "'self'", "style-src": "'self'", "img-src": "'self' data:", "font-src": "'self'",
+          "manifest-src": "'self'", "form-action": "'self'", "object-src": "'none'", "base-uri": "'none'",
+          "frame-ancestors": "'none'"}
 
 
 def directives(policy):
@@ -34,6 +36,12 @@ def test_nginx_snippet_sends_them_in_every_location():
         # once at the top level and once in the long-cache location (add_header there replaces inherited ones)
         assert text.count(f'add_header {name} "{value}" always;') == 2, name
     assert len(re.findall(r"^\s*add_header ", text, re.M)) == 2 * len(csp.HEADERS) + 2  # + two Cache-Control
+
+
+def test_hsts_is_sent_and_its_intranet_note_is_on_the_hosting_pages():
+    assert csp.HEADERS["Strict-Transport-Security"].startswith("max-age=")
+    for lang, note in (("zh", "如果内网没有 TLS"), ("en", "on an intranet without TLS")):
+        assert note in (REPO / "docs" / f"hosting.{lang}.md").read_text("utf-8")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
