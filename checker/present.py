@@ -163,11 +163,43 @@ def _other_directions(decision, lang):
     return out
 
 
+def verdict_reason(decision, findings, missing, lang):
+    """The verdict's first sentence says why, not that a reason exists: the first requirement not met with the
+    person's answer, the first point to confirm, or the first question still to answer (and how many more)."""
+    by_rule = {f["rule"]: f for f in findings}
+    verdict = decision.verdict
+    if verdict == "eligible":
+        return s("verdict_reason.eligible", lang)
+    if verdict == "incomplete":
+        first, rest = missing[0]["label"], len(missing) - 1
+        text = s("verdict_reason.incomplete", lang, question=first)
+    else:
+        group = "blocking" if verdict == "not_eligible" else "confirm"
+        ids = [r for r in decision.groups[group] if r in by_rule] or [
+            r for r in decision.groups["missing"] if r in by_rule]
+        first, rest = by_rule[ids[0]], len(ids) - 1
+        given = first["answers"]
+        # One answer is said as it is ("2"); several by their short names ("已列入前期试点示范：是、…").
+        answers = given[0]["answer"] if len(given) == 1 else s("finding.list_sep", lang).join(
+            s("verdict_reason.named", lang, name=_short(decision.ruleset, a["question"], lang), answer=a["answer"])
+            for a in given)
+        text = s("verdict_reason." + group, lang, requirement=first["requirement"], title=first["title"],
+                 answers=answers)
+    return text + (s("verdict_reason.more", lang, n=rest) if rest > 0 else s("verdict_reason.end", lang))
+
+
+def _short(ruleset, qid, lang):
+    question = ruleset.questions[qid]
+    return question.get("short", question["label"])[lang]
+
+
 def present(decision, lang, as_of):
     """The result JSON of `decision` in `lang`, the timeline as of the date `as_of`."""
     ruleset = decision.ruleset
     findings = [_finding(rule, outcome, decision.group[rule["id"]], decision, lang)
                 for rule, outcome in decision.outcomes if rule["id"] in decision.group]
+    missing = question_refs(ruleset, decision.missing, lang)
+    when = timeline(ruleset, as_of, lang)
     ignored = question_refs(ruleset, decision.ignored, lang)
     dq = ruleset.direction_question
     none_fit = decision.verdict == "not_eligible" and dq in decision.answers and not decision.other_directions
@@ -179,14 +211,17 @@ def present(decision, lang, as_of):
         "computed_on": as_of.isoformat(),
         "verdict": decision.verdict,
         "verdict_label": s("verdict." + decision.verdict, lang),
-        "missing": question_refs(ruleset, decision.missing, lang),
+        "verdict_reason": verdict_reason(decision, findings, missing, lang),
+        # A closed call is said beside the verdict: "may be eligible" must not read as "you can still apply".
+        "verdict_closed_note": None if when["applicants_open"] else when["message"],
+        "missing": missing,
         "groups": {g: list(decision.groups[g]) for g in GROUPS},
         "findings": findings,
         "priorities": _priorities(decision, lang),
         "quota": _quota(decision, lang),
         "other_directions": _other_directions(decision, lang),
         "other_directions_note": s("other_directions.none_fit", lang) if none_fit else None,
-        "timeline": timeline(ruleset, as_of, lang),
+        "timeline": when,
         "visible_questions": decision.visible,
         "answers": decision.answers,
         "ignored": ignored,

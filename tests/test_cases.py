@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from checker.pipeline import assess
+from checker.strings import s
 from checker.ruleset import Ruleset
 
 CALLS_DIR = Path(__file__).resolve().parents[1] / "policy_data" / "calls"
@@ -133,3 +134,19 @@ def test_every_direction_has_an_eligible_and_a_not_eligible_case(rulesets, call)
         seen.setdefault(direction, set()).add(case["expected"]["verdict"])
     for direction in rulesets[call].directions:
         assert {"eligible", "not_eligible"} <= seen.get(direction, set()), direction
+
+
+def test_the_verdict_says_its_first_reason_and_whether_the_call_is_closed(rulesets):
+    """The verdict's first sentence states the first reason with the person's answer (never "a reason exists"), and
+    a closed call is said beside the verdict."""
+    ruleset = rulesets["2022"]
+    answers = load_case(CALLS_DIR / "2022" / "cases" / "d7_2_cases.yaml")["answers"]
+    deadline = datetime.date.fromisoformat(ruleset.timeline["deadlines"][0]["date"])
+    for lang in ("zh", "en"):
+        open_ = assess(ruleset, answers, lang, deadline - datetime.timedelta(days=30))
+        finding = next(f for f in open_["findings"] if f["rule"] == "d7_cases")
+        assert open_["verdict_reason"].startswith(s("verdict_reason.blocking", lang, requirement=finding["requirement"],
+                                                    title="", answers="2"))
+        assert open_["verdict_closed_note"] is None
+        closed = assess(ruleset, answers, lang, deadline + datetime.timedelta(days=1))
+        assert closed["verdict_closed_note"] == closed["timeline"]["message"] and not closed["timeline"]["applicants_open"]

@@ -282,6 +282,23 @@ def test_the_page_shows_the_checkers_groups(site_server, page, case, lang):
         assert f"checker-finding--{finding['group']}" in item.get_attribute("class")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_panel_states_the_first_reason_and_that_the_call_is_closed(site_server, page, lang):
+    """Beside the verdict: the first requirement not met with the visitor's own answer (as the checker words it),
+    and, the call having closed, that it has (desktop width: the panel shows both)."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    open_checker(page, checker_url(site_server, lang))
+    answers = case_answers("d7_2_cases")
+    fill(page, answers)
+    expected = cpython(answers, lang)["result"]
+    wait_verdict(page, "not_eligible")
+    assert page.text_content("#checker-verdict-explain") == expected["verdict_reason"]
+    assert expected["verdict_reason"].endswith(("2。", "2."))
+    closed = page.locator("#checker-verdict-closed")
+    assert expected["verdict_closed_note"] and closed.is_visible()
+    assert closed.text_content() == expected["verdict_closed_note"]
+
+
 def test_other_direction_link_switches_in_place(site_server, page):
     open_checker(page, checker_url(site_server))
     # Direction 5's own questions answered first, then direction 4 chosen: its answers are kept but not used.

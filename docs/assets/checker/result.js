@@ -119,8 +119,13 @@ export function renderResult(result) {
     verdict.textContent = result.verdict_label;
     verdict.dataset.verdict = result.verdict;
     verdict.className = `checker-verdict checker-verdict--${result.verdict}`;
-    $("checker-verdict-explain").textContent = S.verdict_explain[result.verdict] || "";
   }
+  // The first reason itself, worded by the checker; and, while the call is closed, that it is (beside the verdict).
+  const explain = $("checker-verdict-explain");
+  if (explain.textContent !== result.verdict_reason) explain.textContent = result.verdict_reason;
+  const closed = $("checker-verdict-closed");
+  if (closed.textContent !== (result.verdict_closed_note || "")) closed.textContent = result.verdict_closed_note || "";
+  closed.hidden = !result.verdict_closed_note;
   const byRule = new Map(result.findings.map((f) => [f.rule, f]));
   const blocks = [];
   const add = (key, data, make) => blocks.push(block(key, data, make));
