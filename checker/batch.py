@@ -12,6 +12,7 @@ from . import answers as answers_mod
 from . import limits
 from . import sheet_template
 from .loose import CellReader, fold
+from .conditions import questions_in
 from .engine import COUNTABLE, GROUPS, decide
 from .present import finding_message
 from .strings import s
@@ -199,7 +200,7 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
         entry["row_unit_kind"] = answers.get(ruleset.quota["unit_question"]) if answers else None
         if entry["errors"]:
             entry.update(verdict="error", priorities=[], exempt=None, reasons=[], missing=[],
-                         groups={g: [] for g in GROUPS})
+                         groups={g: [] for g in GROUPS}, quota_notes=[])
             results.append(entry)
             continue
         decision = decide(ruleset, answers, explore=False)
@@ -209,10 +210,11 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
             priorities=decision.priorities_met,
             exempt=decision.exempt,
             # The groups a row shows as its reasons, worded as every surface words them.
-            reasons=[finding_message(*rules[r], decision.answers, ruleset, lang)
+            reasons=[_reason(g, finding_message(*rules[r], decision.answers, ruleset, lang), lang)
                      for g in REASON_GROUPS for r in decision.groups[g]],
             missing=decision.missing,
             groups=decision.groups,
+            quota_notes=_quota_notes(ruleset, decision, lang),
         )
         results.append(entry)
     if progress is not None:
@@ -229,6 +231,24 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
             "screened_on": (as_of or datetime.date.today()).isoformat(), "notes": notes,
             "unknown_columns": [unknown] if unknown else []}
     return plan(head, results, ruleset, order)
+
+
+def _reason(group, message, lang):
+    """One reason of a row, led by its group's badge (as every surface labels a finding): a point to confirm or
+    a question still to answer is never read as a failure when the reasons stand side by side in one cell."""
+    badge = s("badge." + group, lang)
+    return {"group": group, "badge": badge, "message": message,
+            "text": s("batch.reason_item", lang, badge=badge, message=message)}
+
+
+def _quota_notes(ruleset, decision, lang):
+    """What a row that may be eligible says about its place in the quota: with the exemption's question left
+    blank the exemption is unknown, so the row counts against the quota (the conservative reading), and says so."""
+    if decision.verdict not in COUNTABLE or decision.exempt is not None:
+        return []
+    questions = [q for q in questions_in(ruleset.quota["exempt_if"]) if q not in decision.answers]
+    label = s("batch.list_sep", lang).join(sheet_template.column_label(ruleset, q, lang) for q in questions)
+    return [{"code": "dcmm_unknown", "message": s("batch.note_row.dcmm_unknown", lang, question=label)}]
 
 
 def _label_of(ruleset, column, lang):
@@ -420,10 +440,11 @@ def export_rows(plan, lang):
     for r in plan["rows"]:
         problems = [(f"{e.get('column_label') or e['column']}: " if e["column"] else "") + e["message"]
                     for e in r["errors"]]
-        notes = [f["message"] for f in r.get("flags", [])] + [n["message"] for n in r.get("loose", [])]
+        notes = [f["message"] for f in r.get("flags", []) + r.get("quota_notes", []) + r.get("loose", [])]
         values = {"rank": r["rank"] or "", "row": r["row"], "direction": r.get("direction_label", ""),
                   "verdict": r["verdict_label"], "quota_status": r["quota_status_label"],
-                  "priorities_met": len(r["priorities"]), "reasons": sep.join(problems + r["reasons"]),
+                  "priorities_met": len(r["priorities"]),
+                  "reasons": sep.join(problems + [reason["text"] for reason in r["reasons"]]),
                   "notes": sep.join(notes)}
         rows.append([values[c] if c in values else r.get(c, "") for c in EXPORT_COLUMNS])
     return rows

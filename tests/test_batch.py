@@ -87,6 +87,54 @@ def test_order_by_priority_conditions_then_file_order(ruleset):
     assert [r["rank"] for r in plan["rows"]] == [1, 2, 3, 4]
 
 
+def counting(name, **cells):
+    """An eligible direction-5 row that counts against the quota (no DCMM level)."""
+    return answers("eligible_d5", dcmm_level="none", project_name=name, **cells)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_blank_priority_and_dcmm_cells_are_screened_and_counted_notice_ii_2_3(ruleset, lang):
+    """Notice II(3) lists conditions for priority, not requirements: a row with its priority and DCMM cells blank
+    gets its verdict from the requirements and is counted; with no DCMM level the exemption of II(2) is unknown, so
+    the row takes a place (conservative) and its notes say so, on the row and in the export."""
+    row = {k: v for k, v in answers("eligible_d5", project_name="blank").items()
+           if k not in ("dcmm_level", "in_demo_base", "data_management_capability", "open_source_key_tech")}
+    plan = screen(ruleset, [row], "city", lang=lang)
+    entry = plan["rows"][0]
+    assert entry["verdict"] == "eligible" and entry["exempt"] is None and entry["priorities"] == []
+    assert entry["quota_status"] == "within" and plan["counted"] == 1 and plan["exempt"] == 0
+    note = batch.s("batch.note_row.dcmm_unknown", lang, question=sheet_template.column_label(ruleset, "dcmm_level", lang))
+    assert [n["message"] for n in entry["quota_notes"]] == [note]
+    records = table(batch.result_csv(plan, lang))
+    assert note in records[1][records[0].index(batch.s("batch.col.notes", lang))]
+
+
+def test_a_dcmm_level_given_adds_no_note(ruleset):
+    plan = screen(ruleset, [counting("none given"), answers("eligible_d5", dcmm_level="4")], "city")
+    assert [r["quota_notes"] for r in plan["rows"]] == [[], []]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_reason_wears_its_groups_badge_in_rows_and_exports(ruleset, lang):
+    """A point to confirm (「技术先进、应用示范带动作用良好」, Notice II(1), answered "not sure") is never worded as a
+    failure in the batch: every reason starts with its group's badge, in the row and both exports."""
+    rows = [answers("advanced_unsure", project_name="unsure"), answers("planned_project", project_name="planned")]
+    plan = screen(ruleset, rows, "province", lang=lang)
+    by_name = {r["project_name"]: r for r in plan["rows"]}
+    blocking, confirm = batch.s("badge.blocking", lang), batch.s("badge.confirm", lang)
+    unsure = by_name["unsure"]["reasons"]
+    assert [r["group"] for r in unsure] == ["confirm"]
+    assert unsure[0]["text"] == batch.s("batch.reason_item", lang, badge=confirm, message=unsure[0]["message"])
+    assert blocking not in unsure[0]["text"]
+    planned = by_name["planned"]["reasons"]
+    assert planned and all(r["group"] == "blocking" and r["text"].startswith(blocking) for r in planned)
+    records = table(batch.result_csv(plan, lang))
+    reasons = records[0].index(batch.s("batch.col.reasons", lang))
+    cells = {r[records[0].index(batch.s("batch.col.project_name", lang))]: r[reasons] for r in records[1:]}
+    assert cells["unsure"] == unsure[0]["text"] and cells["unsure"].startswith(confirm)
+    assert cells["planned"].startswith(blocking)
+
+
 def test_malformed_row_names_row_and_column_and_others_continue(ruleset):
     rows = [answers("eligible_d4"), answers("eligible_d4", d4_scenarios="three"), answers("eligible_d8")]
     plan = screen(ruleset, rows, "province", lang="zh")

@@ -77,15 +77,18 @@ function rowElement(entry) {
   const C = T.col;
   const tr = h("tr", { "data-row": entry.row, "data-verdict": entry.verdict, class: ranked ? "screening__ranked" : "screening__unranked" });
   const reasons = h("td", { class: "screening__reasons", "data-label": C.reasons });
+  // A reason comes led by its group's badge (checker/batch.py): a point to confirm never reads as a failure.
   const items = [
     ...(entry.errors || []).map((e) => ({ text: errorText(entry.row, e), error: true })),
     ...(entry.flags || []).map((f) => ({ text: f.message, error: true, flag: f.code })),
-    ...(entry.reasons || []).map((text) => ({ text, error: false })),
+    ...(entry.reasons || []).map((r) => ({ text: r.text, error: false, group: r.group })),
+    ...(entry.quota_notes || []).map((n) => ({ text: n.message, error: false, flag: n.code })),
     ...(entry.loose || []).map((l) => ({ text: l.message, error: false, flag: "loose" })),
   ];
   if (items.length) {
-    reasons.append(h("ul", {}, ...items.map((item) => h("li", { class: item.error ? "screening__row-error" : null,
-                                                               "data-flag": item.flag || null, text: item.text }))));
+    reasons.append(h("ul", {}, ...items.map((item) => h("li", {
+      class: item.error ? "screening__row-error" : item.group ? "screening__reason--" + item.group : null,
+      "data-flag": item.flag || null, "data-group": item.group || null, text: item.text }))));
   }
   const name = h("th", { scope: "row", class: "screening__name" + (entry.project_name ? "" : " screening__name--empty"),
                          text: displayName(entry) });
