@@ -1,5 +1,6 @@
-"""Screen many candidate projects for a recommending unit: verdicts, a priority order, a quota plan in the
-unit's order, and the plan's export as CSV. The only place the quota is planned and the result file is written."""
+"""Screen many candidate projects for a recommending unit: verdicts, a quota plan in the unit's order (the file's
+own, the tool's suggestion on request, or the unit's moves), and the plan's export. The only place the quota is
+planned and the result file is written."""
 
 import base64
 import csv
@@ -20,6 +21,14 @@ from .strings import s
 BATCH_SCHEMA = "bdpilot.batch/1"
 REASON_GROUPS = ("blocking", "confirm", "missing")  # a row's reasons, in this order
 PROGRESS_ROWS = 50  # a batch tells its progress(done, total) every this many rows (the worker passes it to the page)
+# The orders a list can start from (before the unit's own moves). The notice prescribes no method of ranking
+# (Notice III(2) says only that the list is ranked by priority), so the default is the file's own order; the
+# tool's suggestion (more priority conditions met first, then the file's order) is used only when asked for.
+BASE_ORDERS = {
+    "file": lambda entry: entry["row"],
+    "suggested": lambda entry: (-len(entry["priorities"]), entry["row"]),
+}
+ORDER_BY = tuple(BASE_ORDERS)  # the first is the default
 
 
 class BatchError(Exception):
@@ -158,11 +167,12 @@ HEAD_KEYS = ("schema", "call", "call_title", "ruleset_version", "lang", "unit_ki
              "unknown_columns")
 
 
-def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_of=None, progress=None):
-    """Assess every row of `sheet` (read_sheet's) and plan the quota (in `order`, the visitor's order of row
-    numbers, when given); one bad row never stops the others. Cells are read loosely where need be (and each
-    such cell is listed), and rows naming the same applicant are flagged. `progress(done, total)` is called
-    every PROGRESS_ROWS rows and at the end."""
+def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_of=None, progress=None,
+           order_by=ORDER_BY[0]):
+    """Assess every row of `sheet` (read_sheet's) and plan the quota (starting from the order `order_by` names,
+    then in `order`, the visitor's order of row numbers, when given); one bad row never stops the others. Cells
+    are read loosely where need be (and each such cell is listed), and rows naming the same applicant are
+    flagged. `progress(done, total)` is called every PROGRESS_ROWS rows and at the end."""
     unit_id = unit_kind_id(ruleset, unit_kind)
     columns = sheet["columns"]
     cells_reader = CellReader(ruleset)
@@ -230,7 +240,7 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
             "ruleset_version": ruleset.version, "lang": lang, "unit_kind": unit_id, "source_name": limits.shorten(source_name or ""),
             "screened_on": (as_of or datetime.date.today()).isoformat(), "notes": notes,
             "unknown_columns": [unknown] if unknown else []}
-    return plan(head, results, ruleset, order)
+    return plan(head, results, ruleset, order, order_by)
 
 
 def _reason(group, message, lang):
@@ -302,15 +312,15 @@ def _same_applicant(ruleset, results, lang):
                 clause=rule["citation"]["clause"][lang], quote=rule["citation"]["quote"])})
 
 
-def plan(head, results, ruleset, order=None):
-    """Rank the countable rows (by priority conditions met, then file order; or in `order`, a list of row numbers,
-    rows it leaves out following in that default order) and fill the quota in that order: exempt rows do not
-    count, the first `quota` counted rows are within it, the rest over. Rows that name another kind of
+def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
+    """Rank the countable rows (in the base order `order_by` names, BASE_ORDERS; then in `order`, a list of row
+    numbers, rows it leaves out following in the base order) and fill the quota in that order: exempt rows do
+    not count, the first `quota` counted rows are within it, the rest over. Rows that name another kind of
     recommending unit than the one screening are flagged."""
     lang = head["lang"]
     unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
     units = {u["id"]: u for u in ruleset.quota["units"]}
-    countable = sorted((r for r in results if r["verdict"] in COUNTABLE), key=lambda r: (-len(r["priorities"]), r["row"]))
+    countable = sorted((r for r in results if r["verdict"] in COUNTABLE), key=BASE_ORDERS[order_by])
     default = [r["row"] for r in countable]
     if order:
         position = {row: i for i, row in enumerate(order)}
@@ -335,6 +345,7 @@ def plan(head, results, ruleset, order=None):
         if row_unit and row_unit != unit["id"] and row_unit in units:
             entry["flags"].append({"code": "unit_kind", "message": s(
                 "batch.flag.unit_kind", lang, row_unit=units[row_unit]["label"][lang], unit=unit["label"][lang])})
+    custom = [r["row"] for r in countable] != default
     return dict(
         head,
         unit_label=unit["label"][lang],
@@ -349,18 +360,34 @@ def plan(head, results, ruleset, order=None):
         errors=sum(1 for r in results if r["verdict"] == "error"),
         flagged=sum(1 for r in results if r["flags"]),
         loose_cells=sum(len(r["loose"]) for r in results),
-        custom_order=[r["row"] for r in countable] != default,
+        order_by=order_by,
+        custom_order=custom,
+        order_statement=order_statement(ruleset, order_by, custom, lang),
         rows=countable + others,
         citation={"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
     )
 
 
-def replan(ruleset, previous, order=None, unit_kind=None):
-    """The plan of an earlier screen in another order (None: the default) or for another kind of unit."""
+def order_statement(ruleset, order_by, custom, lang):
+    """Which order the list is in (the file's, the tool's suggestion, or the unit's own moves from one of them),
+    and that the notice prescribes no method of ranking, quoting its words on the list's order from the data."""
+    said = (s("batch.order.custom", lang, base=s("batch.order_by." + order_by, lang)) if custom
+            else s("batch.order." + order_by, lang))
+    ranking = ruleset.screening.get("ranking")
+    if ranking is None:
+        return said
+    return s("batch.order.statement", lang, order=said, clause=ranking["citation"]["clause"][lang],
+             quote=ranking["citation"]["quote"])
+
+
+def replan(ruleset, previous, order=None, unit_kind=None, order_by=None):
+    """The plan of an earlier screen in another order (None: its base order as it stands), from another base
+    order (`order_by`; None: the same) or for another kind of unit."""
     head = {k: previous[k] for k in HEAD_KEYS}
     if unit_kind is not None:
         head["unit_kind"] = unit_kind_id(ruleset, unit_kind)
-    return plan(head, sorted(previous["rows"], key=lambda r: r["row"]), ruleset, order)
+    return plan(head, sorted(previous["rows"], key=lambda r: r["row"]), ruleset, order,
+                order_by or previous.get("order_by", ORDER_BY[0]))
 
 
 _PLANS = {}  # plan id -> the latest plan of a screen: what a `replan` request reorders (the worker's memory)
@@ -381,10 +408,12 @@ def exported(plan):
     return dict(plan, csv=result_csv(plan, plan["lang"]))
 
 
-def replan_request(ruleset, plan_id, order=None):
-    """The plan `plan_id` (an earlier batch's) in `order` (None: the default order), as its placement: what a
-    change of order changes (ranks, quota statuses, figures). The export follows with an `export` request."""
-    return placement(_kept(ruleset, plan_id, lambda previous: dict(replan(ruleset, previous, order), plan_id=plan_id)))
+def replan_request(ruleset, plan_id, order=None, order_by=None):
+    """The plan `plan_id` (an earlier batch's) in `order` (None: its base order), from the base order `order_by`
+    (None: the plan's own), as its placement: what a change of order changes (ranks, quota statuses, figures,
+    the order said). The export follows with an `export` request."""
+    return placement(_kept(ruleset, plan_id, lambda previous: dict(
+        replan(ruleset, previous, order, order_by=order_by), plan_id=plan_id)))
 
 
 def export_request(ruleset, plan_id, file_format="csv"):
@@ -404,7 +433,8 @@ def _kept(ruleset, plan_id, change=None):
     return plan
 
 
-PLACEMENT_FIGURES = ("plan_id", "custom_order", "eligible", "counted", "within", "exempt", "over_by", "not_counted", "errors")
+PLACEMENT_FIGURES = ("plan_id", "order_by", "custom_order", "order_statement", "eligible", "counted", "within", "exempt",
+                     "over_by", "not_counted", "errors")
 
 
 def placement(plan):
@@ -429,6 +459,7 @@ def export_head(plan, lang):
         (s("batch.export.source", lang), plan["source_name"]),
         (s("batch.export.figures", lang), s("batch.export.figures_value", lang, **{
             k: plan[k] for k in ("rows_total", "eligible", "counted", "within", "exempt", "not_counted")})),
+        (s("batch.export.order", lang), plan["order_statement"]),
         (s("batch.export.note", lang), s("batch.export.note_text", lang)),
     ]
 

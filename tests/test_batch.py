@@ -33,8 +33,8 @@ def to_csv(ruleset, rows):
     return out.getvalue()
 
 
-def screen(ruleset, rows, unit_kind, lang="en"):
-    return batch.screen(ruleset, batch.read_sheet(ruleset, text=to_csv(ruleset, rows)), unit_kind, lang)
+def screen(ruleset, rows, unit_kind, lang="en", **options):
+    return batch.screen(ruleset, batch.read_sheet(ruleset, text=to_csv(ruleset, rows)), unit_kind, lang, **options)
 
 
 def table(export_csv):
@@ -75,16 +75,66 @@ def test_dcmm_level_3_and_above_never_counts(ruleset):
     assert plan["counted"] == 0 and plan["exempt"] == 15 and plan["over_by"] == 0
 
 
-def test_order_by_priority_conditions_then_file_order(ruleset):
-    rows = [
-        answers("eligible_d5", in_demo_base="no", open_source_key_tech="no", data_management_capability="no", project_name="zero"),
-        answers("eligible_d5", project_name="three"),
-        answers("eligible_d5", in_demo_base="no", project_name="two"),
-        answers("eligible_d5", project_name="three again"),
-    ]
-    plan = screen(ruleset, rows, "province")
+PRIORITY_ROWS = [  # the priority conditions met differ from the file's order
+    answers("eligible_d5", in_demo_base="no", open_source_key_tech="no", data_management_capability="no", project_name="zero"),
+    answers("eligible_d5", project_name="three"),
+    answers("eligible_d5", in_demo_base="no", project_name="two"),
+    answers("eligible_d5", project_name="three again"),
+]
+
+
+def test_the_default_order_is_the_files_own_notice_iii_2_prescribes_no_method(ruleset):
+    """Notice III(2) says only 「名单按优先级排序」: the tool never ranks by a method of its own unasked; the list
+    stays in the file's order, and says so, quoting the clause."""
+    plan = screen(ruleset, PRIORITY_ROWS, "province", lang="zh")
+    assert [r["project_name"] for r in plan["rows"]] == ["zero", "three", "two", "three again"]
+    assert [r["rank"] for r in plan["rows"]] == [1, 2, 3, 4]
+    assert plan["order_by"] == "file" and plan["custom_order"] is False
+    ranking = ruleset.screening["ranking"]
+    assert f"{ranking['citation']['clause']['zh']}只规定「{ranking['citation']['quote']}」" in plan["order_statement"]
+    assert plan["order_statement"].startswith(batch.s("batch.order.file", "zh"))
+
+
+def test_the_tools_suggestion_priority_conditions_then_file_order_only_when_asked(ruleset):
+    """The suggestion (priority conditions of Notice II(3) met first, then the file's order) is an option, said as
+    the tool's suggestion and with Notice III(2)'s 「名单按优先级排序」, never as the notice's method."""
+    plan = screen(ruleset, PRIORITY_ROWS, "province", order_by="suggested")
     assert [r["project_name"] for r in plan["rows"]] == ["three", "three again", "two", "zero"]
     assert [r["rank"] for r in plan["rows"]] == [1, 2, 3, 4]
+    assert plan["order_by"] == "suggested" and plan["custom_order"] is False
+    assert plan["order_statement"].startswith(batch.s("batch.order.suggested", "en"))
+    citation = ruleset.screening["ranking"]["citation"]  # the notice's own words, with the clause in English
+    assert f"{citation['clause']['en']} says only “{citation['quote']}”" in plan["order_statement"]
+
+
+def test_a_hand_made_order_is_said_as_such_in_the_export(ruleset):
+    """Notice III(2) 「名单按优先级排序」: the unit's own moves are its order; the export's header block says so."""
+    first = screen(ruleset, PRIORITY_ROWS, "province", lang="zh")
+    moved = batch.replan(ruleset, first, order=[3, 2])
+    assert [r["row"] for r in moved["rows"]] == [3, 2, 4, 5] and moved["custom_order"] is True
+    custom = batch.s("batch.order.custom", "zh", base=batch.s("batch.order_by.file", "zh"))
+    assert moved["order_statement"].startswith(custom)
+    head = dict(batch.export_head(moved, "zh"))
+    assert head[batch.s("batch.export.order", "zh")] == moved["order_statement"]
+    assert "「名单按优先级排序」" in batch.result_csv(moved, "zh")
+
+
+def test_cli_batch_orders_by_the_file_unless_asked_and_says_which(ruleset, tmp_path):
+    """`--order file` (the default) or `--order suggested`; Notice III(2) prescribes no method."""
+    path = tmp_path / "candidates.csv"
+    path.write_text(to_csv(ruleset, PRIORITY_ROWS), encoding="utf-8")
+    names = {}
+    for extra in ([], ["--order", "suggested"]):
+        done = subprocess.run([sys.executable, "-m", "checker", "batch", str(path), "--unit-kind", "province", "--lang",
+                               "en"] + extra, cwd=REPO, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        records = table(done.stdout)
+        names[tuple(extra)] = [r[records[0].index("Project name")] for r in records[1:]]
+        kind = extra[-1] if extra else "file"
+        assert batch.s("batch.order." + kind, "en") in done.stdout
+        assert ruleset.screening["ranking"]["citation"]["quote"] in done.stdout
+    assert names[()] == ["zero", "three", "two", "three again"]
+    assert names[("--order", "suggested")] == ["three", "three again", "two", "zero"]
 
 
 def counting(name, **cells):
@@ -248,3 +298,30 @@ def test_a_long_batch_tells_its_progress_through_handle(ruleset):
         assert json.loads(api.handle(json.dumps({"id": 2, "call": "2022", "type": kind, "lang": "en"}),
                                      lambda d, t: quiet.append(kind)))["ok"] is True
     assert quiet == []
+
+
+def test_the_worker_protocol_takes_the_base_order_and_says_it(ruleset):
+    """`batch` and `replan` take `order_by` (Notice III(2) prescribes no method: the file's order unless asked);
+    a replan without it keeps the plan's, and a value that is not an order is refused, naming the choices."""
+    from checker import api
+
+    text = to_csv(ruleset, PRIORITY_ROWS)
+    first = api.handle_request({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": "city",
+                                "lang": "en"})["result"]
+    assert first["order_by"] == "file" and [r["row"] for r in first["rows"]] == [2, 3, 4, 5]
+    suggested = api.handle_request({"id": 2, "call": "2022", "type": "replan", "plan_id": first["plan_id"],
+                                    "order_by": "suggested"})["result"]
+    assert [r["row"] for r in suggested["rows"]] == [3, 5, 4, 2] and suggested["custom_order"] is False
+    assert suggested["order_statement"].startswith(batch.s("batch.order.suggested", "en"))
+    moved = api.handle_request({"id": 3, "call": "2022", "type": "replan", "plan_id": first["plan_id"],
+                                "order": [5, 3]})["result"]  # moves start from the suggestion now chosen
+    assert moved["order_by"] == "suggested" and moved["custom_order"] is True
+    assert moved["order_statement"].startswith(batch.s("batch.order.custom", "en", base=batch.s("batch.order_by.suggested", "en")))
+    export = api.handle_request({"id": 4, "call": "2022", "type": "export", "plan_id": first["plan_id"]})["result"]
+    assert moved["order_statement"] in export["csv"]
+    fresh = api.handle_request({"id": 5, "call": "2022", "type": "batch", "csv": text, "unit_kind": "city",
+                                "lang": "en", "order_by": "suggested"})["result"]
+    assert [r["row"] for r in fresh["rows"]] == [3, 5, 4, 2]
+    bad = api.handle_request({"id": 6, "call": "2022", "type": "batch", "csv": text, "unit_kind": "city",
+                              "lang": "en", "order_by": "priority"})
+    assert bad["ok"] is False and bad["error"]["code"] == "bad_request" and "file, suggested" in bad["error"]["message"]
