@@ -1,6 +1,6 @@
 """Screen many candidate projects for a recommending unit: verdicts, a quota plan in the unit's order (the file's
-own, the tool's suggestion on request, or the unit's moves), and the plan's export. The only place the quota is
-planned and the result file is written."""
+own, the tool's suggestion on request, or the unit's moves), one place per applicant, and the plan's export. The
+only place the quota is planned and the result file is written."""
 
 import base64
 import csv
@@ -274,49 +274,54 @@ def _loose_note(ruleset, reader, column, value, read, lang):
                          value=limits.shorten(value.strip()), read_as=shown)}
 
 
-def _same_applicant(ruleset, results, lang):
-    """Flag the rows naming one applicant (by credit code, else by name) more often than the rule that limits
-    the projects of an applicant allows (its value and citation come from the policy data)."""
-    for entry in results:
-        entry["flags"] = []
+def per_applicant_rule(ruleset):
+    """(the rule that limits the projects of one applicant, its limit) named by rules.yaml `screening`, or
+    (None, None) when the call has none; the limit and the rule's citation come from the policy data."""
     rule_id = ruleset.screening.get("per_applicant_rule")
     rule = next((r for r in ruleset.rules if r["id"] == rule_id), None)
     if rule is None:
-        return
+        return None, None
     limit = rule["require"]["arg"]
-    limit = limit["value"] if isinstance(limit, dict) else limit
-    # Two rows name one applicant when their credit codes agree, or their names agree and their codes do not differ.
-    groups = []
-    for entry in results:
-        code, name = fold(entry["credit_code"]), fold(entry["applicant_name"])
-        if not (code or name):
+    return rule, limit["value"] if isinstance(limit, dict) else limit
+
+
+def _same_applicant(ruleset, results, lang):
+    """Find, for every row, the other rows naming the same applicant: the same credit code, or the same name
+    where the codes do not differ (a row with a name and no code is the same applicant as any row of that name).
+    Pairwise, not grouped: "甲" with no code matches both "甲, 91A" and "甲, 91B", which are two applicants.
+    Each row keeps them (`same_applicant_rows`, for the plan), and a row that has more of them than the rule
+    that limits the projects of an applicant allows is flagged (its value and citation come from the data)."""
+    rule, limit = per_applicant_rule(ruleset)
+    keys = [(fold(e["credit_code"]), fold(e["applicant_name"])) for e in results]
+    by_code, by_name = {}, {}
+    for i, (code, name) in enumerate(keys):
+        if code:
+            by_code.setdefault(code, []).append(i)
+        if name:
+            by_name.setdefault(name, []).append(i)
+    for i, entry in enumerate(results):
+        code, name = keys[i]
+        related = set(by_code.get(code, ())) if code else set()
+        related.update(j for j in by_name.get(name, ()) if not (code and keys[j][0] and keys[j][0] != code))
+        related.discard(i)
+        others = sorted(related)
+        entry["same_applicant_rows"] = [results[j]["row"] for j in others]
+        entry["flags"] = []
+        if rule is None or len(others) < limit:
             continue
-        for group in groups:
-            first = group[0]
-            first_code = fold(first["credit_code"])
-            if (code and code == first_code) or (name and name == fold(first["applicant_name"])
-                                                 and not (code and first_code and code != first_code)):
-                group.append(entry)
-                break
-        else:
-            groups.append([entry])
-    for entries in groups:
-        if len(entries) <= limit:
-            continue
-        for entry in entries:
-            others = s("batch.list_sep", lang).join(str(e["row"]) for e in entries if e is not entry)
-            by = "credit_code" if entry["credit_code"] and all(
-                fold(e["credit_code"]) == fold(entry["credit_code"]) for e in entries) else "applicant_name"
-            entry["flags"].append({"code": "same_applicant", "message": s(
-                "batch.flag.same_applicant", lang, rows=others, by=s("batch.column." + by, lang), value=entry[by],
-                clause=rule["citation"]["clause"][lang], quote=rule["citation"]["quote"])})
+        by = "credit_code" if code and all(keys[j][0] == code for j in others) else "applicant_name"
+        entry["flags"].append({"code": "same_applicant", "message": s(
+            "batch.flag.same_applicant", lang, rows=s("batch.list_sep", lang).join(map(str, entry["same_applicant_rows"])),
+            by=s("batch.column." + by, lang), value=entry[by],
+            clause=rule["citation"]["clause"][lang], quote=rule["citation"]["quote"])})
 
 
 def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     """Rank the countable rows (in the base order `order_by` names, BASE_ORDERS; then in `order`, a list of row
-    numbers, rows it leaves out following in the base order) and fill the quota in that order: exempt rows do
-    not count, the first `quota` counted rows are within it, the rest over. Rows that name another kind of
-    recommending unit than the one screening are flagged."""
+    numbers, rows it leaves out following in the base order) and fill the quota in that order: one place per
+    applicant (Notice II(1): a row naming an applicant already placed the limit's number of times is set aside,
+    naming those rows, and never takes a place), exempt rows do not count, the first `quota` counted rows are
+    within it, the rest over. Rows that name another kind of recommending unit than the one screening are flagged."""
     lang = head["lang"]
     unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
     units = {u["id"]: u for u in ruleset.quota["units"]}
@@ -325,9 +330,17 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     if order:
         position = {row: i for i, row in enumerate(order)}
         countable.sort(key=lambda r: position.get(r["row"], len(position)))  # stable: the rest keep their order
+    rule, limit = per_applicant_rule(ruleset)
+    placed = set()  # rows that took their applicant's place (within, over or exempt)
     used = 0
     for rank, entry in enumerate(countable, start=1):
         entry["rank"] = rank
+        before = [row for row in entry.get("same_applicant_rows", ()) if row in placed]
+        entry["set_aside_for"] = before if rule is not None and len(before) >= limit else []
+        if entry["set_aside_for"]:
+            entry["quota_status"] = "same_applicant"
+            continue
+        placed.add(entry["row"])
         if entry["exempt"] is True:
             entry["quota_status"] = "exempt"
         else:
@@ -336,10 +349,12 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     others = [r for r in results if r["verdict"] not in COUNTABLE]
     for entry in others:
         entry["rank"] = None
+        entry["set_aside_for"] = []
         entry["quota_status"] = "error" if entry["verdict"] == "error" else "not_counted"
     for entry in results:
         entry["verdict_label"] = s("batch.verdict." + entry["verdict"], lang)
-        entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang)
+        entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang, rows=s(
+            "batch.list_sep", lang).join(map(str, entry["set_aside_for"])))
         entry["flags"] = [f for f in entry.get("flags", []) if f["code"] != "unit_kind"]
         row_unit = entry.get("row_unit_kind")
         if row_unit and row_unit != unit["id"] and row_unit in units:
@@ -356,6 +371,7 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
         within=min(used, unit["quota"]),
         exempt=sum(1 for r in countable if r["quota_status"] == "exempt"),
         over_by=max(0, used - unit["quota"]),
+        same_applicant=sum(1 for r in countable if r["quota_status"] == "same_applicant"),
         not_counted=len(others),
         errors=sum(1 for r in results if r["verdict"] == "error"),
         flagged=sum(1 for r in results if r["flags"]),
@@ -363,6 +379,8 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
         order_by=order_by,
         custom_order=custom,
         order_statement=order_statement(ruleset, order_by, custom, lang),
+        per_applicant=None if rule is None else {"limit": limit, "clause": rule["citation"]["clause"][lang],
+                                                 "quote": rule["citation"]["quote"]},
         rows=countable + others,
         citation={"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
     )
@@ -434,7 +452,7 @@ def _kept(ruleset, plan_id, change=None):
 
 
 PLACEMENT_FIGURES = ("plan_id", "order_by", "custom_order", "order_statement", "eligible", "counted", "within", "exempt",
-                     "over_by", "not_counted", "errors")
+                     "over_by", "same_applicant", "not_counted", "errors")
 
 
 def placement(plan):
@@ -458,8 +476,12 @@ def export_head(plan, lang):
         (s("batch.export.ruleset", lang), plan["ruleset_version"]),
         (s("batch.export.source", lang), plan["source_name"]),
         (s("batch.export.figures", lang), s("batch.export.figures_value", lang, **{
-            k: plan[k] for k in ("rows_total", "eligible", "counted", "within", "exempt", "not_counted")})),
+            k: plan[k] for k in ("rows_total", "eligible", "counted", "within", "exempt", "same_applicant", "not_counted")})),
         (s("batch.export.order", lang), plan["order_statement"]),
+    ] + ([] if plan["per_applicant"] is None else [
+        (s("batch.export.per_applicant", lang), s("batch.export.per_applicant_value", lang, n=plan["same_applicant"],
+                                                  **plan["per_applicant"])),
+    ]) + [
         (s("batch.export.note", lang), s("batch.export.note_text", lang)),
     ]
 

@@ -142,6 +142,85 @@ def counting(name, **cells):
     return answers("eligible_d5", dcmm_level="none", project_name=name, **cells)
 
 
+def test_one_project_per_applicant_only_the_first_in_the_units_order_is_counted(ruleset):
+    """Notice II(1) 「每个申报主体限申报 1 个项目」: two eligible rows with one credit code never both take a place;
+    the first in the unit's order is counted, the other is set aside naming that row, and a reorder swaps them."""
+    rows = [counting("A first", applicant_name="甲公司", credit_code="91110000MA01"),
+            counting("B", applicant_name="乙公司", credit_code="91110000MB02"),
+            counting("A again", applicant_name="甲公司（北京）", credit_code="91110000ma01")]
+    plan = screen(ruleset, rows, "city", lang="zh")
+    status = {r["project_name"]: r["quota_status"] for r in plan["rows"]}
+    assert status == {"A first": "within", "B": "within", "A again": "same_applicant"}
+    again = next(r for r in plan["rows"] if r["project_name"] == "A again")
+    assert again["quota_status_label"] == batch.s("batch.quota_status.same_applicant", "zh", rows="2")
+    assert (plan["counted"], plan["within"], plan["same_applicant"], plan["eligible"]) == (2, 2, 1, 3)
+    # The unit puts the other row first: it is counted now, and the first is set aside.
+    moved = batch.replan(ruleset, plan, order=[4, 2, 3])
+    status = {r["project_name"]: (r["quota_status"], r["quota_status_label"]) for r in moved["rows"]}
+    assert status["A again"][0] == "within"
+    assert status["A first"] == ("same_applicant", batch.s("batch.quota_status.same_applicant", "zh", rows="4"))
+    assert moved["counted"] == 2 and moved["same_applicant"] == 1
+
+
+def test_a_row_set_aside_for_its_applicant_never_takes_a_place(ruleset):
+    """Notice II(1) 「每个申报主体限申报 1 个项目」 and II(2)'s quota: a second project of an applicant is never
+    within the quota, and does not push another applicant's project over it."""
+    quota = quota_of(ruleset, "city")
+    rows = [counting("A", applicant_name="甲公司", credit_code="91A"), counting("A2", credit_code="91A")]
+    rows += [counting(f"other {i}", credit_code=f"91X{i}") for i in range(quota - 1)]
+    plan = screen(ruleset, rows, "city")
+    statuses = [r["quota_status"] for r in plan["rows"]]
+    assert statuses.count("within") == quota and statuses.count("over") == 0
+    assert statuses[1] == "same_applicant" and plan["over_by"] == 0 and plan["counted"] == quota
+
+
+def test_a_second_project_of_an_exempt_applicant_is_set_aside_too(ruleset):
+    """Notice II(1) limits the projects of an applicant whatever its DCMM level: the DCMM exemption of II(2) frees
+    a quota place, not a second project."""
+    rows = [answers("eligible_d7", dcmm_level="4", project_name="exempt", credit_code="91A"),
+            counting("same, counts", credit_code="91A")]
+    plan = screen(ruleset, rows, "province")
+    assert [r["quota_status"] for r in plan["rows"]] == ["exempt", "same_applicant"]
+    assert plan["counted"] == 0 and plan["exempt"] == 1 and plan["same_applicant"] == 1
+
+
+def test_only_countable_rows_compete_for_the_applicants_place(ruleset):
+    """Notice II(1): a row that is not eligible, or has errors, takes no place; the applicant's eligible row counts."""
+    rows = [answers("planned_project", project_name="planned", credit_code="91A"),
+            answers("eligible_d4", d4_scenarios="three", project_name="bad cell", credit_code="91A"),
+            counting("eligible", credit_code="91A")]
+    plan = screen(ruleset, rows, "province")
+    assert {r["project_name"]: r["quota_status"] for r in plan["rows"]} == \
+        {"planned": "not_counted", "bad cell": "error", "eligible": "within"}
+    assert plan["same_applicant"] == 0
+
+
+def test_one_applicant_by_name_when_a_code_is_blank_but_not_when_codes_differ(ruleset):
+    """Notice II(1) counts applicants: the same name with a blank code is the same applicant; two different credit
+    codes are two applicants, whatever their names."""
+    rows = [counting("coded", applicant_name="甲公司", credit_code="91A"),
+            counting("name only", applicant_name="甲 公司"),
+            counting("other code", applicant_name="甲公司", credit_code="91B")]
+    plan = screen(ruleset, rows, "province")
+    assert [r["quota_status"] for r in plan["rows"]] == ["within", "same_applicant", "within"]
+
+
+def test_the_export_counts_and_names_the_rows_set_aside(ruleset):
+    """Notice II(1) 「每个申报主体限申报 1 个项目」 in the export: the header block says the rule, its clause and how
+    many rows it set aside; the row's quota cell names the row that is counted."""
+    rows = [counting("A", credit_code="91A"), counting("A2", credit_code="91A")]
+    plan = screen(ruleset, rows, "province", lang="zh")
+    text = batch.result_csv(plan, "zh")
+    head = dict(batch.export_head(plan, "zh"))
+    rule = next(r for r in ruleset.rules if r["id"] == ruleset.screening["per_applicant_rule"])
+    assert rule["citation"]["quote"] in head[batch.s("batch.export.per_applicant", "zh")]
+    assert "同一申报主体未计入 1" in head[batch.s("batch.export.figures", "zh")]
+    records = table(text)
+    status = records[0].index(batch.s("batch.col.quota_status", "zh"))
+    assert records[2][status] == batch.s("batch.quota_status.same_applicant", "zh", rows="2")
+    assert records[2][status] != batch.s("batch.quota_status.within", "zh")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_blank_priority_and_dcmm_cells_are_screened_and_counted_notice_ii_2_3(ruleset, lang):
     """Notice II(3) lists conditions for priority, not requirements: a row with its priority and DCMM cells blank
