@@ -5,6 +5,8 @@ Response: {"id": same, "ok": true, "result": {...}} or {"id": same, "ok": false,
 
 Workbooks travel as base64 text: `template` {format: "csv" | "xlsx"} -> {csv} or {xlsx}; `batch` takes `csv` (text)
 or `xlsx`, with `file_name` and `as_of` (the date shown in the export); `export` {plan_id, format} -> {csv} or {xlsx}.
+`batch` and `replan` take `order_by` ("file", the default for a batch, or "suggested": checker.batch.ORDER_BY; a
+replan without it keeps the plan's) and `order` (the unit's own order of row numbers, from that base).
 
 The input is treated as hostile: `call` must be one of ruleset.known_calls() (never used as a path), every field's
 type is checked before use, sizes and nesting are bounded (checker/limits.py), and the output is strict JSON
@@ -56,7 +58,7 @@ def _ruleset(call_id):
 
 
 def _field(req, name, kind, default=None):
-    """A field of the request checked against its kind: "text", "date", "lang", "plan_id" or "order"."""
+    """A field of the request checked against its kind: "text", "date", "lang", "plan_id", "order" or "order_by"."""
     value = req.get(name, default)
     if kind == "plan_id":  # an id a batch response gave: short text
         if not isinstance(value, str) or len(value) > limits.MAX_ID_CHARS:
@@ -65,6 +67,9 @@ def _field(req, name, kind, default=None):
         if value is not None and not (isinstance(value, list) and len(value) <= limits.MAX_CSV_ROWS and all(
                 isinstance(row, int) and not isinstance(row, bool) for row in value)):
             raise RequestError("request.bad_field", field=name, expected=("row_numbers", {"limit": limits.MAX_CSV_ROWS}))
+    elif kind == "order_by":  # the order a list starts from (checker.batch.ORDER_BY), or none
+        if value is not None and value not in batch_mod.ORDER_BY:
+            raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(batch_mod.ORDER_BY)}))
     elif kind == "format":
         if value not in FORMATS:
             raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(FORMATS)}))
@@ -107,7 +112,8 @@ def _batch(ruleset, req, lang, progress=None):
     else:
         sheet = batch_mod.read_sheet(ruleset, text=_field(req, "csv", "text", ""))
     plan = batch_mod.screen(ruleset, sheet, unit_kind, lang, _field(req, "order", "order"),
-                            _field(req, "file_name", "text", ""), _field(req, "as_of", "date"), progress=progress)
+                            _field(req, "file_name", "text", ""), _field(req, "as_of", "date"), progress=progress,
+                            order_by=_field(req, "order_by", "order_by") or batch_mod.ORDER_BY[0])
     return batch_mod.exported(plan)
 
 
@@ -124,7 +130,7 @@ HANDLERS = {
     "template": _template,
     "batch": _batch,
     "replan": lambda rs, req, lang, progress=None: batch_mod.replan_request(rs, _field(req, "plan_id", "plan_id"),
-                                                            _field(req, "order", "order")),
+                                                            _field(req, "order", "order"), _field(req, "order_by", "order_by")),
     "export": lambda rs, req, lang, progress=None: batch_mod.export_request(rs, _field(req, "plan_id", "plan_id"),
                                                                            _field(req, "format", "format", "csv")),
 }

@@ -1,5 +1,6 @@
-"""Screen many candidate projects for a recommending unit: verdicts, a priority order, a quota plan in the
-unit's order, and the plan's export as CSV. The only place the quota is planned and the result file is written."""
+"""Screen many candidate projects for a recommending unit: verdicts, a quota plan in the unit's order (the file's
+own, the tool's suggestion on request, or the unit's moves), one place per applicant, and the plan's export. The
+only place the quota is planned and the result file is written."""
 
 import base64
 import csv
@@ -12,6 +13,7 @@ from . import answers as answers_mod
 from . import kinds, limits
 from . import sheet_template
 from .loose import CellReader, fold
+from .conditions import questions_in
 from .engine import COUNTABLE, GROUPS, decide
 from .present import finding_message
 from .strings import s
@@ -19,6 +21,14 @@ from .strings import s
 BATCH_SCHEMA = "bdpilot.batch/1"
 REASON_GROUPS = ("blocking", "confirm", "missing")  # a row's reasons, in this order
 PROGRESS_ROWS = 50  # a batch tells its progress(done, total) every this many rows (the worker passes it to the page)
+# The orders a list can start from (before the unit's own moves). The notice prescribes no method of ranking
+# (Notice III(2) says only that the list is ranked by priority), so the default is the file's own order; the
+# tool's suggestion (more priority conditions met first, then the file's order) is used only when asked for.
+BASE_ORDERS = {
+    "file": lambda entry: entry["row"],
+    "suggested": lambda entry: (-len(entry["priorities"]), entry["row"]),
+}
+ORDER_BY = tuple(BASE_ORDERS)  # the first is the default
 
 
 class BatchError(Exception):
@@ -159,11 +169,12 @@ HEAD_KEYS = ("schema", "call", "call_title", "ruleset_version", "lang", "unit_ki
              "unknown_columns")
 
 
-def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_of=None, progress=None):
-    """Assess every row of `sheet` (read_sheet's) and plan the quota (in `order`, the visitor's order of row
-    numbers, when given); one bad row never stops the others. Cells are read loosely where need be (and each
-    such cell is listed), and rows naming the same applicant are flagged. `progress(done, total)` is called
-    every PROGRESS_ROWS rows and at the end."""
+def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_of=None, progress=None,
+           order_by=ORDER_BY[0]):
+    """Assess every row of `sheet` (read_sheet's) and plan the quota (starting from the order `order_by` names,
+    then in `order`, the visitor's order of row numbers, when given); one bad row never stops the others. Cells
+    are read loosely where need be (and each such cell is listed), and rows naming the same applicant are
+    flagged. `progress(done, total)` is called every PROGRESS_ROWS rows and at the end."""
     unit_id = unit_kind_id(ruleset, unit_kind)
     columns = sheet["columns"]
     cells_reader = CellReader(ruleset)
@@ -201,7 +212,7 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
         entry["row_unit_kind"] = answers.get(ruleset.quota["unit_question"]) if answers else None
         if entry["errors"]:
             entry.update(verdict="error", priorities=[], exempt=None, reasons=[], missing=[],
-                         groups={g: [] for g in GROUPS})
+                         groups={g: [] for g in GROUPS}, quota_notes=[])
             results.append(entry)
             continue
         decision = decide(ruleset, answers, explore=False)
@@ -211,10 +222,11 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
             priorities=decision.priorities_met,
             exempt=decision.exempt,
             # The groups a row shows as its reasons, worded as every surface words them.
-            reasons=[finding_message(*rules[r], decision.answers, ruleset, lang)
+            reasons=[_reason(g, finding_message(*rules[r], decision.answers, ruleset, lang), lang)
                      for g in REASON_GROUPS for r in decision.groups[g]],
             missing=decision.missing,
             groups=decision.groups,
+            quota_notes=_quota_notes(ruleset, decision, lang),
         )
         results.append(entry)
     if progress is not None:
@@ -230,7 +242,25 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
             "ruleset_version": ruleset.version, "lang": lang, "unit_kind": unit_id, "source_name": limits.shorten(source_name or ""),
             "screened_on": (as_of or datetime.date.today()).isoformat(), "notes": notes,
             "unknown_columns": [unknown] if unknown else []}
-    return plan(head, results, ruleset, order)
+    return plan(head, results, ruleset, order, order_by)
+
+
+def _reason(group, message, lang):
+    """One reason of a row, led by its group's badge (as every surface labels a finding): a point to confirm or
+    a question still to answer is never read as a failure when the reasons stand side by side in one cell."""
+    badge = s("badge." + group, lang)
+    return {"group": group, "badge": badge, "message": message,
+            "text": s("batch.reason_item", lang, badge=badge, message=message)}
+
+
+def _quota_notes(ruleset, decision, lang):
+    """What a row that may be eligible says about its place in the quota: with the exemption's question left
+    blank the exemption is unknown, so the row counts against the quota (the conservative reading), and says so."""
+    if decision.verdict not in COUNTABLE or decision.exempt is not None:
+        return []
+    questions = [q for q in questions_in(ruleset.quota["exempt_if"]) if q not in decision.answers]
+    label = s("batch.list_sep", lang).join(sheet_template.column_label(ruleset, q, lang) for q in questions)
+    return [{"code": "dcmm_unknown", "message": s("batch.note_row.dcmm_unknown", lang, question=label)}]
 
 
 def _label_of(ruleset, column, lang):
@@ -246,60 +276,73 @@ def _loose_note(ruleset, reader, column, value, read, lang):
                          value=limits.shorten(value.strip()), read_as=shown)}
 
 
-def _same_applicant(ruleset, results, lang):
-    """Flag the rows naming one applicant (by credit code, else by name) more often than the rule that limits
-    the projects of an applicant allows (its value and citation come from the policy data)."""
-    for entry in results:
-        entry["flags"] = []
+def per_applicant_rule(ruleset):
+    """(the rule that limits the projects of one applicant, its limit) named by rules.yaml `screening`, or
+    (None, None) when the call has none; the limit and the rule's citation come from the policy data."""
     rule_id = ruleset.screening.get("per_applicant_rule")
     rule = next((r for r in ruleset.rules if r["id"] == rule_id), None)
     if rule is None:
-        return
+        return None, None
     limit = rule["require"]["arg"]
-    limit = limit["value"] if isinstance(limit, dict) else limit
-    # Two rows name one applicant when their credit codes agree, or their names agree and their codes do not differ.
-    groups = []
-    for entry in results:
-        code, name = fold(entry["credit_code"]), fold(entry["applicant_name"])
-        if not (code or name):
-            continue
-        for group in groups:
-            first = group[0]
-            first_code = fold(first["credit_code"])
-            if (code and code == first_code) or (name and name == fold(first["applicant_name"])
-                                                 and not (code and first_code and code != first_code)):
-                group.append(entry)
-                break
-        else:
-            groups.append([entry])
-    for entries in groups:
-        if len(entries) <= limit:
-            continue
-        for entry in entries:
-            others = s("batch.list_sep", lang).join(str(e["row"]) for e in entries if e is not entry)
-            by = "credit_code" if entry["credit_code"] and all(
-                fold(e["credit_code"]) == fold(entry["credit_code"]) for e in entries) else "applicant_name"
-            entry["flags"].append({"code": "same_applicant", "message": s(
-                "batch.flag.same_applicant", lang, rows=others, by=s("batch.column." + by, lang), value=entry[by],
-                clause=rule["citation"]["clause"][lang], quote=rule["citation"]["quote"])})
+    return rule, limit["value"] if isinstance(limit, dict) else limit
 
 
-def plan(head, results, ruleset, order=None):
-    """Rank the countable rows (by priority conditions met, then file order; or in `order`, a list of row numbers,
-    rows it leaves out following in that default order) and fill the quota in that order: exempt rows do not
-    count, the first `quota` counted rows are within it, the rest over. Rows that name another kind of
-    recommending unit than the one screening are flagged."""
+def _same_applicant(ruleset, results, lang):
+    """Find, for every row, the other rows naming the same applicant: the same credit code, or the same name
+    where the codes do not differ (a row with a name and no code is the same applicant as any row of that name).
+    Pairwise, not grouped: "甲" with no code matches both "甲, 91A" and "甲, 91B", which are two applicants.
+    Each row keeps them (`same_applicant_rows`, for the plan), and a row that has more of them than the rule
+    that limits the projects of an applicant allows is flagged (its value and citation come from the data)."""
+    rule, limit = per_applicant_rule(ruleset)
+    keys = [(fold(e["credit_code"]), fold(e["applicant_name"])) for e in results]
+    by_code, by_name = {}, {}
+    for i, (code, name) in enumerate(keys):
+        if code:
+            by_code.setdefault(code, []).append(i)
+        if name:
+            by_name.setdefault(name, []).append(i)
+    for i, entry in enumerate(results):
+        code, name = keys[i]
+        related = set(by_code.get(code, ())) if code else set()
+        related.update(j for j in by_name.get(name, ()) if not (code and keys[j][0] and keys[j][0] != code))
+        related.discard(i)
+        others = sorted(related)
+        entry["same_applicant_rows"] = [results[j]["row"] for j in others]
+        entry["flags"] = []
+        if rule is None or len(others) < limit:
+            continue
+        by = "credit_code" if code and all(keys[j][0] == code for j in others) else "applicant_name"
+        entry["flags"].append({"code": "same_applicant", "message": s(
+            "batch.flag.same_applicant", lang, rows=s("batch.list_sep", lang).join(map(str, entry["same_applicant_rows"])),
+            by=s("batch.column." + by, lang), value=entry[by],
+            clause=rule["citation"]["clause"][lang], quote=rule["citation"]["quote"])})
+
+
+def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
+    """Rank the countable rows (in the base order `order_by` names, BASE_ORDERS; then in `order`, a list of row
+    numbers, rows it leaves out following in the base order) and fill the quota in that order: one place per
+    applicant (Notice II(1): a row naming an applicant already placed the limit's number of times is set aside,
+    naming those rows, and never takes a place), exempt rows do not count, the first `quota` counted rows are
+    within it, the rest over. Rows that name another kind of recommending unit than the one screening are flagged."""
     lang = head["lang"]
     unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
     units = {u["id"]: u for u in ruleset.quota["units"]}
-    countable = sorted((r for r in results if r["verdict"] in COUNTABLE), key=lambda r: (-len(r["priorities"]), r["row"]))
+    countable = sorted((r for r in results if r["verdict"] in COUNTABLE), key=BASE_ORDERS[order_by])
     default = [r["row"] for r in countable]
     if order:
         position = {row: i for i, row in enumerate(order)}
         countable.sort(key=lambda r: position.get(r["row"], len(position)))  # stable: the rest keep their order
+    rule, limit = per_applicant_rule(ruleset)
+    placed = set()  # rows that took their applicant's place (within, over or exempt)
     used = 0
     for rank, entry in enumerate(countable, start=1):
         entry["rank"] = rank
+        before = [row for row in entry.get("same_applicant_rows", ()) if row in placed]
+        entry["set_aside_for"] = before if rule is not None and len(before) >= limit else []
+        if entry["set_aside_for"]:
+            entry["quota_status"] = "same_applicant"
+            continue
+        placed.add(entry["row"])
         if entry["exempt"] is True:
             entry["quota_status"] = "exempt"
         else:
@@ -308,15 +351,18 @@ def plan(head, results, ruleset, order=None):
     others = [r for r in results if r["verdict"] not in COUNTABLE]
     for entry in others:
         entry["rank"] = None
+        entry["set_aside_for"] = []
         entry["quota_status"] = "error" if entry["verdict"] == "error" else "not_counted"
     for entry in results:
         entry["verdict_label"] = s("batch.verdict." + entry["verdict"], lang)
-        entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang)
+        entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang, rows=s(
+            "batch.list_sep", lang).join(map(str, entry["set_aside_for"])))
         entry["flags"] = [f for f in entry.get("flags", []) if f["code"] != "unit_kind"]
         row_unit = entry.get("row_unit_kind")
         if row_unit and row_unit != unit["id"] and row_unit in units:
             entry["flags"].append({"code": "unit_kind", "message": s(
                 "batch.flag.unit_kind", lang, row_unit=units[row_unit]["label"][lang], unit=unit["label"][lang])})
+    custom = [r["row"] for r in countable] != default
     return dict(
         head,
         unit_label=unit["label"][lang],
@@ -327,22 +373,41 @@ def plan(head, results, ruleset, order=None):
         within=min(used, unit["quota"]),
         exempt=sum(1 for r in countable if r["quota_status"] == "exempt"),
         over_by=max(0, used - unit["quota"]),
+        same_applicant=sum(1 for r in countable if r["quota_status"] == "same_applicant"),
         not_counted=len(others),
         errors=sum(1 for r in results if r["verdict"] == "error"),
         flagged=sum(1 for r in results if r["flags"]),
         loose_cells=sum(len(r["loose"]) for r in results),
-        custom_order=[r["row"] for r in countable] != default,
+        order_by=order_by,
+        custom_order=custom,
+        order_statement=order_statement(ruleset, order_by, custom, lang),
+        per_applicant=None if rule is None else {"limit": limit, "clause": rule["citation"]["clause"][lang],
+                                                 "quote": rule["citation"]["quote"]},
         rows=countable + others,
         citation={"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
     )
 
 
-def replan(ruleset, previous, order=None, unit_kind=None):
-    """The plan of an earlier screen in another order (None: the default) or for another kind of unit."""
+def order_statement(ruleset, order_by, custom, lang):
+    """Which order the list is in (the file's, the tool's suggestion, or the unit's own moves from one of them),
+    and that the notice prescribes no method of ranking, quoting its words on the list's order from the data."""
+    said = (s("batch.order.custom", lang, base=s("batch.order_by." + order_by, lang)) if custom
+            else s("batch.order." + order_by, lang))
+    ranking = ruleset.screening.get("ranking")
+    if ranking is None:
+        return said
+    return s("batch.order.statement", lang, order=said, clause=ranking["citation"]["clause"][lang],
+             quote=ranking["citation"]["quote"])
+
+
+def replan(ruleset, previous, order=None, unit_kind=None, order_by=None):
+    """The plan of an earlier screen in another order (None: its base order as it stands), from another base
+    order (`order_by`; None: the same) or for another kind of unit."""
     head = {k: previous[k] for k in HEAD_KEYS}
     if unit_kind is not None:
         head["unit_kind"] = unit_kind_id(ruleset, unit_kind)
-    return plan(head, sorted(previous["rows"], key=lambda r: r["row"]), ruleset, order)
+    return plan(head, sorted(previous["rows"], key=lambda r: r["row"]), ruleset, order,
+                order_by or previous.get("order_by", ORDER_BY[0]))
 
 
 _PLANS = {}  # plan id -> the latest plan of a screen: what a `replan` request reorders (the worker's memory)
@@ -363,10 +428,12 @@ def exported(plan):
     return dict(plan, csv=result_csv(plan, plan["lang"]))
 
 
-def replan_request(ruleset, plan_id, order=None):
-    """The plan `plan_id` (an earlier batch's) in `order` (None: the default order), as its placement: what a
-    change of order changes (ranks, quota statuses, figures). The export follows with an `export` request."""
-    return placement(_kept(ruleset, plan_id, lambda previous: dict(replan(ruleset, previous, order), plan_id=plan_id)))
+def replan_request(ruleset, plan_id, order=None, order_by=None):
+    """The plan `plan_id` (an earlier batch's) in `order` (None: its base order), from the base order `order_by`
+    (None: the plan's own), as its placement: what a change of order changes (ranks, quota statuses, figures,
+    the order said). The export follows with an `export` request."""
+    return placement(_kept(ruleset, plan_id, lambda previous: dict(
+        replan(ruleset, previous, order, order_by=order_by), plan_id=plan_id)))
 
 
 def export_request(ruleset, plan_id, file_format="csv"):
@@ -386,7 +453,8 @@ def _kept(ruleset, plan_id, change=None):
     return plan
 
 
-PLACEMENT_FIGURES = ("plan_id", "custom_order", "eligible", "counted", "within", "exempt", "over_by", "not_counted", "errors")
+PLACEMENT_FIGURES = ("plan_id", "order_by", "custom_order", "order_statement", "eligible", "counted", "within", "exempt",
+                     "over_by", "same_applicant", "not_counted", "errors")
 
 
 def placement(plan):
@@ -410,7 +478,12 @@ def export_head(plan, lang):
         (s("batch.export.ruleset", lang), plan["ruleset_version"]),
         (s("batch.export.source", lang), plan["source_name"]),
         (s("batch.export.figures", lang), s("batch.export.figures_value", lang, **{
-            k: plan[k] for k in ("rows_total", "eligible", "counted", "within", "exempt", "not_counted")})),
+            k: plan[k] for k in ("rows_total", "eligible", "counted", "within", "exempt", "same_applicant", "not_counted")})),
+        (s("batch.export.order", lang), plan["order_statement"]),
+    ] + ([] if plan["per_applicant"] is None else [
+        (s("batch.export.per_applicant", lang), s("batch.export.per_applicant_value", lang, n=plan["same_applicant"],
+                                                  **plan["per_applicant"])),
+    ]) + [
         (s("batch.export.note", lang), s("batch.export.note_text", lang)),
     ]
 
@@ -422,10 +495,11 @@ def export_rows(plan, lang):
     for r in plan["rows"]:
         problems = [(f"{e.get('column_label') or e['column']}: " if e["column"] else "") + e["message"]
                     for e in r["errors"]]
-        notes = [f["message"] for f in r.get("flags", [])] + [n["message"] for n in r.get("loose", [])]
+        notes = [f["message"] for f in r.get("flags", []) + r.get("quota_notes", []) + r.get("loose", [])]
         values = {"rank": r["rank"] or "", "row": r["row"], "direction": r.get("direction_label", ""),
                   "verdict": r["verdict_label"], "quota_status": r["quota_status_label"],
-                  "priorities_met": len(r["priorities"]), "reasons": sep.join(problems + r["reasons"]),
+                  "priorities_met": len(r["priorities"]),
+                  "reasons": sep.join(problems + [reason["text"] for reason in r["reasons"]]),
                   "notes": sep.join(notes)}
         rows.append([values[c] if c in values else r.get(c, "") for c in EXPORT_COLUMNS])
     return rows

@@ -240,7 +240,8 @@ def cmd_batch(args):
             sheet = batch_mod.read_sheet(ruleset, text=_read_text(path, limits.MAX_CSV_CHARS))
         else:  # an .xlsx (or an old .xls/.et, which read_sheet refuses saying how to save it), whatever its name
             sheet = batch_mod.read_sheet(ruleset, data=data)
-        plan = batch_mod.screen(ruleset, sheet, args.unit_kind, args.lang, source_name=path.name, as_of=args.as_of)
+        plan = batch_mod.screen(ruleset, sheet, args.unit_kind, args.lang, source_name=path.name, as_of=args.as_of,
+                                order_by=args.order)
     except batch_mod.BatchError as exc:
         raise InputError(f"{path}: {exc.message(args.lang)}") from None
     if file_format == "json":
@@ -297,6 +298,9 @@ def build_parser():
     p.add_argument("--format", choices=("csv", "json", "xlsx"), help="default: from --output's suffix, else csv")
     p.add_argument("--output", "-o")
     p.add_argument("--as-of", type=_date, help="the screening date shown in the export, YYYY-MM-DD (default: today)")
+    p.add_argument("--order", choices=batch_mod.ORDER_BY, default=batch_mod.ORDER_BY[0],
+                   help="the list's order: the file's own rows (default), or the tool's suggestion (more priority "
+                   "conditions met first, then the file's order); the notice prescribes no method of ranking")
     return parser
 
 

@@ -510,6 +510,19 @@ class _Compiler:
         out["exempt_if"] = self.condition("rules", ("quota", "exempt_if"), quota.get("exempt_if"))
         return out
 
+    def compile_screening(self):
+        """rules.yaml `screening`: the per-applicant rule's id, and `ranking` (a ref) resolved to the notice's words
+        on the list's order, {text, citation}, which every order the screening offers quotes."""
+        screening = dict((self.l.data.get("rules") or {}).get("screening") or {})
+        if "ranking" in screening:
+            try:
+                ranking = self.l.resolve(screening["ranking"].get("ref", ""))
+                screening["ranking"] = {k: ranking[k] for k in ("text", "citation")}
+            except (LookupError, KeyError, TypeError) as exc:
+                self.l.problem("rules", ("screening", "ranking"), f"ref does not lead to a fact with text and citation: {exc}")
+                del screening["ranking"]
+        return screening
+
     def compile_timeline(self):
         timeline = (self.l.data.get("rules") or {}).get("timeline") or {}
         out = {"applicant_deadline": timeline.get("applicant_deadline")}
@@ -535,7 +548,7 @@ class _Compiler:
             "quota": self.compile_quota(),
             "timeline": self.compile_timeline(),
             "direction_question": (self.l.data.get("rules") or {}).get("direction_question"),
-            "screening": (self.l.data.get("rules") or {}).get("screening") or {},
+            "screening": self.compile_screening(),
             "directions": [{k: d.get(k) for k in ("id", "number", "slug", "title", "area")}
                            for d in _list(self.l.data.get("directions"), "directions")],
             "priority_conditions": _list((self.l.data.get("eligibility") or {}).get("priority_conditions"), "items"),

@@ -67,6 +67,7 @@ lang = usually(st.sampled_from(["zh", "en"]), weird)
 # A plan id: one an earlier batch in this run may have handed out (they count from plan-1), else anything.
 plan_id = usually(st.integers(1, 30).map(lambda n: f"plan-{n}"), weird)
 order = usually(st.lists(st.integers(-2, 20), max_size=8), weird | json_values)
+order_by = usually(st.sampled_from(["file", "suggested"]), weird)
 call = usually(st.sampled_from(known_calls()), st.sampled_from(["../../etc", "/etc", "fr", " "]) | weird)
 FIELDS = {  # the fields each request type reads
     "meta": {},
@@ -75,7 +76,7 @@ FIELDS = {  # the fields each request type reads
     "assess": {"lang": lang, "answers": answers},
     "batch": {"lang": lang, "csv": usually(csv_text, weird),
               "unit_kind": usually(st.sampled_from(["province", "city", "central-soe", "other", "planet"]), weird)},
-    "replan": {"plan_id": plan_id, "order": order},
+    "replan": {"plan_id": plan_id, "order": order, "order_by": order_by},
     "export": {"plan_id": plan_id},
 }
 OPTIONAL = {
@@ -83,6 +84,7 @@ OPTIONAL = {
     "as_of": usually(st.dates().map(lambda d: d.isoformat()), weird),
     "v": weird,
     "order": order,  # batch takes one too
+    "order_by": order_by,  # and a base order
 }
 
 

@@ -207,3 +207,12 @@ def test_count_of_something_that_is_not_a_list(copy):
     edit, problems = copy
     edit("questions", "{count:directions.areas}", "{count:eligibility.limits.directions_per_project.value}")
     assert any("does not lead to a list" in p for p in problems())
+
+
+def test_the_screenings_ranking_must_lead_to_the_notices_words(copy):
+    """rules.yaml `screening.ranking` is quoted with every order the screening offers: it must lead to a fact with
+    text and citation (Notice III(2)'s 「名单按优先级排序」 in 2022)."""
+    edit, problems = copy
+    edit("rules", "ranking: {ref: eligibility.recommendation.ranking}",
+         "ranking: {ref: eligibility.recommendation.dcmm_exemption.min_level}")
+    assert any("screening.ranking: ref does not lead to a fact with text and citation" in p for p in problems())

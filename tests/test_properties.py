@@ -138,3 +138,77 @@ def _report_section(report, heading):
         elif inside:
             out.append(line)
     return "\n".join(out)
+
+
+# ------------------------------------------------------------------------------------------------ the batch screen
+
+from checker import batch  # noqa: E402
+from checker.loose import fold  # noqa: E402
+from test_batch import answers as case_answers, table, to_csv  # noqa: E402
+
+# Applicants as a unit's list names them: (name, credit code); some are one applicant written two ways.
+APPLICANTS = [("甲公司", "91A"), ("甲公司", ""), ("", "91a"), ("乙公司", "91B"), ("乙公司", "91C"), ("丙公司", ""),
+              ("", "")]
+BASES = [case_answers(c) for c in ("eligible_d5", "eligible_d4", "advanced_unsure", "priorities_blank", "planned_project")]
+PLACED = ("within", "over", "exempt")  # the statuses that take the applicant's one place
+
+
+def one_applicant(a, b):
+    """Notice II(1) counts applicants: the same credit code, or the same name where the codes do not differ."""
+    code_a, code_b, name_a, name_b = (fold(x) for x in (a["credit_code"], b["credit_code"], a["applicant_name"],
+                                                        b["applicant_name"]))
+    return bool(code_a and code_a == code_b) or bool(name_a and name_a == name_b and not (code_a and code_b and code_a != code_b))
+
+
+@st.composite
+def candidate_rows(draw):
+    """1-6 rows: often a case that may be eligible with some answers replaced by any well-typed ones (priority and
+    DCMM answers among them, or left blank), sometimes any well-typed answers; applicants drawn so they repeat."""
+    rows = []
+    for i in range(draw(st.integers(1, 6))):
+        answers = draw(well_typed())
+        if draw(st.integers(0, 3)):
+            keep = draw(st.sets(st.sampled_from(sorted(RULESET.questions)), max_size=4))
+            answers = dict(draw(st.sampled_from(BASES)), **{k: v for k, v in answers.items() if k in keep})
+            for question in draw(st.sets(st.sampled_from(NOT_REQUIREMENTS))):
+                answers.pop(question, None)
+        name, code = draw(st.sampled_from(APPLICANTS))
+        cells = {k: v if isinstance(v, list) else str(v) for k, v in answers.items()}
+        rows.append(dict(cells, project_name=f"P{i}", applicant_name=name, credit_code=code))
+    return rows
+
+
+def check_plan(plan, lang):
+    """No reason of a point to confirm or a question to answer wears the blocking badge, in the rows and in the
+    exported list; rows of one applicant never both take a place."""
+    blocking = s("badge.blocking", lang)
+    records = table(batch.result_csv(plan, lang))
+    reasons = records[0].index(s("batch.col.reasons", lang))
+    exported = {int(r[1]): r[reasons] for r in records[1:]}
+    for row in plan["rows"]:
+        texts = []
+        for reason in row["reasons"]:
+            assert reason["badge"] == s("badge." + reason["group"], lang)
+            assert reason["text"] == s("batch.reason_item", lang, badge=reason["badge"], message=reason["message"])
+            if reason["group"] in ("confirm", "missing"):
+                assert blocking not in reason["text"], reason
+            texts.append(reason["text"])
+        if not row["errors"]:
+            assert exported[row["row"]] == s("batch.reason_sep", lang).join(texts)
+    for i, a in enumerate(plan["rows"]):
+        for b in plan["rows"][i + 1:]:
+            if one_applicant(a, b):
+                assert not (a["quota_status"] in PLACED and b["quota_status"] in PLACED), (a["row"], b["row"])
+                assert not (a["quota_status"] == "within" and b["quota_status"] == "within")
+
+
+@SETTINGS
+@given(rows=candidate_rows(), lang=st.sampled_from(["zh", "en"]), data=st.data())
+def test_batch_reasons_wear_their_badge_and_one_applicant_takes_one_place(rows, lang, data):
+    """Notice II(1) 「每个申报主体限申报 1 个项目」 and the badges of checker/present.py, in the batch: in any list, in
+    the file's order, the tool's suggestion or any order the unit makes."""
+    sheet = batch.read_sheet(RULESET, text=to_csv(RULESET, rows))
+    plan = batch.screen(RULESET, sheet, "city", lang, order_by=data.draw(st.sampled_from(batch.ORDER_BY)))
+    check_plan(plan, lang)
+    ranked = [r["row"] for r in plan["rows"] if r["rank"]]
+    check_plan(batch.replan(RULESET, plan, order=data.draw(st.permutations(ranked))), lang)

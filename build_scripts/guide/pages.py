@@ -100,7 +100,7 @@ def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy
         ruleset = Ruleset(call.ruleset)
         source = policy_dir / call.data["call"]["source"]["file"]
         ctx = dict(call.data)
-        ctx.update(shared, data=call.data, call_id=call.id, this_call=summary(call),
+        ctx.update(shared, data=call.data, call_id=call.id, this_call=summary(call), compiled=call.ruleset,
                    previous_call=summary(call.previous) if call.previous else None,
                    notice=parse_notice(source.read_text("utf-8")),
                    questionnaire=lambda lang, rs=ruleset: questionnaire(rs, lang))

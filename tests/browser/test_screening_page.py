@@ -755,3 +755,156 @@ def test_the_session_survives_a_reload_and_can_be_cleared(site_server, recorded_
     assert rec.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('bdpilot.screening.'))") == []
     assert not rec.locator("#screening-results").is_visible() and rec.locator("#screening").get_attribute("data-file") is None
     finish(rec, site_server)
+
+
+# ------------------------------------------------------------------------------------------------ issue 27: the plan
+
+def list_csv(rows: list[dict]) -> str:
+    """A unit's list as a CSV of column ids: the pass-through columns (applicant, credit code, contact), then the
+    questions (as tests/test_batch.py builds it)."""
+    header = list(sheet_template.PASS_THROUGH) + RULESET.order
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([";".join(row[c]) if isinstance(row.get(c), list) else str(row.get(c, "")) for c in header])
+    return out.getvalue()
+
+
+def case_row(name: str, **changes) -> dict:
+    path = REPO / "policy_data" / "calls" / "2022" / "cases" / f"{name}.yaml"
+    return dict(yaml.safe_load(path.read_text("utf-8"))["answers"], **changes)
+
+
+def figure(rec, key: str) -> int:
+    return int(rec.locator(f'[data-figure="{key}"] dd').inner_text())
+
+
+PRIORITY_QUESTIONS = ("in_demo_base", "data_management_capability", "open_source_key_tech")
+
+
+def test_one_project_per_applicant_is_counted_once_set_aside_shown_and_exported_as_cpython(
+        site_server, recorded_page, tmp_path):
+    """Notice II(1) 「每个申报主体限申报 1 个项目」: two eligible rows with one credit code never both take a place.
+    The page shows the first in the list's order counted and the other set aside naming it, counts it in its own
+    tile and a note quoting the clause, and both exports are CPython's; moving the set-aside row up (keyboard)
+    swaps them. The same list shows the DCMM-blank note (Notice II(2)/(3)) and badge-led reasons."""
+    lang, kind = "zh", "city"
+    blank = {k: v for k, v in case_row("eligible_d5", project_name="未填优先条件").items()
+             if k not in PRIORITY_QUESTIONS + ("dcmm_level",)}
+    rows = [case_row("eligible_d5", dcmm_level="none", project_name="甲一", applicant_name="甲公司", credit_code="91110000MA01"),
+            case_row("eligible_d4", dcmm_level="2", project_name="甲二", applicant_name="甲公司", credit_code="91110000MA01"),
+            dict(blank, applicant_name="乙公司", credit_code="91110000MB02"),
+            case_row("advanced_unsure", project_name="待确认", applicant_name="丙公司")]
+    path = tmp_path / "same-applicant.csv"
+    text = list_csv(rows)
+    path.write_text(text, "utf-8")
+    plan = cpython_plan(text, kind, lang, path.name)
+    assert [r["quota_status"] for r in plan["rows"]] == ["within", "same_applicant", "within", "exempt"]
+
+    rec = open_page(recorded_page, site_server, lang)
+    choose_kind(rec, kind)
+    upload(rec, path, kind)
+    shown = {r["row"]: r for r in table_rows(rec)}
+    assert shown[2]["status"] == "within"
+    assert shown[3]["status"] == "same_applicant"
+    assert shown[3]["statusText"] == s("batch.quota_status.same_applicant", lang, rows="2")
+    assert figure(rec, "same_applicant") == plan["same_applicant"] == 1
+    assert figure(rec, "counted") == plan["counted"] == 2
+    rule = next(r for r in RULESET.rules if r["id"] == RULESET.screening["per_applicant_rule"])
+    note = rec.locator("#screening-same-applicant-note").inner_text()
+    assert rule["citation"]["clause"][lang] in note and rule["citation"]["quote"] in note
+    # The row whose DCMM level is blank counts, and says why; a point to confirm is led by its own badge.
+    dcmm_note = rec.locator('#screening-tbody tr[data-row="4"] li[data-flag="dcmm_unknown"]')
+    assert dcmm_note.inner_text() == s("batch.note_row.dcmm_unknown", lang,
+                                       question=sheet_template.column_label(RULESET, "dcmm_level", lang))
+    confirm = rec.locator('#screening-tbody tr[data-row="5"] li[data-group="confirm"]')
+    assert confirm.count() == 1 and confirm.inner_text().startswith(s("badge.confirm", lang))
+    assert s("badge.blocking", lang) not in confirm.inner_text()
+    # Both exports are what CPython's checker writes.
+    data, _ = download(rec, "#screening-download")
+    assert data == plan["csv"].encode("utf-8")
+    xlsx, _ = download(rec, "#screening-download-xlsx")
+    assert xlsx_table(xlsx) == [[str(v) for v in row] for row in batch.export_rows(plan, lang)]
+
+    # Keyboard: the set-aside row moves up; now it is counted and the other is set aside, naming it.
+    up = rec.locator('#screening-tbody tr[data-row="3"] button[data-move="up"]')
+    up.focus()
+    rec.keyboard.press("Enter")
+    wait_replanned(rec, 1)
+    shown = {r["row"]: r for r in table_rows(rec)}
+    assert shown[3]["status"] == "within" and shown[2]["status"] == "same_applicant"
+    assert shown[2]["statusText"] == s("batch.quota_status.same_applicant", lang, rows="3")
+    assert figure(rec, "same_applicant") == 1
+    order = [r["row"] for r in table_rows(rec) if r["rank"] != "—"]
+    moved = api.handle_request({"id": 2, "call": "2022", "type": "batch", "csv": text, "unit_kind": kind,
+                                "lang": lang, "file_name": path.name, "order": order})["result"]
+    data, _ = download(rec, "#screening-download")
+    assert data == moved["csv"].encode("utf-8")
+    assert moved["order_statement"] in data.decode("utf-8") and moved["custom_order"] is True
+    finish(rec, site_server)
+
+
+def test_the_list_keeps_the_files_order_unless_the_suggestion_is_chosen_and_says_which(
+        site_server, recorded_page, tmp_path):
+    """Notice III(2) says only 「名单按优先级排序」 and prescribes no method: the page keeps the file's order, says so
+    quoting the clause, and ranks by the tool's suggestion only when the unit chooses it (keyboard, on the labelled
+    choice); the unit's moves are said as its own order; each export says which order it holds, as CPython does."""
+    lang, kind = "en", "province"
+    rows = [case_row("eligible_d5", dcmm_level="none", project_name="zero",
+                     **{q: "no" for q in PRIORITY_QUESTIONS}),
+            case_row("eligible_d5", dcmm_level="none", project_name="three"),
+            case_row("eligible_d5", dcmm_level="none", in_demo_base="no", project_name="two")]
+    path = tmp_path / "priorities.csv"
+    text = list_csv(rows)
+    path.write_text(text, "utf-8")
+    by_file = cpython_plan(text, kind, lang, path.name)
+    suggested = api.handle_request({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": kind,
+                                    "lang": lang, "file_name": path.name, "order_by": "suggested"})["result"]
+    assert [r["row"] for r in by_file["rows"]] == [2, 3, 4] and [r["row"] for r in suggested["rows"]] == [3, 4, 2]
+    quote = RULESET.screening["ranking"]["citation"]["quote"]
+
+    rec = open_page(recorded_page, site_server, lang)
+    choose_kind(rec, kind)
+    upload(rec, path, kind)
+    choice = rec.locator("#screening-order")
+    assert choice.locator("legend").inner_text().strip()
+    assert rec.locator("#screening-order-file").is_checked() and not rec.locator("#screening-order-suggested").is_checked()
+    assert [r["row"] for r in table_rows(rec)] == [2, 3, 4]
+    line = rec.locator("#screening-order-line")
+    assert line.inner_text() == by_file["order_statement"] and quote in line.inner_text()
+    assert download(rec, "#screening-download")[0] == by_file["csv"].encode("utf-8")
+
+    # Keyboard: arrow from "your file's order" to "the tool's suggestion".
+    rec.locator("#screening-order-file").focus()
+    rec.keyboard.press("ArrowDown")
+    wait_replanned(rec, 1)
+    assert rec.locator("#screening-order-suggested").is_checked()
+    assert [r["row"] for r in table_rows(rec)] == [3, 4, 2]
+    assert line.inner_text() == suggested["order_statement"]
+    assert download(rec, "#screening-download")[0] == suggested["csv"].encode("utf-8")
+
+    # A move makes it the unit's own order (from the suggestion), said so; "undo" goes back to the suggestion.
+    down = rec.locator('#screening-tbody tr[data-row="3"] button[data-move="down"]')
+    down.focus()
+    rec.keyboard.press("Enter")
+    wait_replanned(rec, 2)
+    custom = s("batch.order.custom", lang, base=s("batch.order_by.suggested", lang))
+    assert line.inner_text().startswith(custom) and quote in line.inner_text()
+    assert custom in download(rec, "#screening-download")[0].decode("utf-8")
+    reset = rec.locator("#screening-reset")
+    assert reset.is_visible()
+    reset.focus()
+    rec.keyboard.press("Enter")
+    wait_replanned(rec, 3)
+    assert not reset.is_visible() and [r["row"] for r in table_rows(rec)] == [3, 4, 2]
+    assert rec.evaluate("document.activeElement.id") == "screening-order-suggested"
+    assert download(rec, "#screening-download")[0] == suggested["csv"].encode("utf-8")
+
+    # Back to the file's order with the keyboard (the download took the focus): the default plan again, byte for byte.
+    rec.locator("#screening-order-suggested").focus()
+    rec.keyboard.press("ArrowUp")
+    wait_replanned(rec, 4)
+    assert rec.locator("#screening-order-file").is_checked() and [r["row"] for r in table_rows(rec)] == [2, 3, 4]
+    assert download(rec, "#screening-download")[0] == by_file["csv"].encode("utf-8")
+    finish(rec, site_server)

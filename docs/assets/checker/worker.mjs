@@ -26,12 +26,14 @@
  *                          {call, ruleset_version, exported_on, answers}. as_of: "YYYY-MM-DD", the visitor's local
  *                          date (the worker fills in the local date when it is missing).
  *             "template"   {lang, format?}             -> {csv} or, format "xlsx", {xlsx}: the list template
- *             "batch"      {csv | xlsx, file_name?, unit_kind, lang, order?, as_of?} -> the screening plan
- *                          (checker/batch.py) with its `csv` export and a `plan_id`; `order`: row numbers in the
- *                          unit's order (default: the tool's); xlsx: the workbook's bytes as base64
+ *             "batch"      {csv | xlsx, file_name?, unit_kind, lang, order_by?, order?, as_of?} -> the screening
+ *                          plan (checker/batch.py) with its `csv` export and a `plan_id`; `order_by`: the base
+ *                          order, "file" (the default) or "suggested" (the tool's); `order`: row numbers in the
+ *                          unit's order, from that base; xlsx: the workbook's bytes as base64
  * An .xlsx (batch with `xlsx`, template or export with format "xlsx") first loads the workbook packages named in
  * the manifest (openpyxl, et_xmlfile), once: other requests never fetch them.
- *             "replan"     {plan_id, order?}           -> that plan's placement in `order`: {plan_id, custom_order,
+ *             "replan"     {plan_id, order_by?, order?} -> that plan's placement in `order` from the base order
+ *                          `order_by` (none: the plan's): {plan_id, order_by, custom_order, order_statement,
  *                          figures, rows: [{row, rank, quota_status, quota_status_label}]}
  *             "export"     {plan_id, format?}          -> {plan_id, csv} or {plan_id, xlsx}: the result file as it stands
  *

@@ -35,7 +35,8 @@ export const ui = {
   sessionNote: $("screening-session-note"),
   unitName: $("screening-unit-name"),
   signUnit: $("screening-sign-unit"),
-  orderNote: $("screening-order-note"),
+  order: $("screening-order"),
+  orderLine: $("screening-order-line"),
   table: $("screening-table"),
 };
 

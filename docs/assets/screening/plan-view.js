@@ -16,7 +16,8 @@ export function isRanked(entry) {
 
 export function renderSummary(plan, fileName) {
   const L = T.summary;
-  // In funnel order: rows read -> may be eligible -> counted -> within the quota; then exempt, not counted.
+  // In funnel order: rows read -> may be eligible -> counted -> within the quota; then exempt, set aside as the
+  // same applicant (Notice II(1): one project per applicant), not counted.
   const items = [
     ["unit", plan.unit_label, "unit"],
     ["quota", plan.quota, "quota"],
@@ -26,6 +27,7 @@ export function renderSummary(plan, fileName) {
     ["within", plan.within, "within"],
     ["over_by", plan.over_by, plan.over_by > 0 ? "over-by screening__figure--over" : "over-by"],
     ["exempt", plan.exempt, "exempt"],
+    ["same_applicant", plan.same_applicant, plan.same_applicant > 0 ? "same-applicant screening__figure--over" : "same-applicant"],
     ["not_counted", plan.not_counted, "not-counted"],
     ["errors", plan.errors, "errors"],
   ];
@@ -39,10 +41,15 @@ export function renderSummary(plan, fileName) {
     class: plan.over_by > 0 ? "screening__verdict screening__verdict--over" : "screening__verdict",
     text: plan.over_by > 0 ? fmt(T.over_note, { n: plan.over_by }) : T.within_note,
   });
+  // Rows set aside because an applicant's place is taken higher in the list: said with the notice's words.
+  const same = plan.same_applicant > 0 && plan.per_applicant ? h("p", {
+    class: "screening__verdict screening__verdict--over", id: "screening-same-applicant-note",
+    text: fmt(T.same_applicant_note, { n: plan.same_applicant, clause: plan.per_applicant.clause, quote: plan.per_applicant.quote }),
+  }) : null;
   const cite = h("p", { class: "screening__cite" },
     h("span", { class: "cite", text: plan.citation?.clause || "" }), " ",
     h("q", { class: "cite-quote", lang: "zh-Hans", text: plan.citation?.quote || "" }));
-  ui.summary.replaceChildren(h("h4", { text: T.summary_title }), dl, note, cite);
+  ui.summary.replaceChildren(h("h4", { text: T.summary_title }), dl, note, ...(same ? [same] : []), cite);
   ui.printed.textContent = fmt(T.printed, { date: new Date().toLocaleString(LANG === "zh" ? "zh-CN" : "en-GB") });
   ui.checkedFile.textContent = fmt(T.checked_file, { name: fileName });
 }
@@ -77,15 +84,18 @@ function rowElement(entry) {
   const C = T.col;
   const tr = h("tr", { "data-row": entry.row, "data-verdict": entry.verdict, class: ranked ? "screening__ranked" : "screening__unranked" });
   const reasons = h("td", { class: "screening__reasons", "data-label": C.reasons });
+  // A reason comes led by its group's badge (checker/batch.py): a point to confirm never reads as a failure.
   const items = [
     ...(entry.errors || []).map((e) => ({ text: errorText(entry.row, e), error: true })),
     ...(entry.flags || []).map((f) => ({ text: f.message, error: true, flag: f.code })),
-    ...(entry.reasons || []).map((text) => ({ text, error: false })),
+    ...(entry.reasons || []).map((r) => ({ text: r.text, error: false, group: r.group })),
+    ...(entry.quota_notes || []).map((n) => ({ text: n.message, error: false, flag: n.code })),
     ...(entry.loose || []).map((l) => ({ text: l.message, error: false, flag: "loose" })),
   ];
   if (items.length) {
-    reasons.append(h("ul", {}, ...items.map((item) => h("li", { class: item.error ? "screening__row-error" : null,
-                                                               "data-flag": item.flag || null, text: item.text }))));
+    reasons.append(h("ul", {}, ...items.map((item) => h("li", {
+      class: item.error ? "screening__row-error" : item.group ? "screening__reason--" + item.group : null,
+      "data-flag": item.flag || null, "data-group": item.group || null, text: item.text }))));
   }
   const name = h("th", { scope: "row", class: "screening__name" + (entry.project_name ? "" : " screening__name--empty"),
                          text: displayName(entry) });

@@ -3,11 +3,12 @@
  * worker does all the deciding, planning and CSV writing; this page reads the unit's file, shows the plan and
  * passes on the unit's changes of order. Through the shared client (../common/worker-client.js):
  * - `template` {lang, format} -> {csv} or {xlsx}: the template, downloaded as a file;
- * - `batch` {csv, file_name, unit_kind, lang, order?} -> the plan (checker/batch.py): rows, quota figures, its export `csv`
- *   and a `plan_id`;
- * - `replan` {plan_id, order} -> the same plan's placement in the unit's order (a list of row numbers; none: the
- *   tool's own): each row's rank and quota status, and the figures. The rows move at once; ranks and within/over
- *   follow when the placement comes back;
+ * - `batch` {csv, file_name, unit_kind, lang, order_by, order?} -> the plan (checker/batch.py): rows, quota figures,
+ *   the order it is in (`order_statement`), its export `csv` and a `plan_id`;
+ * - `replan` {plan_id, order_by, order} -> the same plan's placement in the unit's order (a list of row numbers,
+ *   starting from the base order `order_by` the unit chose: its file's, or the tool's suggestion; none: that base
+ *   order itself): each row's rank and quota status (one place per applicant), and the figures. The rows move at
+ *   once; ranks, statuses and figures follow when the placement comes back;
  * - `export` {plan_id, format} -> {csv} or {xlsx}: the plan's result file as it stands.
  * A workbook (upload, template or export as .xlsx) makes the worker load openpyxl first, once; CSV never does.
  * Modules beside this one: page.js (elements, strings, status lines), file-reading.js (FileReader, encodings),
@@ -66,6 +67,7 @@ const state = {
   rendering: false,
   replans: 0,      // replan requests sent; only the latest one's plan is shown
   replanned: Promise.resolve(),
+  view: 0,         // tables started; only the latest one is finished
 };
 
 // ------------------------------------------------------------------------------------------------ the template
@@ -95,6 +97,16 @@ ui.templateCsvButton.addEventListener("click", () => downloadTemplate(ui.templat
 
 function unitKind() {
   return root.querySelector('input[name="screening-unit-kind"]:checked');
+}
+
+/** The order the list starts from, as the unit chose it: "file" (the default) or "suggested". */
+function orderBy() {
+  return root.querySelector('input[name="screening-order-by"]:checked').value;
+}
+
+function showOrderBy(value) {
+  const radio = root.querySelector(`input[name="screening-order-by"][value="${CSS.escape(String(value))}"]`);
+  if (radio) radio.checked = true;
 }
 
 async function handleFile(file) {
@@ -164,7 +176,8 @@ async function runBatch(job, source, order) {
   };
   let plan;
   try {
-    plan = await ask("batch", { ...source.file, file_name: source.name, unit_kind: unitKind().value, order }, options);
+    plan = await ask("batch", { ...source.file, file_name: source.name, unit_kind: unitKind().value, order_by: orderBy(), order },
+      options);
   } catch (error) {
     if (job !== state.job) return;
     state.inflight = null;
@@ -186,7 +199,7 @@ async function runBatch(job, source, order) {
   hideProgress();
   announce(fmt(T.done, {
     total: plan.rows_total, eligible: plan.eligible, counted: plan.counted, quota: plan.quota,
-    exempt: plan.exempt, over: plan.over_by, not_counted: plan.not_counted, errors: plan.errors,
+    exempt: plan.exempt, over: plan.over_by, same: plan.same_applicant, not_counted: plan.not_counted, errors: plan.errors,
   }));
   // For tests and scripts: what the table shows now.
   root.dataset.file = state.fileName;
@@ -208,6 +221,7 @@ function saveSession() {
     name: state.fileName,
     file: state.csvText,
     unit: state.plan.unit_kind,
+    orderBy: state.plan.order_by,
     order: state.plan.custom_order ? state.ranked.map((r) => r.row) : null,
     unitName: ui.unitName.value,
   };
@@ -237,6 +251,7 @@ async function restoreSession() {
   session.kind.checked = true;
   ui.unitName.value = typeof session.unitName === "string" ? session.unitName : "";
   ui.signUnit.textContent = ui.unitName.value;
+  showOrderBy(session.orderBy || "file");
   const order = Array.isArray(session.order) && session.order.every(Number.isInteger) ? session.order : null;
   root.dataset.state = "busy";
   await runBatch(++state.job, { file: session.file, name: session.name }, order);
@@ -276,11 +291,28 @@ ui.unitName.addEventListener("input", () => {
   saveSession();
 });
 
+/** Take a plan (or a new placement of it) as the one shown: its order as the checker says it, the order chosen
+ * and whether the unit's moves can be undone. */
 function takePlan(plan) {
   state.plan = plan;
   state.ranked = plan.rows.filter(isRanked);
+  showOrderBy(plan.order_by);
   ui.reset.hidden = !plan.custom_order;
-  ui.orderNote.hidden = !plan.custom_order;
+  ui.orderLine.textContent = plan.order_statement;
+  root.dataset.orderBy = plan.order_by;
+  root.dataset.customOrder = String(plan.custom_order);
+}
+
+/** Build the table of `plan`; false when a newer file or a newer table took over meanwhile. */
+async function drawTable(plan, job) {
+  const view = ++state.view;
+  state.rendering = true;
+  const trs = await renderTable(plan, () => job === state.job && view === state.view);
+  if (!trs) return false;
+  state.trs = trs;
+  state.rendering = false;
+  updateButtons(state.ranked, trs);
+  return true;
 }
 
 /** Show a whole plan; false when a newer job took over while the table was being built. */
@@ -290,13 +322,7 @@ async function showPlan(plan, job) {
   renderErrors(plan);
   ui.results.hidden = false;
   document.body.classList.add("screening-has-results");
-  state.rendering = true;
-  const trs = await renderTable(plan, () => job === state.job);
-  if (!trs) return false;
-  state.trs = trs;
-  state.rendering = false;
-  updateButtons(state.ranked, trs);
-  return true;
+  return drawTable(plan, job);
 }
 
 // ------------------------------------------------------------------------------------------------ the unit's order
@@ -308,26 +334,30 @@ function takePlacement(placement) {
   takePlan({ ...state.plan, ...figures, csv: null, rows: rows.map((r) => Object.assign(byRow.get(r.row), r)) });
 }
 
-/** Ask for the plan in `order` (null: the tool's order); `shown(plan)` runs if it is still the latest. */
+/** Ask for the plan in `order` (null: the base order chosen, as it is); `shown(plan)` runs if it is still the
+ * latest. The figures follow (which row of an applicant is counted depends on the order). */
 function replan(order, shown) {
   const seq = ++state.replans;
   const planId = state.plan.plan_id;
+  const base = orderBy();
   state.replanned = (async () => {
     let placement = null;
     let plan = null;
     try {
-      placement = await ask("replan", { plan_id: planId, order });
+      placement = await ask("replan", { plan_id: planId, order_by: base, order });
     } catch (error) {
       if (error.info?.code === "not_ready" || !state.csvText) throw error;
       // The checker no longer holds this screen: screen the file again, in this order.
-      plan = await ask("batch", { ...state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind, order });
+      plan = await ask("batch", { ...state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind,
+                                  order_by: base, order });
     }
     if (seq !== state.replans) return;
     if (placement) takePlacement(placement);
     else takePlan(plan);
+    renderSummary(state.plan, state.fileName);
     saveSession();
-    shown(state.plan);
-    root.dataset.replans = String(seq);
+    await shown(state.plan);
+    root.dataset.replans = String(seq); // for tests and scripts: this order is shown, table and all
   })().catch((error) => {
     showError(fmt(T.err_file, { message: error.message }));
   });
@@ -345,7 +375,8 @@ async function exportFile(format) {
     if (error.info?.code === "not_ready" || !state.csvText) throw error;
     // The checker no longer holds this screen: screen the file again, in this order.
     const order = state.plan.custom_order ? state.ranked.map((r) => r.row) : null;
-    const plan = await ask("batch", { ...state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind, order });
+    const plan = await ask("batch", { ...state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind,
+                                      order_by: state.plan.order_by, order });
     return format === "csv" ? plan.csv : (await ask("export", { plan_id: plan.plan_id, format })).xlsx;
   }
 }
@@ -387,20 +418,22 @@ ui.table.addEventListener("click", (event) => {
   move(Number(button.closest("tr").dataset.row), button.dataset.move);
 });
 
-ui.reset.addEventListener("click", () => {
-  if (state.rendering) return;
+/** The list in the base order chosen (the file's, or the tool's suggestion), without the unit's moves: the
+ * checker places it, the table is built again in that order, and the order it is in is said. */
+function showBaseOrder(afterwards) {
   const job = state.job;
   replan(null, async (plan) => {
-    state.rendering = true;
-    const trs = await renderTable(plan, () => job === state.job);
-    state.rendering = false;
-    if (!trs) return;
-    state.trs = trs;
-    updateButtons(state.ranked, trs);
+    if (!(await drawTable(plan, job))) return;
     hideProgress();
-    announce(T.order_reset);
-    ui.download.focus();
+    announce(plan.order_statement);
+    if (afterwards) afterwards();
   });
+}
+
+// "Undo the moves": back to the base order chosen; the focus goes to that choice (the button hides).
+ui.reset.addEventListener("click", () => {
+  if (state.rendering || !state.plan) return;
+  showBaseOrder(() => root.querySelector('input[name="screening-order-by"]:checked').focus());
 });
 
 async function download(format) {
@@ -469,6 +502,15 @@ for (const type of ["dragover", "drop"]) {
 // Another kind of unit: screen the same file again (the one being checked, else the one shown), keeping a
 // hand-made order.
 root.addEventListener("change", async (event) => {
+  // Another base order (a radio of #screening-order): the list shown is placed again from it (the unit's moves
+  // go); with no list yet, the next file starts from it. While a list is being checked or drawn the choice waits
+  // for it: the radios show the order of the list shown.
+  if (event.target.name === "screening-order-by") {
+    if (!state.plan) return;
+    if (state.rendering || state.inflight !== null) showOrderBy(state.plan.order_by);
+    else showBaseOrder();
+    return;
+  }
   if (event.target.name !== "screening-unit-kind") return;
   const source = state.inflight || (state.csvText !== null ? { file: state.csvText, name: state.fileName } : null);
   if (!source) return;
