@@ -5,7 +5,7 @@ Response: {"id": same, "ok": true, "result": {...}} or {"id": same, "ok": false,
 
 Workbooks travel as base64 text: `template` {format: "csv" | "xlsx"} -> {csv} or {xlsx}; `batch` takes `csv` (text)
 or `xlsx`, with `file_name` and `as_of` (the date shown in the export); `export` {plan_id, format} -> {csv} or {xlsx}.
-`batch` and `replan` take `order_by` ("file", the default for a batch, or "suggested": checker.batch.ORDER_BY; a
+`batch` and `replan` take `order_by` ("file", the default for a batch, or "suggested": checker.planning.ORDER_BY; a
 replan without it keeps the plan's) and `order` (the unit's own order of row numbers, from that base).
 
 The input is treated as hostile: `call` must be one of ruleset.known_calls() (never used as a path), every field's
@@ -22,7 +22,9 @@ import re
 import sys
 
 from . import answers as answers_mod
-from . import batch as batch_mod
+from . import sheet_errors
+from . import plan as planning
+from . import plan_memory
 from . import jsontext, limits, pipeline
 from . import sheet_template
 from .questionnaire import questionnaire
@@ -30,6 +32,7 @@ from .ruleset import known_calls, load_default
 from .strings import s
 
 PROTOCOL = 1
+WORKBOOK_MODULES = ("openpyxl", "et_xmlfile")  # what reading or writing an .xlsx imports (checker/workbook.py)
 LANGS = ("zh", "en")
 FORMATS = ("csv", "xlsx")
 _RULESETS = {}
@@ -67,19 +70,19 @@ def _field(req, name, kind, default=None):
         if value is not None and not (isinstance(value, list) and len(value) <= limits.MAX_CSV_ROWS and all(
                 isinstance(row, int) and not isinstance(row, bool) for row in value)):
             raise RequestError("request.bad_field", field=name, expected=("row_numbers", {"limit": limits.MAX_CSV_ROWS}))
-    elif kind == "order_by":  # the order a list starts from (checker.batch.ORDER_BY), or none
-        if value is not None and value not in batch_mod.ORDER_BY:
-            raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(batch_mod.ORDER_BY)}))
+    elif kind == "order_by":  # the order a list starts from (checker.planning.ORDER_BY), or none
+        if value is not None and value not in planning.ORDER_BY:
+            raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(planning.ORDER_BY)}))
     elif kind == "format":
         if value not in FORMATS:
             raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(FORMATS)}))
     elif kind == "base64":  # a workbook's bytes
-        if not isinstance(value, str) or len(value) > limits.MAX_XLSX_BYTES * 4 // 3 + 4:
-            raise RequestError("request.bad_field", field=name, expected=("base64", {"limit": limits.MAX_XLSX_BYTES}))
+        if not isinstance(value, str) or len(value) > limits.MAX_FILE_BYTES * 4 // 3 + 4:
+            raise RequestError("request.bad_field", field=name, expected=("base64", {"limit": limits.MAX_FILE_BYTES}))
         try:
             return base64.b64decode(value, validate=True)
         except (ValueError, binascii.Error):
-            raise RequestError("request.bad_field", field=name, expected=("base64", {"limit": limits.MAX_XLSX_BYTES})) from None
+            raise RequestError("request.bad_field", field=name, expected=("base64", {"limit": limits.MAX_FILE_BYTES})) from None
     elif kind == "lang":
         if value not in LANGS:
             raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(LANGS)}))
@@ -104,17 +107,17 @@ def _assess(ruleset, req, lang, progress=None):
 
 
 def _batch(ruleset, req, lang, progress=None):
-    """Screen a list: `csv` (text) or `xlsx` (the workbook's bytes, base64); `file_name` is shown in the export."""
-    unit_kind = _field(req, "unit_kind", "text", "")
-    batch_mod.unit_kind_id(ruleset, unit_kind)  # a wrong kind is said before the file is read
-    if req.get("xlsx") is not None:
-        sheet = batch_mod.read_sheet(ruleset, data=_field(req, "xlsx", "base64"))
-    else:
-        sheet = batch_mod.read_sheet(ruleset, text=_field(req, "csv", "text", ""))
-    plan = batch_mod.screen(ruleset, sheet, unit_kind, lang, _field(req, "order", "order"),
-                            _field(req, "file_name", "text", ""), _field(req, "as_of", "date"), progress=progress,
-                            order_by=_field(req, "order_by", "order_by") or batch_mod.ORDER_BY[0])
-    return batch_mod.exported(plan)
+    """Screen a list: `file` (the file's bytes as base64, whatever it is: the page sends what the visitor chose,
+    and sheet_io tells CSV in any encoding from a workbook), or `csv` (text already decoded); `xlsx` is the old
+    name of `file`. `file_name` is shown in the export."""
+    raw = req.get("file") if req.get("file") is not None else req.get("xlsx")
+    data = _field(req, "file" if req.get("file") is not None else "xlsx", "base64") if raw is not None else None
+    plan = pipeline.screen_upload(ruleset, _field(req, "unit_kind", "text", ""), lang, data=data,
+                                  text=None if data is not None else _field(req, "csv", "text", ""),
+                                  file_name=_field(req, "file_name", "text", ""), order=_field(req, "order", "order"),
+                                  order_by=_field(req, "order_by", "order_by"), as_of=_field(req, "as_of", "date"),
+                                  progress=progress)
+    return plan_memory.exported(plan)
 
 
 def _template(ruleset, req, lang, progress=None):
@@ -129,9 +132,9 @@ HANDLERS = {
     "assess": _assess,
     "template": _template,
     "batch": _batch,
-    "replan": lambda rs, req, lang, progress=None: batch_mod.replan_request(rs, _field(req, "plan_id", "plan_id"),
+    "replan": lambda rs, req, lang, progress=None: plan_memory.replan_request(rs, _field(req, "plan_id", "plan_id"),
                                                             _field(req, "order", "order"), _field(req, "order_by", "order_by")),
-    "export": lambda rs, req, lang, progress=None: batch_mod.export_request(rs, _field(req, "plan_id", "plan_id"),
+    "export": lambda rs, req, lang, progress=None: plan_memory.export_request(rs, _field(req, "plan_id", "plan_id"),
                                                                            _field(req, "format", "format", "csv")),
 }
 
@@ -217,7 +220,13 @@ def handle_request(request, progress=None):
         return {"id": req_id, "ok": True, "result": handler(ruleset, request, lang, progress)}
     except answers_mod.AnswersError as exc:
         return _error(req_id, "invalid_answers", "; ".join(e["message"] for e in exc.errors), exc.errors)
-    except batch_mod.BatchError as exc:
+    except ModuleNotFoundError as exc:
+        if exc.name not in WORKBOOK_MODULES:  # a bug: still a response
+            return _error(req_id, "internal", s("request.internal", lang, kind=type(exc).__name__))
+        # In the browser the workbook packages are loaded only when a request needs them: the worker loads them
+        # and sends the request again (docs/assets/checker/worker.mjs). In CPython they are always installed.
+        return _error(req_id, "needs_workbook", s("request.needs_workbook", lang))
+    except sheet_errors.BatchError as exc:
         return _error(req_id, "invalid_file", exc.message(lang), [{"code": exc.code}])
     except RequestError as exc:
         return _error(req_id, "bad_request", exc.message(lang))

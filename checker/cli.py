@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 from . import answers as answers_mod
-from . import batch as batch_mod
+from . import sheet_errors
+from . import plan as planning
+from . import export as exports
 from . import jsontext, limits, pipeline
 from . import sheet_template
-from . import workbook
 from .questionnaire import questionnaire, render_text
 from .report import render
+from .strings import s
 
 EXIT_OK, EXIT_NOT_ELIGIBLE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -233,29 +235,25 @@ def cmd_batch(args):
     ruleset = _ruleset(args)
     path = Path(args.file)
     file_format = _format(args, ("csv", "json", "xlsx"))
-    try:
-        batch_mod.unit_kind_id(ruleset, args.unit_kind)
-        data = _read_bytes(path)
-        if workbook.kind(data) == "text":
-            sheet = batch_mod.read_sheet(ruleset, text=_read_text(path, limits.MAX_CSV_CHARS))
-        else:  # an .xlsx (or an old .xls/.et, which read_sheet refuses saying how to save it), whatever its name
-            sheet = batch_mod.read_sheet(ruleset, data=data)
-        plan = batch_mod.screen(ruleset, sheet, args.unit_kind, args.lang, source_name=path.name, as_of=args.as_of,
-                                order_by=args.order)
-    except batch_mod.BatchError as exc:
+    try:  # the file's bytes, read as the page reads them (sheet_io: encodings, separators, workbooks)
+        plan = pipeline.screen_upload(ruleset, args.unit_kind, args.lang, data=_read_bytes(path), file_name=path.name,
+                                      order_by=args.order, as_of=args.as_of)
+    except sheet_errors.BatchError as exc:
         raise InputError(f"{path}: {exc.message(args.lang)}") from None
     if file_format == "json":
         text, as_ascii = _json(plan, indent=2)
         _write(text + "\n", args.output, as_ascii=lambda: as_ascii() + "\n")
     elif file_format == "xlsx":
-        _write_bytes(batch_mod.result_xlsx(plan, args.lang), args.output)
+        _write_bytes(exports.result_xlsx(plan, args.lang), args.output)
     else:
-        _write(batch_mod.result_csv(plan, args.lang), args.output)
+        _write(exports.result_csv(plan, args.lang), args.output)
     for note in plan["notes"]:
         print(f"{path}: {note['message']}", file=sys.stderr)
     for entry in plan["rows"]:
         for error in entry["errors"]:
-            print(f"{path}: row {entry['row']}, column {error['column'] or '-'}: {error['message']}", file=sys.stderr)
+            where = s("batch.cli.row_column" if error["column"] else "batch.cli.row", args.lang, row=entry["row"],
+                      column=error.get("column_label") or error["column"])
+            print(f"{path}: {where}: {error['message']}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -263,7 +261,7 @@ def _read_bytes(path):
     """The file's bytes, at most as many as a workbook or a CSV file may have."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max(limits.MAX_XLSX_BYTES, 4 * limits.MAX_CSV_CHARS) + 1)
+            data = handle.read(limits.MAX_FILE_BYTES + 1)  # one byte more: a larger file is said to be so
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
     return data
@@ -298,7 +296,7 @@ def build_parser():
     p.add_argument("--format", choices=("csv", "json", "xlsx"), help="default: from --output's suffix, else csv")
     p.add_argument("--output", "-o")
     p.add_argument("--as-of", type=_date, help="the screening date shown in the export, YYYY-MM-DD (default: today)")
-    p.add_argument("--order", choices=batch_mod.ORDER_BY, default=batch_mod.ORDER_BY[0],
+    p.add_argument("--order", choices=planning.ORDER_BY, default=planning.ORDER_BY[0],
                    help="the list's order: the file's own rows (default), or the tool's suggestion (more priority "
                    "conditions met first, then the file's order); the notice prescribes no method of ranking")
     return parser

@@ -5,6 +5,8 @@ imports the other. (The screening steps are in batch.py for now: read_sheet, scr
 import datetime
 
 from . import answers as answers_mod
+from . import batch, sheet_io
+from . import plan as planning
 from .engine import decide
 from .present import present
 from .strings import LANGS
@@ -18,3 +20,13 @@ def assess(ruleset, raw_answers, lang="zh", as_of=None):
     raw, _meta = answers_mod.unwrap(raw_answers)
     answers = answers_mod.validate(ruleset, raw, lang)
     return present(decide(ruleset, answers), lang, as_of or datetime.date.today())
+
+
+def screen_upload(ruleset, unit_kind, lang="zh", data=None, text=None, file_name="", order=None, order_by=None,
+                  as_of=None, progress=None):
+    """Screen a unit's file, from its bytes (`data`: any file, told apart by its bytes) or its text (`text`: CSV
+    already decoded), and plan the quota; raises BatchError for a file that cannot be screened."""
+    planning.unit_kind_id(ruleset, unit_kind)  # a wrong kind is said before the file is read
+    sheet = sheet_io.read_upload(ruleset, data) if data is not None else sheet_io.read_sheet(ruleset, text=text)
+    return batch.screen(ruleset, sheet, unit_kind, lang, order, file_name, as_of, progress=progress,
+                        order_by=order_by or planning.ORDER_BY[0])

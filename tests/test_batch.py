@@ -10,6 +10,10 @@ import pytest
 import yaml
 
 from checker import batch, sheet_template
+from checker import sheet_io
+from checker import sheet_errors
+from checker import plan as planning
+from checker import export as exports
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parents[1] / "policy_data" / "calls" / "2022" / "cases"
@@ -34,7 +38,7 @@ def to_csv(ruleset, rows):
 
 
 def screen(ruleset, rows, unit_kind, lang="en", **options):
-    return batch.screen(ruleset, batch.read_sheet(ruleset, text=to_csv(ruleset, rows)), unit_kind, lang, **options)
+    return batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=to_csv(ruleset, rows)), unit_kind, lang, **options)
 
 
 def table(export_csv):
@@ -110,13 +114,13 @@ def test_the_tools_suggestion_priority_conditions_then_file_order_only_when_aske
 def test_a_hand_made_order_is_said_as_such_in_the_export(ruleset):
     """Notice III(2) 「名单按优先级排序」: the unit's own moves are its order; the export's header block says so."""
     first = screen(ruleset, PRIORITY_ROWS, "province", lang="zh")
-    moved = batch.replan(ruleset, first, order=[3, 2])
+    moved = planning.replan(ruleset, first, order=[3, 2])
     assert [r["row"] for r in moved["rows"]] == [3, 2, 4, 5] and moved["custom_order"] is True
     custom = batch.s("batch.order.custom", "zh", base=batch.s("batch.order_by.file", "zh"))
     assert moved["order_statement"].startswith(custom)
-    head = dict(batch.export_head(moved, "zh"))
+    head = dict(exports.export_head(moved, "zh"))
     assert head[batch.s("batch.export.order", "zh")] == moved["order_statement"]
-    assert "「名单按优先级排序」" in batch.result_csv(moved, "zh")
+    assert "「名单按优先级排序」" in exports.result_csv(moved, "zh")
 
 
 def test_cli_batch_orders_by_the_file_unless_asked_and_says_which(ruleset, tmp_path):
@@ -155,7 +159,7 @@ def test_one_project_per_applicant_only_the_first_in_the_units_order_is_counted(
     assert again["quota_status_label"] == batch.s("batch.quota_status.same_applicant", "zh", rows="2")
     assert (plan["counted"], plan["within"], plan["same_applicant"], plan["eligible"]) == (2, 2, 1, 3)
     # The unit puts the other row first: it is counted now, and the first is set aside.
-    moved = batch.replan(ruleset, plan, order=[4, 2, 3])
+    moved = planning.replan(ruleset, plan, order=[4, 2, 3])
     status = {r["project_name"]: (r["quota_status"], r["quota_status_label"]) for r in moved["rows"]}
     assert status["A again"][0] == "within"
     assert status["A first"] == ("same_applicant", batch.s("batch.quota_status.same_applicant", "zh", rows="4"))
@@ -210,8 +214,8 @@ def test_the_export_counts_and_names_the_rows_set_aside(ruleset):
     many rows it set aside; the row's quota cell names the row that is counted."""
     rows = [counting("A", credit_code="91A"), counting("A2", credit_code="91A")]
     plan = screen(ruleset, rows, "province", lang="zh")
-    text = batch.result_csv(plan, "zh")
-    head = dict(batch.export_head(plan, "zh"))
+    text = exports.result_csv(plan, "zh")
+    head = dict(exports.export_head(plan, "zh"))
     rule = next(r for r in ruleset.rules if r["id"] == ruleset.screening["per_applicant_rule"])
     assert rule["citation"]["quote"] in head[batch.s("batch.export.per_applicant", "zh")]
     assert "同一申报主体未计入 1" in head[batch.s("batch.export.figures", "zh")]
@@ -234,7 +238,7 @@ def test_blank_priority_and_dcmm_cells_are_screened_and_counted_notice_ii_2_3(ru
     assert entry["quota_status"] == "within" and plan["counted"] == 1 and plan["exempt"] == 0
     note = batch.s("batch.note_row.dcmm_unknown", lang, question=sheet_template.column_label(ruleset, "dcmm_level", lang))
     assert [n["message"] for n in entry["quota_notes"]] == [note]
-    records = table(batch.result_csv(plan, lang))
+    records = table(exports.result_csv(plan, lang))
     assert note in records[1][records[0].index(batch.s("batch.col.notes", lang))]
 
 
@@ -257,7 +261,7 @@ def test_each_reason_wears_its_groups_badge_in_rows_and_exports(ruleset, lang):
     assert blocking not in unsure[0]["text"]
     planned = by_name["planned"]["reasons"]
     assert planned and all(r["group"] == "blocking" and r["text"].startswith(blocking) for r in planned)
-    records = table(batch.result_csv(plan, lang))
+    records = table(exports.result_csv(plan, lang))
     reasons = records[0].index(batch.s("batch.col.reasons", lang))
     cells = {r[records[0].index(batch.s("batch.col.project_name", lang))]: r[reasons] for r in records[1:]}
     assert cells["unsure"] == unsure[0]["text"] and cells["unsure"].startswith(confirm)
@@ -281,13 +285,13 @@ def test_labels_are_accepted_in_cells(ruleset):
 
 
 def test_unknown_unit_kind(ruleset):
-    with pytest.raises(batch.BatchError, match="Known: province, city, central-soe, other"):
+    with pytest.raises(sheet_errors.BatchError, match="Known: province, city, central-soe, other"):
         screen(ruleset, [answers("eligible_d5")], "county")
 
 
 def test_result_csv_has_bom_and_neutralises_formulas(ruleset):
     plan = screen(ruleset, [answers("eligible_d5", project_name="=HYPERLINK(\"x\")")], "province")
-    text = batch.result_csv(plan, "zh")
+    text = exports.result_csv(plan, "zh")
     assert text.startswith("\ufeff") and table(text)[0][0] == "排序"
     assert "'=HYPERLINK" in text
 
@@ -298,8 +302,11 @@ def test_cli_batch_reports_row_errors_and_continues(ruleset, tmp_path):
     done = subprocess.run([sys.executable, "-m", "checker", "batch", str(path), "--unit-kind", "city", "--lang", "en"],
                           cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    assert "row 3, column direction" in done.stderr
+    assert "row 3, column “Direction”" in done.stderr  # the column as people see it, in --lang
     assert "Exempt (DCMM)" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "checker", "batch", str(path), "--unit-kind", "city", "--lang", "zh"],
+                          cwd=REPO, capture_output=True, text=True)
+    assert "第 3 行，“申报方向”列" in done.stderr and "row 3" not in done.stderr
 
 
 def test_file_level_errors_speak_the_request_language():

@@ -6,6 +6,8 @@ import json
 import pytest
 
 from checker import api, batch, jsontext, limits
+from checker import sheet_io
+from checker import sheet_errors
 from checker.kinds import LIST_SPLIT as _LIST_SPLIT
 from checker.ruleset import known_calls, load_default
 from checker.yamlsource import YamlError, load_text
@@ -155,31 +157,31 @@ def test_the_list_splitter_splits_on_separators_and_strips(text, items):
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
 def test_csv_with_any_line_end_and_a_break_inside_a_cell(newline):
     text = newline.join(["project_name,direction", '"two' + newline + 'lines",d4', "", "# comment", "p2,d1"]) + newline
-    header, rows = batch.read_csv_rows(text)
+    header, rows = sheet_io.read_csv_rows(text)
     assert header == ["project_name", "direction"]
     assert rows == [(2, ["two\nlines", "d4"]), (5, ["p2", "d1"])]
 
 
 def test_a_bare_cr_inside_a_quoted_cell_is_read():
-    assert batch.read_csv_rows('project_name\n"a\rb"\n')[1] == [(2, ["a\nb"])]
+    assert sheet_io.read_csv_rows('project_name\n"a\rb"\n')[1] == [(2, ["a\nb"])]
 
 
 @pytest.mark.parametrize("size", [limits.MAX_CELL_CHARS + 1, 200_000])
 def test_an_oversized_cell_names_its_row(size):
-    with pytest.raises(batch.BatchError) as caught:
-        batch.read_csv_rows("project_name\nok\n" + "x" * size + "\n")
+    with pytest.raises(sheet_errors.BatchError) as caught:
+        sheet_io.read_csv_rows("project_name\nok\n" + "x" * size + "\n")
     assert caught.value.message("en") == f"Row 3 has a cell that is too long (at most {limits.MAX_CELL_CHARS} characters)"
     assert caught.value.message("zh") == f"第 3 行有一个单元格过长（最多 {limits.MAX_CELL_CHARS} 个字符）"
 
 
 def test_rows_and_size_are_bounded():
     rows = "project_name\n" + "p\n" * limits.MAX_CSV_ROWS
-    assert len(batch.read_csv_rows(rows)[1]) == limits.MAX_CSV_ROWS
-    with pytest.raises(batch.BatchError) as caught:
-        batch.read_csv_rows(rows + "p\n")
+    assert len(sheet_io.read_csv_rows(rows)[1]) == limits.MAX_CSV_ROWS
+    with pytest.raises(sheet_errors.BatchError) as caught:
+        sheet_io.read_csv_rows(rows + "p\n")
     assert caught.value.code == "too_many_rows" and str(limits.MAX_CSV_ROWS) in caught.value.message("en")
-    with pytest.raises(batch.BatchError) as caught:
-        batch.read_csv_rows("x" * (limits.MAX_CSV_CHARS + 1))
+    with pytest.raises(sheet_errors.BatchError) as caught:
+        sheet_io.read_csv_rows("x" * (limits.MAX_CSV_CHARS + 1))
     assert caught.value.code == "too_large"
 
 

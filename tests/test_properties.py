@@ -143,6 +143,9 @@ def _report_section(report, heading):
 # ------------------------------------------------------------------------------------------------ the batch screen
 
 from checker import batch  # noqa: E402
+from checker import sheet_io
+from checker import plan as planning
+from checker import export as exports
 from checker.loose import fold  # noqa: E402
 from test_batch import answers as case_answers, table, to_csv  # noqa: E402
 
@@ -182,7 +185,7 @@ def check_plan(plan, lang):
     """No reason of a point to confirm or a question to answer wears the blocking badge, in the rows and in the
     exported list; rows of one applicant never both take a place."""
     blocking = s("badge.blocking", lang)
-    records = table(batch.result_csv(plan, lang))
+    records = table(exports.result_csv(plan, lang))
     reasons = records[0].index(s("batch.col.reasons", lang))
     exported = {int(r[1]): r[reasons] for r in records[1:]}
     for row in plan["rows"]:
@@ -207,8 +210,8 @@ def check_plan(plan, lang):
 def test_batch_reasons_wear_their_badge_and_one_applicant_takes_one_place(rows, lang, data):
     """Notice II(1) 「每个申报主体限申报 1 个项目」 and the badges of checker/present.py, in the batch: in any list, in
     the file's order, the tool's suggestion or any order the unit makes."""
-    sheet = batch.read_sheet(RULESET, text=to_csv(RULESET, rows))
-    plan = batch.screen(RULESET, sheet, "city", lang, order_by=data.draw(st.sampled_from(batch.ORDER_BY)))
+    sheet = sheet_io.read_sheet(RULESET, text=to_csv(RULESET, rows))
+    plan = batch.screen(RULESET, sheet, "city", lang, order_by=data.draw(st.sampled_from(planning.ORDER_BY)))
     check_plan(plan, lang)
     ranked = [r["row"] for r in plan["rows"] if r["rank"]]
-    check_plan(batch.replan(RULESET, plan, order=data.draw(st.permutations(ranked))), lang)
+    check_plan(planning.replan(RULESET, plan, order=data.draw(st.permutations(ranked))), lang)

@@ -161,8 +161,9 @@ def parity(site_lock, tmp_path_factory):
     # A fresh worker's memory of plans, as in the new Pyodide: earlier tests in this process may have screened
     # files already (plan ids come from the plans' content, so they agree either way).
     from checker import batch
+    from checker import plan_memory
 
-    batch._PLANS.clear()
+    plan_memory._PLANS.clear()
     cpython = [json.loads(api.handle(r if isinstance(r, str) else json.dumps(r))) for r in requests]
     return names, requests, cpython, pyodide
 

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from checker import api, batch
+from checker import sheet_io
 from checker.cli import main as cli_main
 from checker.engine import GROUPS
 from checker.strings import s
@@ -64,7 +65,7 @@ def read_report(text, fmt, result):
 def batch_row_of(ruleset, case):
     """The case as the one row of a CSV file (named, so that a row with no answers is not a blank line)."""
     cells = {"project_name": "case", **{k: v if isinstance(v, list) else str(v) for k, v in case["answers"].items()}}
-    sheet = batch.read_sheet(ruleset, text=to_csv(ruleset, [cells]))
+    sheet = sheet_io.read_sheet(ruleset, text=to_csv(ruleset, [cells]))
     plan = batch.screen(ruleset, sheet, "province", case.get("lang", "zh"))
     return plan["rows"][0]
 

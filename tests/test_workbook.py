@@ -15,6 +15,10 @@ import openpyxl
 import pytest
 
 from checker import api, batch, limits, sheet_template, workbook
+from checker import sheet_io
+from checker import sheet_errors
+from checker import plan as planning
+from checker import export as exports
 from checker.strings import s
 from test_batch import answers, table, to_csv
 
@@ -59,7 +63,7 @@ def fill_template(ruleset, lang, rows):
 
 
 def screen_bytes(ruleset, data, unit="province", lang="zh"):
-    return batch.screen(ruleset, batch.read_sheet(ruleset, data=data), unit, lang, source_name="list.xlsx")
+    return batch.screen(ruleset, sheet_io.read_sheet(ruleset, data=data), unit, lang, source_name="list.xlsx")
 
 
 def decisions(plan):
@@ -107,19 +111,19 @@ def test_the_xlsx_template_is_made_for_people(ruleset, lang):
 def test_the_example_row_meets_the_rules_and_is_never_screened(ruleset, lang):
     lines = template_lines(ruleset, lang)
     marker = s("batch.template.example_marker", lang)
-    with pytest.raises(batch.BatchError) as caught:  # the untouched template: no project rows, not "within quota"
-        batch.read_sheet(ruleset, text=sheet_template.template_csv(ruleset, lang))
+    with pytest.raises(sheet_errors.BatchError) as caught:  # the untouched template: no project rows, not "within quota"
+        sheet_io.read_sheet(ruleset, text=sheet_template.template_csv(ruleset, lang))
     assert caught.value.code == "no_rows"
     lines[3][0] = lines[3][0].replace(marker, "")
     out = io.StringIO()
     csv.writer(out).writerows(lines)
-    plan = batch.screen(ruleset, batch.read_sheet(ruleset, text=out.getvalue()), "city", lang)
+    plan = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=out.getvalue()), "city", lang)
     assert plan["rows_total"] == 1 and plan["rows"][0]["verdict"] == "eligible" and plan["loose_cells"] == 0
 
 
 def test_the_untouched_xlsx_template_has_no_project_rows(ruleset):
-    with pytest.raises(batch.BatchError) as caught:
-        batch.read_sheet(ruleset, data=sheet_template.template_xlsx(ruleset, "zh"))
+    with pytest.raises(sheet_errors.BatchError) as caught:
+        sheet_io.read_sheet(ruleset, data=sheet_template.template_xlsx(ruleset, "zh"))
     assert caught.value.code == "no_rows" and "示例行" in caught.value.message("zh")
 
 
@@ -129,7 +133,7 @@ def test_the_untouched_xlsx_template_has_no_project_rows(ruleset):
 def test_a_filled_xlsx_template_screens_as_the_csv_of_ids_does(ruleset, lang):
     data = fill_template(ruleset, lang, CANDIDATES)
     from_xlsx = screen_bytes(ruleset, data, lang=lang)
-    from_csv = batch.screen(ruleset, batch.read_sheet(ruleset, text=to_csv(ruleset, CANDIDATES)), "province", lang)
+    from_csv = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=to_csv(ruleset, CANDIDATES)), "province", lang)
     # Same decisions; the rows are numbered as each file numbers them (the template has 4 rows above the list).
     shift = from_xlsx["rows"][0]["row"] - from_csv["rows"][0]["row"]
     assert [(r - shift, *rest) for r, *rest in decisions(from_xlsx)] == decisions(from_csv)
@@ -156,8 +160,8 @@ def test_an_xlsx_written_by_openpyxl_with_an_id_header_reads_numbers_and_dates(r
 
 def test_an_old_binary_workbook_is_refused_by_its_bytes_whatever_its_name(ruleset, tmp_path):
     ole2 = workbook.OLE2_MAGIC + b"\0" * 504
-    with pytest.raises(batch.BatchError) as caught:
-        batch.read_sheet(ruleset, data=ole2)
+    with pytest.raises(sheet_errors.BatchError) as caught:
+        sheet_io.read_sheet(ruleset, data=ole2)
     assert caught.value.code == "old_workbook"
     assert "另存为" in caught.value.message("zh") and ".xlsx" in caught.value.message("en")
     for name in ("list.xls", "list.et", "renamed.xlsx"):
@@ -173,8 +177,8 @@ def test_a_zip_that_is_not_a_workbook(ruleset):
     import zipfile
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    with pytest.raises(batch.BatchError) as caught:
-        batch.read_sheet(ruleset, data=out.getvalue())
+    with pytest.raises(sheet_errors.BatchError) as caught:
+        sheet_io.read_sheet(ruleset, data=out.getvalue())
     assert caught.value.code == "bad_xlsx"
 
 
@@ -182,8 +186,8 @@ def test_a_zip_that_is_not_a_workbook(ruleset):
 
 def test_an_empty_file(ruleset):
     for text in ("", "\ufeff", "\n\n ,, \n"):
-        with pytest.raises(batch.BatchError) as caught:
-            batch.read_sheet(ruleset, text=text)
+        with pytest.raises(sheet_errors.BatchError) as caught:
+            sheet_io.read_sheet(ruleset, text=text)
         assert caught.value.code == "no_header"
 
 
@@ -191,7 +195,7 @@ def test_an_empty_file(ruleset):
 def test_a_semicolon_or_tab_file_is_read_and_said(ruleset, separator, name):
     text = to_csv(ruleset, CANDIDATES[:2]).replace(";", "、")  # multiple choices: the other list separator
     text = "\n".join(separator.join(cells) for cells in csv.reader(io.StringIO(text)))
-    plan = batch.screen(ruleset, batch.read_sheet(ruleset, text=text), "province", "zh")
+    plan = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=text), "province", "zh")
     assert [n["code"] for n in plan["notes"]] == ["separator"]
     assert s("batch.separator." + name, "zh") in plan["notes"][0]["message"]
     assert [r["verdict"] for r in plan["rows"]] == ["eligible", "eligible"]
@@ -199,8 +203,8 @@ def test_a_semicolon_or_tab_file_is_read_and_said(ruleset, separator, name):
 
 def test_a_header_that_is_not_the_templates_names_the_columns_expected(ruleset):
     text = "企业名称,项目方向,是否在建\n甲公司,农业,是\n"
-    with pytest.raises(batch.BatchError) as caught:
-        batch.read_sheet(ruleset, text=text)
+    with pytest.raises(sheet_errors.BatchError) as caught:
+        sheet_io.read_sheet(ruleset, text=text)
     message = caught.value.message("zh")
     assert caught.value.code == "foreign_header"
     assert "企业名称、项目方向、是否在建" in message
@@ -211,7 +215,7 @@ def test_a_header_that_is_not_the_templates_names_the_columns_expected(ruleset):
 
 def test_missing_and_unknown_columns_are_said_once_not_on_every_row(ruleset):
     text = "direction,备注\nd4,x\n"
-    plan = batch.screen(ruleset, batch.read_sheet(ruleset, text=text), "city", "en")
+    plan = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=text), "city", "en")
     codes = [n["code"] for n in plan["notes"]]
     assert codes == ["unknown_columns", "missing_columns"]
     assert "备注" in plan["notes"][0]["message"]
@@ -240,13 +244,13 @@ def test_ids_and_labels_are_not_loose_and_an_ambiguous_part_is_not_guessed(rules
 
 def test_loose_cells_are_reported_per_row_and_counted(ruleset):
     row = answers("eligible_d6", own_ip="√", direction="农业")
-    plan = batch.screen(ruleset, batch.read_sheet(ruleset, text=to_csv(ruleset, [row])), "province", "zh")
+    plan = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=to_csv(ruleset, [row])), "province", "zh")
     entry = plan["rows"][0]
     assert entry["verdict"] == "eligible" and plan["loose_cells"] == 2
     assert [(x["column"], x["value"]) for x in entry["loose"]] == [("own_ip", "√"), ("direction", "农业")]
     assert "“申报方向”填的是“农业”，已读作“农业大数据应用方向”" in entry["loose"][1]["message"]
     assert plan["notes"][-1]["code"] == "loose"
-    assert "已读作" in table(batch.result_csv(plan, "zh"))[1][-1]
+    assert "已读作" in table(exports.result_csv(plan, "zh"))[1][-1]
 
 
 # ------------------------------------------------------------------------------------------------ cross-row checks
@@ -256,7 +260,7 @@ def test_the_same_applicant_twice_is_flagged_citing_the_notice(ruleset):
     rows = [dict(CANDIDATES[0]), dict(CANDIDATES[1], credit_code=CANDIDATES[0]["credit_code"], applicant_name="甲公司（北京）"),
             dict(CANDIDATES[3], applicant_name=" 丁公司 "), dict(CANDIDATES[3], applicant_name="丁公司"),
             dict(CANDIDATES[2], applicant_name="丙公司", credit_code="X1"), dict(CANDIDATES[2], applicant_name="丙公司", credit_code="X2")]
-    plan = batch.screen(ruleset, batch.read_sheet(ruleset, text=to_csv(ruleset, rows)), "province", "zh")
+    plan = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=to_csv(ruleset, rows)), "province", "zh")
     flagged = {r["row"]: [f["message"] for f in r["flags"]] for r in plan["rows"] if r["flags"]}
     assert sorted(flagged) == [2, 3, 4, 5]  # same code; same name; not: same name, two different codes
     assert "与第 3 行是同一申报主体（统一社会信用代码：911100001）" in flagged[2][0]
@@ -267,18 +271,18 @@ def test_the_same_applicant_twice_is_flagged_citing_the_notice(ruleset):
 
 def test_a_row_naming_another_kind_of_unit_is_flagged_and_follows_the_unit_kind(ruleset):
     row = answers("eligible_d5", recommending_unit_kind="city")
-    sheet = batch.read_sheet(ruleset, text=to_csv(ruleset, [row]))
+    sheet = sheet_io.read_sheet(ruleset, text=to_csv(ruleset, [row]))
     plan = batch.screen(ruleset, sheet, "province", "en")
     assert [f["code"] for f in plan["rows"][0]["flags"]] == ["unit_kind"]
-    assert batch.replan(ruleset, plan, unit_kind="city")["rows"][0]["flags"] == []
+    assert planning.replan(ruleset, plan, unit_kind="city")["rows"][0]["flags"] == []
 
 
 # ------------------------------------------------------------------------------------------------ the export
 
 def test_the_export_has_a_header_block_and_neutral_verdicts(ruleset):
-    plan = batch.screen(ruleset, batch.read_sheet(ruleset, text=to_csv(ruleset, CANDIDATES)), "province", "zh",
+    plan = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=to_csv(ruleset, CANDIDATES)), "province", "zh",
                         source_name="名单.csv", as_of=__import__("datetime").date(2022, 5, 1))
-    text = batch.result_csv(plan, "zh")
+    text = exports.result_csv(plan, "zh")
     head = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[:8]
     values = {row[0]: row[1] for row in head[1:] if len(row) > 1}
     unit = next(u for u in ruleset.quota["units"] if u["id"] == "province")
@@ -298,11 +302,11 @@ def test_the_export_has_a_header_block_and_neutral_verdicts(ruleset):
 
 def test_the_xlsx_export_holds_the_same_list_and_keeps_formulas_as_text(ruleset):
     rows = [dict(CANDIDATES[0], project_name="=HYPERLINK(\"http://x\")"), *CANDIDATES[1:]]
-    plan = batch.screen(ruleset, batch.read_sheet(ruleset, text=to_csv(ruleset, rows)), "city", "en")
-    book = openpyxl.load_workbook(io.BytesIO(batch.result_xlsx(plan, "en")))
+    plan = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=to_csv(ruleset, rows)), "city", "en")
+    book = openpyxl.load_workbook(io.BytesIO(exports.result_xlsx(plan, "en")))
     cells = [["" if v is None else str(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
     listed = cells[cells.index([""] * len(cells[0])) + 1:]
-    expected = table(batch.result_csv(plan, "en"))
+    expected = table(exports.result_csv(plan, "en"))
     name_col = expected[0].index(s("batch.col.project_name", "en"))
     assert listed[1][name_col] == "=HYPERLINK(\"http://x\")"  # text, not a formula
     expected[1][name_col] = listed[1][name_col]  # (the CSV neutralises it with a leading ')
@@ -368,8 +372,8 @@ def test_cli_template_xlsx_needs_a_file_and_csv_prints(tmp_path):
 
 def test_a_separator_that_cannot_be_told_is_said(ruleset):
     # A semicolon file whose first row also holds a comma: read as one cell, so the separator is named as the problem.
-    with pytest.raises(batch.BatchError) as caught:
-        batch.read_sheet(ruleset, text="企业名称;项目方向,说明\n甲;农业,x\n")
+    with pytest.raises(sheet_errors.BatchError) as caught:
+        sheet_io.read_sheet(ruleset, text="企业名称;项目方向,说明\n甲;农业,x\n")
     assert caught.value.code == "separator_unknown" and "CSV UTF-8" in caught.value.message("zh")
 
 
@@ -424,15 +428,15 @@ def test_a_dimension_bomb_is_refused_after_the_row_limit_not_a_million_rows():
     with pytest.raises(workbook.WorkbookError) as refused:
         workbook.read_lines(data)
     assert refused.value.code == "too_many_sheet_rows" and refused.value.values["limit"] == limits.MAX_SHEET_ROWS
-    message = batch.BatchError(refused.value.code, **refused.value.values).message("zh")
+    message = sheet_errors.BatchError(refused.value.code, **refused.value.values).message("zh")
     assert str(limits.MAX_SHEET_ROWS) in message and "新的工作表" in message
 
 
 def test_a_csv_of_comment_and_blank_rows_is_refused_at_the_row_limit(ruleset):
     """Comment and blank rows count against the rows looked through: 5 MB of them is refused, not kept in memory."""
     text = ("#" + "x" * 98 + "\n" + "\n") * 25_000
-    with pytest.raises(batch.BatchError) as refused:
-        batch.read_csv_lines(text)
+    with pytest.raises(sheet_errors.BatchError) as refused:
+        sheet_io.read_csv_lines(text)
     assert refused.value.code == "too_many_sheet_rows"
 
 

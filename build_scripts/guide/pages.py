@@ -93,7 +93,11 @@ def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy
     ui_all = {lang: strings.in_language(ui, lang) for lang in langs}
     # The result's group headings are the checker's (report.group): the CLI report and the page say the same.
     group_titles = {lang: checker_strings.lookup("report.group", lang) for lang in langs}
+    # The one size limit of a file to screen (checker/limits.py): the page refuses a larger one before reading it.
+    from checker import limits as checker_limits
+
     shared = {"ui_all": ui_all, "group_titles": group_titles, "langs": langs, "default_lang": default,
+              "limits": {"max_file_bytes": checker_limits.MAX_FILE_BYTES},
               "calls": [summary(c) for c in reversed(calls)]}
     out: dict[str, dict] = {"": dict(shared, data={})}
     for call in calls:

@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from checker import batch, workbook  # noqa: E402
+from checker import sheet_io
+from checker import plan_memory
 from checker.pipeline import assess  # noqa: E402
 from checker.ruleset import load_default  # noqa: E402
 
@@ -61,15 +63,15 @@ def run(repeat=7):
     text = candidates_csv(ruleset)
 
     def do_batch():
-        batch.screen(ruleset, batch.read_sheet(ruleset, text=text), "province", "zh")
+        batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=text), "province", "zh")
 
     batch_times = timed(do_batch, repeat)
     book = candidates_xlsx(text)
-    xlsx_times = timed(lambda: batch.screen(ruleset, batch.read_sheet(ruleset, data=book), "province", "zh"), repeat)
-    plan = batch.exported(batch.screen(ruleset, batch.read_sheet(ruleset, text=text), "province", "zh"))
+    xlsx_times = timed(lambda: batch.screen(ruleset, sheet_io.read_sheet(ruleset, data=book), "province", "zh"), repeat)
+    plan = plan_memory.exported(batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=text), "province", "zh"))
     order = [r["row"] for r in plan["rows"] if r["rank"]]
     order[0], order[1] = order[1], order[0]
-    replan_times = timed(lambda: batch.replan_request(ruleset, plan["plan_id"], order), repeat)
+    replan_times = timed(lambda: plan_memory.replan_request(ruleset, plan["plan_id"], order), repeat)
     # The same requests as the browser worker answers (checker.api.handle: JSON text in, JSON text out, the
     # batch's plan id and result CSV included), so the two sides do the same work.
     from checker import api

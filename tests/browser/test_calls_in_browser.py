@@ -74,10 +74,11 @@ def test_each_calls_screening_plans_under_its_own_quota(calls_site, calls_server
     assert int(page.locator('[data-figure="quota"] dd').inner_text()) == kind["quota"]
     # The same plan as CPython's, from the same call's bundle.
     from checker import batch
+    from checker import sheet_io
     from checker.ruleset import Ruleset
 
     rs = Ruleset(ruleset)
-    plan = batch.screen(rs, batch.read_sheet(rs, text=path.read_text("utf-8")), kind["id"], "zh")
+    plan = batch.screen(rs, sheet_io.read_sheet(rs, text=path.read_text("utf-8")), kind["id"], "zh")
     assert plan["quota"] == kind["quota"] and plan["eligible"] > 0
     for key in ("quota", "rows_total", "eligible", "counted", "exempt", "over_by", "errors"):
         assert int(page.locator(f'[data-figure="{key}"] dd').inner_text()) == plan[key], key

@@ -370,15 +370,15 @@ async function boot() {
   if (made) setTimeout(() => saveSnapshot(made.bytes, made.ms), 100);
 }
 
-// The workbook packages (openpyxl and its dependency), loaded the first time a request opens or produces an .xlsx.
+// The workbook packages (openpyxl and its dependency), loaded the first time a request needs them. The worker does
+// not guess which request does: the checker reads the file's bytes (checker/sheet_io.py) and, when it needs a
+// workbook package that is not loaded, answers with the error code "needs_workbook"; the request is then sent again.
 let workbookPackages = null;
 let workbookLoaded = null;
 
-function needsWorkbook(body) {
-  // An upload is a workbook when its bytes start as a zip does ("PK\x03\x04", base64 "UEsDB"); an old .xls/.et is
-  // refused by the checker (saying how to save it as .xlsx) without openpyxl.
-  if (body.type === "batch") return typeof body.xlsx === "string" && body.xlsx.startsWith("UEsDB");
-  return ["template", "export"].includes(body.type) && body.format === "xlsx";
+function needsWorkbook(text) {
+  // An error response is short; a result may be megabytes, and is never parsed here.
+  return text.length < 4096 && JSON.parse(text).error?.code === "needs_workbook";
 }
 
 async function loadWorkbook() {
@@ -411,10 +411,21 @@ async function respond(request) {
   try {
     const { v, ...body } = request;
     if ((body.type === "assess" || body.type === "batch") && !body.as_of) body.as_of = localDate();
-    if (needsWorkbook(body)) await loadWorkbook();
     // A batch tells how far it has got (checker.batch.PROGRESS_ROWS): passed on at once, while Python runs.
     const working = (done, total) => progress("working", { id, done, total });
-    reply(id, api(JSON.stringify(body), working));
+    const text = JSON.stringify(body);
+    let answer = api(text, working);
+    if (needsWorkbook(answer)) {
+      try {
+        await loadWorkbook();
+      } catch (error) {
+        // Offline, or the packages are missing on the server: the page says it in the visitor's language.
+        replyError(id, "workbook_unavailable", String(error.message || error));
+        return;
+      }
+      answer = api(text, working);
+    }
+    reply(id, answer);
   } catch (error) {
     replyError(id, "internal", String(error.message || error));
   }

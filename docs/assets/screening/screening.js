@@ -17,7 +17,7 @@
 
 import { nextFrame, saveFile } from "../common/dom.js";
 import { WorkerClient } from "../common/worker-client.js";
-import { MAX_BYTES, countRows, decode, fromBase64, readAsArrayBuffer } from "./file-reading.js";
+import { countRows, fromBase64, readAsArrayBuffer, toBase64 } from "./file-reading.js";
 import { LANG, T, announce, clearError, fmt, hideProgress, root, setProgress, showError, ui } from "./page.js";
 import { displayName, isRanked, renderErrors, renderSummary, renderTable, updateButtons, updateRows } from "./plan-view.js";
 
@@ -51,14 +51,16 @@ const checker = new WorkerClient(root, {
 async function ask(type, fields, options) {
   const response = await checker.request(type, { lang: LANG, ...fields }, options);
   if (response.ok) return response.result;
-  throw Object.assign(new Error(response.error?.message || "error"), { info: response.error || {} });
+  // Excel's packages could not be loaded (offline before any workbook was used): said here, with the CSV way out.
+  const message = response.error?.code === "workbook_unavailable" ? T.err_workbook_offline : response.error?.message;
+  throw Object.assign(new Error(message || "error"), { info: response.error || {} });
 }
 
 // ------------------------------------------------------------------------------------------------ state
 
 const state = {
   job: 0,          // the latest file or re-run; older answers are dropped
-  csvText: null,   // the unit's file ({csv} text or {xlsx} base64), kept to re-run when the unit kind changes
+  csvText: null,   // the unit's file ({file}: its bytes as base64), kept to re-run when the unit kind changes
   fileName: "",
   inflight: null,  // {text, name} being screened now
   plan: null,      // the latest plan from the checker
@@ -115,18 +117,20 @@ async function handleFile(file) {
   const job = ++state.job;
   forgetShown(); // a new file: the previous results and status line go, whatever this one turns out to be
   root.dataset.state = "busy";
-  if (file.size > MAX_BYTES) {
-    showError(fmt(T.err_too_big, { mb: MAX_BYTES / 1024 / 1024 }));
+  if (file.size > T.max_file_bytes) { // the checker's one limit (checker/limits.py), given to the page at build time
+    showError(fmt(T.err_too_big, { mb: T.max_file_bytes / 1e6 }));
     return;
   }
   setProgress(fmt(T.reading, { name: file.name }), 0);
   announce(fmt(T.reading, { name: file.name }));
   let decoded;
+  let buffer;
   try {
-    const buffer = await readAsArrayBuffer(file, (fraction) => {
+    buffer = await readAsArrayBuffer(file, (fraction) => {
       if (job === state.job) setProgress(fmt(T.reading_pct, { name: file.name, pct: Math.round(fraction * 100) }), fraction);
     });
-    decoded = decode(buffer);
+    // The bytes as they are: the checker tells CSV in any encoding from a workbook (checker/sheet_io.py).
+    decoded = toBase64(new Uint8Array(buffer));
   } catch (error) {
     if (job === state.job) {
       hideProgress();
@@ -135,23 +139,19 @@ async function handleFile(file) {
     return;
   }
   if (job !== state.job) return;
-  if (decoded.error || (!decoded.xlsx && !decoded.text.replace(/^\ufeff/, "").trim())) {
+  if (!buffer.byteLength) {
     hideProgress();
-    showError(decoded.error || T.err_empty);
+    showError(T.err_empty);
     return;
   }
-  if (decoded.note) {
-    ui.fileNote.textContent = decoded.note;
-    ui.fileNote.hidden = false;
-  }
-  await runBatch(job, { file: decoded.xlsx ? { xlsx: decoded.xlsx } : { csv: decoded.text }, name: file.name }, null);
+  await runBatch(job, { file: { file: decoded }, name: file.name }, null);
 }
 
 /** Screen `source` ({file: {csv} or {xlsx}, name}) in `order` (row numbers, or null); it becomes the page's file
  * only when the checker accepted it. */
 async function runBatch(job, source, order) {
   state.inflight = source;
-  const lines = source.file.csv !== undefined ? countRows(source.file.csv) : "…";
+  const lines = source.file.csv !== undefined ? countRows(source.file.csv) : "…"; // (a file's rows: the checker counts)
   const started = performance.now();
   let reached = null; // the worker's last {done, total}
   let slow = false;   // the request ran past the client's time-out: said once, and kept on the line
@@ -238,7 +238,8 @@ function readSession() {
     const session = JSON.parse(window.localStorage.getItem(SESSION_KEY) || "null");
     const kind = session && root.querySelector(`input[name="screening-unit-kind"][value="${CSS.escape(String(session.unit))}"]`);
     const file = session && session.file;
-    const fileOk = file && (typeof file.csv === "string" || typeof file.xlsx === "string");
+    // {file} (bytes as base64); {csv} and {xlsx} are what sessions saved before the checker read the bytes itself.
+    const fileOk = file && ["file", "csv", "xlsx"].some((key) => typeof file[key] === "string");
     return kind && fileOk && typeof session.name === "string" ? { ...session, kind } : null;
   } catch {
     return null;

@@ -1,0 +1,148 @@
+"""The quota plan of a screened list, and only here: the order it is in (the file's own, the tool's suggestion on
+request, or the unit's moves), one place per applicant, the exempt rows, within and over the unit's quota.
+"""
+
+from . import limits
+from .engine import COUNTABLE
+from .sheet_errors import BatchError
+from .strings import s
+
+
+# The orders a list can start from (before the unit's own moves). The notice prescribes no method of ranking
+# (Notice III(2) says only that the list is ranked by priority), so the default is the file's own order; the
+# tool's suggestion (more priority conditions met first, then the file's order) is used only when asked for.
+BASE_ORDERS = {
+    "file": lambda entry: entry["row"],
+    "suggested": lambda entry: (-len(entry["priorities"]), entry["row"]),
+}
+
+
+ORDER_BY = tuple(BASE_ORDERS)  # the first is the default
+
+
+HEAD_KEYS = ("schema", "call", "call_title", "ruleset_version", "lang", "unit_kind", "source_name", "screened_on", "notes",
+             "unknown_columns")
+
+
+def unit_kind_id(ruleset, value):
+    """Accept `central-soe` or `central_soe`; raise BatchError naming the known kinds."""
+    wanted = str(value).strip().replace("-", "_")
+    ids = [u["id"] for u in ruleset.quota.get("units", [])]
+    if wanted not in ids:
+        raise BatchError("unknown_unit_kind", value=limits.shorten(value), allowed=", ".join(i.replace("_", "-") for i in ids))
+    return wanted
+
+
+def per_applicant_rule(ruleset):
+    """(the rule that limits the projects of one applicant, its limit) named by rules.yaml `screening`, or
+    (None, None) when the call has none; the limit and the rule's citation come from the policy data."""
+    rule_id = ruleset.screening.get("per_applicant_rule")
+    rule = next((r for r in ruleset.rules if r["id"] == rule_id), None)
+    if rule is None:
+        return None, None
+    limit = rule["require"]["arg"]
+    return rule, limit["value"] if isinstance(limit, dict) else limit
+
+
+def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
+    """Rank the countable rows (in the base order `order_by` names, BASE_ORDERS; then in `order`, a list of row
+    numbers, rows it leaves out following in the base order) and fill the quota in that order: one place per
+    applicant (Notice II(1): a row naming an applicant already placed the limit's number of times is set aside,
+    naming those rows, and never takes a place), exempt rows do not count, the first `quota` counted rows are
+    within it, the rest over. Rows that name another kind of recommending unit than the one screening are flagged."""
+    lang = head["lang"]
+    unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
+    units = {u["id"]: u for u in ruleset.quota["units"]}
+    countable = sorted((r for r in results if r["verdict"] in COUNTABLE), key=BASE_ORDERS[order_by])
+    default = [r["row"] for r in countable]
+    if order:
+        position = {row: i for i, row in enumerate(order)}
+        countable.sort(key=lambda r: position.get(r["row"], len(position)))  # stable: the rest keep their order
+    rule, limit = per_applicant_rule(ruleset)
+    placed = set()  # rows that took their applicant's place (within, over or exempt)
+    used = 0
+    for rank, entry in enumerate(countable, start=1):
+        entry["rank"] = rank
+        before = [row for row in entry.get("same_applicant_rows", ()) if row in placed]
+        entry["set_aside_for"] = before if rule is not None and len(before) >= limit else []
+        if entry["set_aside_for"]:
+            entry["quota_status"] = "same_applicant"
+            continue
+        placed.add(entry["row"])
+        if entry["exempt"] is True:
+            entry["quota_status"] = "exempt"
+        else:
+            used += 1
+            entry["quota_status"] = "within" if used <= unit["quota"] else "over"
+    others = [r for r in results if r["verdict"] not in COUNTABLE]
+    for entry in others:
+        entry["rank"] = None
+        entry["set_aside_for"] = []
+        entry["quota_status"] = "error" if entry["verdict"] == "error" else "not_counted"
+    for entry in results:
+        entry["verdict_label"] = s("batch.verdict." + entry["verdict"], lang)
+        entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang, rows=s(
+            "batch.list_sep", lang).join(map(str, entry["set_aside_for"])))
+        entry["flags"] = [f for f in entry.get("flags", []) if f["code"] != "unit_kind"]
+        row_unit = entry.get("row_unit_kind")
+        if row_unit and row_unit != unit["id"] and row_unit in units:
+            entry["flags"].append({"code": "unit_kind", "message": s(
+                "batch.flag.unit_kind", lang, row_unit=units[row_unit]["label"][lang], unit=unit["label"][lang])})
+    custom = [r["row"] for r in countable] != default
+    return dict(
+        head,
+        unit_label=unit["label"][lang],
+        quota=unit["quota"],
+        rows_total=len(results),
+        eligible=len(countable),
+        counted=used,
+        within=min(used, unit["quota"]),
+        exempt=sum(1 for r in countable if r["quota_status"] == "exempt"),
+        over_by=max(0, used - unit["quota"]),
+        same_applicant=sum(1 for r in countable if r["quota_status"] == "same_applicant"),
+        not_counted=len(others),
+        errors=sum(1 for r in results if r["verdict"] == "error"),
+        flagged=sum(1 for r in results if r["flags"]),
+        loose_cells=sum(len(r["loose"]) for r in results),
+        order_by=order_by,
+        custom_order=custom,
+        order_statement=order_statement(ruleset, order_by, custom, lang),
+        per_applicant=None if rule is None else {"limit": limit, "clause": rule["citation"]["clause"][lang],
+                                                 "quote": rule["citation"]["quote"]},
+        rows=countable + others,
+        citation={"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
+    )
+
+
+def order_statement(ruleset, order_by, custom, lang):
+    """Which order the list is in (the file's, the tool's suggestion, or the unit's own moves from one of them),
+    and that the notice prescribes no method of ranking, quoting its words on the list's order from the data."""
+    said = (s("batch.order.custom", lang, base=s("batch.order_by." + order_by, lang)) if custom
+            else s("batch.order." + order_by, lang))
+    ranking = ruleset.screening.get("ranking")
+    if ranking is None:
+        return said
+    return s("batch.order.statement", lang, order=said, clause=ranking["citation"]["clause"][lang],
+             quote=ranking["citation"]["quote"])
+
+
+def replan(ruleset, previous, order=None, unit_kind=None, order_by=None):
+    """The plan of an earlier screen in another order (None: its base order as it stands), from another base
+    order (`order_by`; None: the same) or for another kind of unit."""
+    head = {k: previous[k] for k in HEAD_KEYS}
+    if unit_kind is not None:
+        head["unit_kind"] = unit_kind_id(ruleset, unit_kind)
+    return plan(head, sorted(previous["rows"], key=lambda r: r["row"]), ruleset, order,
+                order_by or previous.get("order_by", ORDER_BY[0]))
+
+
+PLACEMENT_FIGURES = ("plan_id", "order_by", "custom_order", "order_statement", "eligible", "counted", "within", "exempt",
+                     "over_by", "same_applicant", "not_counted", "errors")
+
+
+def placement(plan):
+    """The part of a plan that depends on the order: each row's rank and quota status, in the plan's order."""
+    out = {k: plan[k] for k in PLACEMENT_FIGURES}
+    out["rows"] = [{"row": r["row"], "rank": r["rank"], "quota_status": r["quota_status"],
+                    "quota_status_label": r["quota_status_label"]} for r in plan["rows"]]
+    return out
