@@ -26,15 +26,13 @@ from . import sheet_errors
 from . import plan as planning
 from . import plan_memory
 from . import jsontext, limits, pipeline
-from . import sheet_template
+from . import formats
 from .questionnaire import questionnaire
 from .ruleset import known_calls, load_default
 from .strings import s
 
 PROTOCOL = 1
-WORKBOOK_MODULES = ("openpyxl", "et_xmlfile")  # what reading or writing an .xlsx imports (checker/workbook.py)
 LANGS = ("zh", "en")
-FORMATS = ("csv", "xlsx")
 _RULESETS = {}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -73,9 +71,10 @@ def _field(req, name, kind, default=None):
     elif kind == "order_by":  # the order a list starts from (checker.planning.ORDER_BY), or none
         if value is not None and value not in planning.ORDER_BY:
             raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(planning.ORDER_BY)}))
-    elif kind == "format":
-        if value not in FORMATS:
-            raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(FORMATS)}))
+    elif kind in ("template_format", "plan_format"):  # a format that can write it (checker/formats.py)
+        allowed = formats.names(kind.split("_")[0])
+        if value not in allowed:
+            raise RequestError("request.bad_field", field=name, expected=("one_of", {"allowed": ", ".join(allowed)}))
     elif kind == "base64":  # a workbook's bytes
         if not isinstance(value, str) or len(value) > limits.MAX_FILE_BYTES * 4 // 3 + 4:
             raise RequestError("request.bad_field", field=name, expected=("base64", {"limit": limits.MAX_FILE_BYTES}))
@@ -120,10 +119,21 @@ def _batch(ruleset, req, lang, progress=None):
     return plan_memory.exported(plan)
 
 
+def written(name, content, binary):
+    """A written file as a response: under its format's name, a binary one as base64 ({csv: text}, {xlsx: ...})."""
+    return {name: base64.b64encode(content).decode("ascii") if binary else content}
+
+
 def _template(ruleset, req, lang, progress=None):
-    if _field(req, "format", "format", "csv") == "xlsx":
-        return {"xlsx": base64.b64encode(sheet_template.template_xlsx(ruleset, lang)).decode("ascii")}
-    return {"csv": sheet_template.template_csv(ruleset, lang)}
+    name = _field(req, "format", "template_format", "csv")
+    return written(name, *formats.write("template", name, ruleset, lang))
+
+
+def _export(ruleset, req, lang, progress=None):
+    """The export of an earlier batch's plan (named by its id) as it stands now, in `format`."""
+    plan_id, name = _field(req, "plan_id", "plan_id"), _field(req, "format", "plan_format", "csv")
+    plan = plan_memory.kept(ruleset, plan_id)
+    return dict(written(name, *formats.write("plan", name, plan, plan["lang"])), plan_id=plan_id)
 
 
 HANDLERS = {
@@ -134,8 +144,7 @@ HANDLERS = {
     "batch": _batch,
     "replan": lambda rs, req, lang, progress=None: plan_memory.replan_request(rs, _field(req, "plan_id", "plan_id"),
                                                             _field(req, "order", "order"), _field(req, "order_by", "order_by")),
-    "export": lambda rs, req, lang, progress=None: plan_memory.export_request(rs, _field(req, "plan_id", "plan_id"),
-                                                                           _field(req, "format", "format", "csv")),
+    "export": _export,
 }
 
 
@@ -221,7 +230,7 @@ def handle_request(request, progress=None):
     except answers_mod.AnswersError as exc:
         return _error(req_id, "invalid_answers", "; ".join(e["message"] for e in exc.errors), exc.errors)
     except ModuleNotFoundError as exc:
-        if exc.name not in WORKBOOK_MODULES:  # a bug: still a response
+        if exc.name not in formats.WORKBOOK_MODULES:  # a bug: still a response
             return _error(req_id, "internal", s("request.internal", lang, kind=type(exc).__name__))
         # In the browser the workbook packages are loaded only when a request needs them: the worker loads them
         # and sends the request again (docs/assets/checker/worker.mjs). In CPython they are always installed.

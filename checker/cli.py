@@ -10,9 +10,7 @@ from pathlib import Path
 from . import answers as answers_mod
 from . import sheet_errors
 from . import plan as planning
-from . import export as exports
-from . import jsontext, limits, pipeline
-from . import sheet_template
+from . import formats, jsontext, limits, pipeline
 from .questionnaire import questionnaire, render_text
 from .report import render
 from .strings import s
@@ -209,44 +207,42 @@ def cmd_assess(args):
 
 def cmd_template(args):
     ruleset = _ruleset(args)
-    if _format(args, ("csv", "xlsx")) == "xlsx":
-        _write_bytes(sheet_template.template_xlsx(ruleset, args.lang), args.output)
-    else:
-        _write(sheet_template.template_csv(ruleset, args.lang), args.output)
+    content, binary = formats.write("template", _format(args, formats.names("template")), ruleset, args.lang)
+    _write_bytes(content, args.output) if binary else _write(content, args.output)
     return EXIT_OK
 
 
 def _format(args, allowed):
-    """--format, else the output file's suffix when it names one of `allowed`, else the first of them."""
+    """--format, else the output file's suffix when it names one of `allowed`, else CSV (what a terminal shows)."""
     if args.format:
         return args.format
-    suffix = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
-    return suffix if suffix in allowed else allowed[0]
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    found = [name for name in allowed if formats.FORMATS[name].suffix == suffix]
+    return found[0] if found else "csv"
 
 
 def _write_bytes(data, output):
     """Write a workbook to the file `output` (never to a terminal)."""
     if not output:
         raise InputError("an .xlsx workbook is written to a file: give one with --output/-o")
-    _write_file(output, lambda target: target.write_bytes(data))
+    _write_file(output, lambda target: target.write_bytes(data))  # (a workbook)
 
 
 def cmd_batch(args):
     ruleset = _ruleset(args)
     path = Path(args.file)
-    file_format = _format(args, ("csv", "json", "xlsx"))
+    file_format = _format(args, formats.names("plan"))
     try:  # the file's bytes, read as the page reads them (sheet_io: encodings, separators, workbooks)
         plan = pipeline.screen_upload(ruleset, args.unit_kind, args.lang, data=_read_bytes(path), file_name=path.name,
                                       order_by=args.order, as_of=args.as_of)
     except sheet_errors.BatchError as exc:
         raise InputError(f"{path}: {exc.message(args.lang)}") from None
-    if file_format == "json":
-        text, as_ascii = _json(plan, indent=2)
-        _write(text + "\n", args.output, as_ascii=lambda: as_ascii() + "\n")
-    elif file_format == "xlsx":
-        _write_bytes(exports.result_xlsx(plan, args.lang), args.output)
+    content, binary = formats.write("plan", file_format, plan, args.lang)
+    if binary:
+        _write_bytes(content, args.output)
     else:
-        _write(exports.result_csv(plan, args.lang), args.output)
+        ascii_plan = formats.FORMATS[file_format].ascii_plan
+        _write(content, args.output, as_ascii=(lambda: ascii_plan(plan, args.lang)) if ascii_plan else None)
     for note in plan["notes"]:
         print(f"{path}: {note['message']}", file=sys.stderr)
     for entry in plan["rows"]:
@@ -287,13 +283,13 @@ def build_parser():
     p.add_argument("--as-of", type=_date, help="date for the timeline, YYYY-MM-DD (default: today)")
     p = sub.add_parser("template", help="the list template for the batch command (CSV, or .xlsx with drop-downs)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--format", choices=("csv", "xlsx"), help="default: from --output's suffix, else csv")
+    p.add_argument("--format", choices=formats.names("template"), help="default: from --output's suffix, else csv")
     p.add_argument("--output", "-o", help="file to write (needed for xlsx)")
     p = sub.add_parser("batch", help="screen many projects from a CSV or .xlsx file and plan the quota")
     p.add_argument("file")
     p.add_argument("--unit-kind", required=True, help="province, city, central-soe or other")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--format", choices=("csv", "json", "xlsx"), help="default: from --output's suffix, else csv")
+    p.add_argument("--format", choices=formats.names("plan"), help="default: from --output's suffix, else csv")
     p.add_argument("--output", "-o")
     p.add_argument("--as-of", type=_date, help="the screening date shown in the export, YYYY-MM-DD (default: today)")
     p.add_argument("--order", choices=planning.ORDER_BY, default=planning.ORDER_BY[0],

@@ -1,11 +1,10 @@
 """The worker's memory of the latest plans: what a `replan` or `export` request names by id. The id comes from
 the plan's content, so CPython and Pyodide give the same screen the same id."""
 
-import base64
 import hashlib
 import json
 
-from .export import result_csv, result_xlsx
+from .export import result_csv
 from .plan import placement, replan
 from .sheet_errors import BatchError
 
@@ -34,19 +33,12 @@ def replan_request(ruleset, plan_id, order=None, order_by=None):
     """The plan `plan_id` (an earlier batch's) in `order` (None: its base order), from the base order `order_by`
     (None: the plan's own), as its placement: what a change of order changes (ranks, quota statuses, figures,
     the order said). The export follows with an `export` request."""
-    return placement(_kept(ruleset, plan_id, lambda previous: dict(
+    return placement(kept(ruleset, plan_id, lambda previous: dict(
         replan(ruleset, previous, order, order_by=order_by), plan_id=plan_id)))
 
 
-def export_request(ruleset, plan_id, file_format="csv"):
-    """The export of the plan `plan_id` as it stands now: CSV text, or an .xlsx workbook (base64)."""
-    plan = _kept(ruleset, plan_id)
-    if file_format == "xlsx":
-        return {"plan_id": plan_id, "xlsx": base64.b64encode(result_xlsx(plan, plan["lang"])).decode("ascii")}
-    return {"plan_id": plan_id, "csv": result_csv(plan, plan["lang"])}
-
-
-def _kept(ruleset, plan_id, change=None):
+def kept(ruleset, plan_id, change=None):
+    """The plan `plan_id` as it stands (changed first by `change`, when given); BatchError when it is gone."""
     plan = _PLANS.get(plan_id)
     if plan is None or plan["call"] != ruleset.call["id"]:
         raise BatchError("plan_expired")

@@ -94,10 +94,15 @@ def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy
     # The result's group headings are the checker's (report.group): the CLI report and the page say the same.
     group_titles = {lang: checker_strings.lookup("report.group", lang) for lang in langs}
     # The one size limit of a file to screen (checker/limits.py): the page refuses a larger one before reading it.
+    from checker import formats as checker_formats
     from checker import limits as checker_limits
 
     shared = {"ui_all": ui_all, "group_titles": group_titles, "langs": langs, "default_lang": default,
               "limits": {"max_file_bytes": checker_limits.MAX_FILE_BYTES},
+              # The files the screening page offers, in order (checker/formats.py): one button each.
+              "page_formats": [{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "binary": f.binary,
+                                "template": f.template is not None, "plan": f.plan is not None}
+                               for f in checker_formats.FORMATS.values() if f.page],
               "calls": [summary(c) for c in reversed(calls)]}
     out: dict[str, dict] = {"": dict(shared, data={})}
     for call in calls:

@@ -209,7 +209,7 @@ def test_quota_figures_table_and_csv_for_each_unit_kind(site_server, recorded_pa
                 assert item.get_attribute("data-column") == column and f"“{label}”" in text and f"“{column}”" not in text
 
         # The downloaded CSV: BOM, the checker's ranks, byte for byte what CPython's checker writes.
-        data, filename = download(rec, "#screening-download")
+        data, filename = download(rec, "#screening-download-csv")
         assert filename.endswith(".csv") and kind.replace("_", "-") in filename
         text = path.read_text("utf-8")
         assert data == cpython_plan(text, kind, lang, path.name)["csv"].encode("utf-8")
@@ -269,7 +269,7 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
     assert [r["row"] for r in table_rows(rec)] == order
 
     # The CSV follows the new order, ranks 1..n, the new quota labels, every other cell as the checker wrote it.
-    data, _ = download(rec, "#screening-download")
+    data, _ = download(rec, "#screening-download-csv")
     records = csv_records(data)
     shown = table_rows(rec)
     checker_records = csv_records(plan["csv"].encode("utf-8"))
@@ -293,11 +293,11 @@ def test_reordering_reapplies_within_and_over_and_the_csv_follows(site_server, r
             state="attached", timeout=RUN_TIMEOUT)
         assert [r["row"] for r in table_rows(rec)] == shown_order
         assert rec.locator("#screening-reset").is_visible()
-    assert csv_records(download(rec, "#screening-download")[0]) == records
+    assert csv_records(download(rec, "#screening-download-csv")[0]) == records
 
     # Restoring the checker's order gives back the checker's CSV.
     rec.locator("#screening-reset").click()
-    data, _ = download(rec, "#screening-download")
+    data, _ = download(rec, "#screening-download-csv")
     assert data == plan["csv"].encode("utf-8")
 
     # Changing the kind of unit re-runs the batch (province: a larger quota, nothing over).
@@ -325,7 +325,7 @@ def test_html_in_a_project_name_is_shown_as_text_and_not_run(site_server, record
     assert rec.requested(r"/screening/x$") == []
     # The formula-like name is shown as typed; the CSV neutralises it for spreadsheets.
     assert fx.FORMULA_NAME in names
-    data, _ = download(rec, "#screening-download")
+    data, _ = download(rec, "#screening-download-csv")
     assert "'" + fx.FORMULA_NAME in data.decode("utf-8")
     finish(rec, site_server)
 
@@ -438,7 +438,7 @@ def test_a_thousand_rows_complete_and_the_page_stays_responsive(site_server, rec
     row = second.get_attribute("data-row")
     second.locator('button[data-move="up"]').click()
     assert rec.locator("#screening-tbody tr").first.get_attribute("data-row") == row
-    data, _ = download(rec, "#screening-download")
+    data, _ = download(rec, "#screening-download-csv")
     assert len(csv_records(data)) == 1001
     finish(rec, site_server)
 
@@ -531,7 +531,7 @@ def test_accessibility_with_results(site_server, recorded_page, axe_violations, 
 
     # No page-wide horizontal scrolling at this width; the buttons can be reached and used.
     assert rec.evaluate("document.documentElement.scrollWidth") <= width
-    for selector in ("#screening-file", "#screening-template", "#screening-download", "#screening-print"):
+    for selector in ("#screening-file", "#screening-template-xlsx", "#screening-download-csv", "#screening-print"):
         box = rec.locator(selector).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width + 1, selector
     row = table.locator("tbody tr").nth(1)
@@ -556,7 +556,7 @@ def test_print_shows_the_summary_and_table_only(site_server, recorded_page):
     assert rec.locator("#screening-summary").is_visible()
     assert rec.locator("#screening-result-table").is_visible()
     assert rec.locator("#screening-printed").is_visible()
-    for hidden in ("#screening-kinds", "#screening-drop", "#screening-download", "#rules",
+    for hidden in ("#screening-kinds", "#screening-drop", "#screening-download-csv", "#rules",
                    "#screening-tbody button[data-move]"):
         assert not rec.locator(hidden).first.is_visible(), hidden
     rec.emulate_media(media="screen")
@@ -641,7 +641,7 @@ def test_excel_template_filled_uploaded_and_exported(site_server, recorded_page,
     lang, kind = "zh", "province"
     rec = open_page(recorded_page, site_server, lang)
     assert rec.requested(WORKBOOK_FILES) == []  # nothing of Excel before a workbook is opened or made
-    data, filename = download(rec, "#screening-template")
+    data, filename = download(rec, "#screening-template-xlsx")
     assert filename.endswith(".xlsx") and data[:2] == b"PK"
     # Loaded for the template, once (the service worker, when it runs, fetches a file again: count the requests).
     assert len(set(rec.requested(WORKBOOK_FILES))) == 2
@@ -824,7 +824,7 @@ def test_one_project_per_applicant_is_counted_once_set_aside_shown_and_exported_
     assert confirm.count() == 1 and confirm.inner_text().startswith(s("badge.confirm", lang))
     assert s("badge.blocking", lang) not in confirm.inner_text()
     # Both exports are what CPython's checker writes.
-    data, _ = download(rec, "#screening-download")
+    data, _ = download(rec, "#screening-download-csv")
     assert data == plan["csv"].encode("utf-8")
     xlsx, _ = download(rec, "#screening-download-xlsx")
     assert xlsx_table(xlsx) == [[str(v) for v in row] for row in exports.export_rows(plan, lang)]
@@ -841,7 +841,7 @@ def test_one_project_per_applicant_is_counted_once_set_aside_shown_and_exported_
     order = [r["row"] for r in table_rows(rec) if r["rank"] != "—"]
     moved = api.handle_request({"id": 2, "call": "2022", "type": "batch", "csv": text, "unit_kind": kind,
                                 "lang": lang, "file_name": path.name, "order": order})["result"]
-    data, _ = download(rec, "#screening-download")
+    data, _ = download(rec, "#screening-download-csv")
     assert data == moved["csv"].encode("utf-8")
     assert moved["order_statement"] in data.decode("utf-8") and moved["custom_order"] is True
     finish(rec, site_server)
@@ -875,7 +875,7 @@ def test_the_list_keeps_the_files_order_unless_the_suggestion_is_chosen_and_says
     assert [r["row"] for r in table_rows(rec)] == [2, 3, 4]
     line = rec.locator("#screening-order-line")
     assert line.inner_text() == by_file["order_statement"] and quote in line.inner_text()
-    assert download(rec, "#screening-download")[0] == by_file["csv"].encode("utf-8")
+    assert download(rec, "#screening-download-csv")[0] == by_file["csv"].encode("utf-8")
 
     # Keyboard: arrow from "your file's order" to "the tool's suggestion".
     rec.locator("#screening-order-file").focus()
@@ -884,7 +884,7 @@ def test_the_list_keeps_the_files_order_unless_the_suggestion_is_chosen_and_says
     assert rec.locator("#screening-order-suggested").is_checked()
     assert [r["row"] for r in table_rows(rec)] == [3, 4, 2]
     assert line.inner_text() == suggested["order_statement"]
-    assert download(rec, "#screening-download")[0] == suggested["csv"].encode("utf-8")
+    assert download(rec, "#screening-download-csv")[0] == suggested["csv"].encode("utf-8")
 
     # A move makes it the unit's own order (from the suggestion), said so; "undo" goes back to the suggestion.
     down = rec.locator('#screening-tbody tr[data-row="3"] button[data-move="down"]')
@@ -893,7 +893,7 @@ def test_the_list_keeps_the_files_order_unless_the_suggestion_is_chosen_and_says
     wait_replanned(rec, 2)
     custom = s("batch.order.custom", lang, base=s("batch.order_by.suggested", lang))
     assert line.inner_text().startswith(custom) and quote in line.inner_text()
-    assert custom in download(rec, "#screening-download")[0].decode("utf-8")
+    assert custom in download(rec, "#screening-download-csv")[0].decode("utf-8")
     reset = rec.locator("#screening-reset")
     assert reset.is_visible()
     reset.focus()
@@ -901,14 +901,14 @@ def test_the_list_keeps_the_files_order_unless_the_suggestion_is_chosen_and_says
     wait_replanned(rec, 3)
     assert not reset.is_visible() and [r["row"] for r in table_rows(rec)] == [3, 4, 2]
     assert rec.evaluate("document.activeElement.id") == "screening-order-suggested"
-    assert download(rec, "#screening-download")[0] == suggested["csv"].encode("utf-8")
+    assert download(rec, "#screening-download-csv")[0] == suggested["csv"].encode("utf-8")
 
     # Back to the file's order with the keyboard (the download took the focus): the default plan again, byte for byte.
     rec.locator("#screening-order-suggested").focus()
     rec.keyboard.press("ArrowUp")
     wait_replanned(rec, 4)
     assert rec.locator("#screening-order-file").is_checked() and [r["row"] for r in table_rows(rec)] == [2, 3, 4]
-    assert download(rec, "#screening-download")[0] == by_file["csv"].encode("utf-8")
+    assert download(rec, "#screening-download-csv")[0] == by_file["csv"].encode("utf-8")
     finish(rec, site_server)
 
 

@@ -12,8 +12,9 @@ const $ = (id) => document.getElementById(id);
 export const ui = {
   engine: $("screening-engine"),
   engineText: $("screening-engine-text"),
-  templateButton: $("screening-template"),
-  templateCsvButton: $("screening-template-csv"),
+  // One button per format (checker/formats.py), each naming its format, suffix and media type.
+  templateButtons: [...document.querySelectorAll("[data-template-format]")],
+  downloadButtons: [...document.querySelectorAll("[data-download-format]")],
   drop: $("screening-drop"),
   file: $("screening-file"),
   progress: $("screening-progress"),
@@ -27,8 +28,6 @@ export const ui = {
   checkedFile: $("screening-checked-file"),
   summary: $("screening-summary"),
   errors: $("screening-errors"),
-  download: $("screening-download"),
-  downloadXlsx: $("screening-download-xlsx"),
   print: $("screening-print"),
   reset: $("screening-reset"),
   clear: $("screening-clear"),

@@ -21,8 +21,6 @@ import { countRows, fromBase64, readAsArrayBuffer, toBase64 } from "./file-readi
 import { LANG, T, announce, clearError, fmt, hideProgress, root, setProgress, showError, ui } from "./page.js";
 import { displayName, isRanked, renderErrors, renderSummary, renderTable, updateButtons, updateRows } from "./plan-view.js";
 
-const CSV_TYPE = "text/csv;charset=utf-8";
-const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // ------------------------------------------------------------------------------------------------ the worker
 
@@ -74,16 +72,20 @@ const state = {
 
 // ------------------------------------------------------------------------------------------------ the template
 
-/** The template as .xlsx (drop-downs of the labels) or CSV, written by the checker. */
-async function downloadTemplate(button, format) {
+/** A file the checker wrote (its answer holds it under the format's name; a binary one as base64), saved. */
+function saveWritten(button, result, name) {
+  const content = result[button.dataset.templateFormat || button.dataset.downloadFormat];
+  saveFile("binary" in button.dataset ? fromBase64(content) : content, name, button.dataset.mediaType);
+}
+
+/** The template in the button's format (the .xlsx with drop-downs of the labels, or CSV), written by the checker. */
+async function downloadTemplate(button) {
   clearError();
   button.setAttribute("aria-busy", "true");
   announce(T.template_busy);
-  const name = format === "xlsx" ? T.template_xlsx_file : T.template_file;
+  const name = fmt(T.template_file, { suffix: button.dataset.suffix });
   try {
-    const result = await ask("template", { format });
-    if (format === "xlsx") saveFile(fromBase64(result.xlsx), name, XLSX_TYPE);
-    else saveFile(result.csv, name, CSV_TYPE);
+    saveWritten(button, await ask("template", { format: button.dataset.templateFormat }), name);
     announce(fmt(T.template_done, { file: name }));
   } catch (error) {
     showError(fmt(T.err_file, { message: error.message }));
@@ -92,8 +94,7 @@ async function downloadTemplate(button, format) {
   }
 }
 
-ui.templateButton.addEventListener("click", () => downloadTemplate(ui.templateButton, "xlsx"));
-ui.templateCsvButton.addEventListener("click", () => downloadTemplate(ui.templateCsvButton, "csv"));
+for (const button of ui.templateButtons) button.addEventListener("click", () => downloadTemplate(button));
 
 // ------------------------------------------------------------------------------------------------ screening a file
 
@@ -369,16 +370,16 @@ function replan(order, shown) {
  * order) or .xlsx (base64). */
 async function exportFile(format) {
   await state.replanned;
-  if (format === "csv" && state.plan.csv) return state.plan.csv;
+  if (format === "csv" && state.plan.csv) return { csv: state.plan.csv }; // the batch answer carries its CSV
   try {
-    return (await ask("export", { plan_id: state.plan.plan_id, format }))[format];
+    return await ask("export", { plan_id: state.plan.plan_id, format });
   } catch (error) {
     if (error.info?.code === "not_ready" || !state.csvText) throw error;
     // The checker no longer holds this screen: screen the file again, in this order.
     const order = state.plan.custom_order ? state.ranked.map((r) => r.row) : null;
     const plan = await ask("batch", { ...state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind,
                                       order_by: state.plan.order_by, order });
-    return format === "csv" ? plan.csv : (await ask("export", { plan_id: plan.plan_id, format })).xlsx;
+    return ask("export", { plan_id: plan.plan_id, format });
   }
 }
 
@@ -437,23 +438,21 @@ ui.reset.addEventListener("click", () => {
   showBaseOrder(() => root.querySelector('input[name="screening-order-by"]:checked').focus());
 });
 
-async function download(format) {
-  let content;
+async function download(button) {
+  let result;
   try {
-    content = await exportFile(format);
+    result = await exportFile(button.dataset.downloadFormat);
   } catch (error) {
     showError(fmt(T.err_file, { message: error.message }));
     return;
   }
   const unit = state.plan.unit_kind.replace(/_/g, "-");
-  const name = fmt(format === "xlsx" ? T.result_xlsx_file : T.result_file, { unit });
-  if (format === "xlsx") saveFile(fromBase64(content), name, XLSX_TYPE);
-  else saveFile(content, name, CSV_TYPE);
+  const name = fmt(T.result_file, { unit, suffix: button.dataset.suffix });
+  saveWritten(button, result, name);
   announce(fmt(T.download_done, { file: name }));
 }
 
-ui.download.addEventListener("click", () => download("csv"));
-ui.downloadXlsx.addEventListener("click", () => download("xlsx"));
+for (const button of ui.downloadButtons) button.addEventListener("click", () => download(button));
 
 ui.print.addEventListener("click", () => window.print());
 
