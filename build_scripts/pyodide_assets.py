@@ -13,11 +13,13 @@ It writes:
   path, so a new Pyodide gets new URLs and no cache serves a mix of versions.
 * ``<site>/assets/checker/bdpilot_checker-<version>-py3-none-any.whl``: the checker wheel
   (build_scripts/build_wheel.py builds it into build/checker/, or reuses it when its inputs did not change).
-* ``<site>/assets/checker/checker-lock-<sha12>.json``: the site's Pyodide lock file, so the worker loads the
-  checker *by name* (``loadPackage("bdpilot-checker")``) and Pyodide checks the wheel's sha256 before installing
-  it. It is made with ``pyodide lockfile add-wheels`` (pyodide-build, run with this Python) from Pyodide's own
-  lock file, then cut down to the checker and its dependencies (none): the other ~350 entries name wheels this
-  site does not ship, and would only be dead weight on every page load. The name carries a hash of the content.
+* ``<site>/assets/checker/checker-lock-<sha12>.json``: the site's Pyodide lock file. The worker checks the checker
+  wheel's sha256 against it and unpacks the wheel itself (not ``loadPackage``: Pyodide refuses a memory snapshot
+  once that has run), and loads the workbook packages by name from it (``loadPackage``, sha256 checked):
+  docs/assets/checker/install.mjs, which the Node parity test uses too. It is made with ``pyodide lockfile
+  add-wheels`` (pyodide-build, run with this Python) from Pyodide's own lock file, then cut down to the checker and
+  its dependencies (none): the other ~350 entries name wheels this site does not ship, and would only be dead
+  weight on every page load. The name carries a hash of the content.
 * ``<site>/assets/checker/manifest.json``: what the worker (docs/assets/checker/worker.mjs) reads first: the
   Pyodide folder, the lock file, the package name, the rule-set versions. Paths in it are relative to it.
   ``snapshot_key`` is a hash of every file a memory snapshot of the booted checker depends on (Pyodide's runtime

@@ -151,7 +151,7 @@ def cmd_validate(args):
 
     folder = _call_folder(args)
     try:
-        bundle = load_bundle(folder, root=folder.parent.parent)
+        bundle = load_bundle(folder, root=folder.parent.parent, cases=True)
     except PolicyDataError as exc:
         print(f"{len(exc.problems)} problem(s) in {folder}:", file=sys.stderr)
         for problem in exc.problems:
@@ -270,7 +270,8 @@ def build_parser():
     parser.add_argument("--call-dir", help="a call folder anywhere (its ../../source holds the notice)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("validate", help="check the policy data; report every problem as file:line: key: message")
+    sub.add_parser("validate", help="check the policy data and the call's answer cases; report every problem as "
+                                    "file:line: key: message")
     p = sub.add_parser("compile", help="write the compiled rule set (JSON) the browser uses")
     p.add_argument("--output", "-o")
     p = sub.add_parser("questions", help="print the questionnaire")

@@ -82,6 +82,8 @@ def _schema_message(error):
     if error.validator == "type" and error.validator_value == "integer":
         return f"must be a whole number, got {error.instance!r}"
     if error.validator == "pattern":
+        if "description" in error.schema:  # what the form is for, in words (the case's name: a sentence)
+            return f"{error.instance!r} is not {error.schema['description']}"
         return f"{error.instance!r} does not have the expected form ({error.validator_value})"
     if error.validator == "enum":
         return f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
@@ -92,6 +94,29 @@ def _schema_message(error):
     if error.validator == "oneOf":
         return "is neither a citation {clause, quote} nor a {ref: ...}"
     return error.message
+
+
+def case_problems(cases_dir, registry=None):
+    """Every problem of the answer case files in `cases_dir` (*.yaml; none when the folder is missing): YAML that
+    cannot be read, and whatever schema/case.schema.json refuses, each as file:line: key: message."""
+    from jsonschema import Draft202012Validator
+
+    registry = registry or _schemas()
+    validator = Draft202012Validator(registry.contents("bdpilot:case"), registry=registry)
+    problems = []
+    for path in sorted(Path(cases_dir).glob("*.yaml")):
+        try:
+            data, lines = load_file(path)
+        except YamlError as exc:
+            problems.append(Problem(path, exc.line, (), exc.message))
+            continue
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
+            where = tuple(error.absolute_path)
+            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                # the misspelt key itself (its line), not the mapping it stands in
+                where += tuple(k for k in error.instance if k not in error.schema.get("properties", {}))[:1]
+            problems.append(Problem(path, line_of(lines, where), where, _schema_message(error)))
+    return problems
 
 
 def _squash(text):
@@ -141,6 +166,11 @@ class _Loading:
             validator = Draft202012Validator(schema, registry=registry)
             for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
                 self.problem(name, tuple(error.absolute_path), _schema_message(error))
+
+    def validate_cases(self):
+        """The call's answer cases (cases/*.yaml) against schema/case.schema.json: a misspelt expectation is a
+        problem here, not a key the tests silently skip."""
+        self.problems.extend(case_problems(self.folder / "cases"))
 
     # -- checks against the notice and across files ----------------------------------------------------
     def check_source(self):
@@ -580,23 +610,28 @@ def load_call_data(folder, root=POLICY_DIR):
     return data
 
 
-def load_bundle(folder, root=POLICY_DIR):
-    """Read, validate and compile a call; return the JSON-ready rule set (with its `version`)."""
-    _data, bundle = _load(folder, root)
+def load_bundle(folder, root=POLICY_DIR, cases=False):
+    """Read, validate and compile a call; return the JSON-ready rule set (with its `version`). cases: also validate
+    the call's answer cases (cases/*.yaml) against schema/case.schema.json, as `validate` and the build do
+    (answering needs only the rules)."""
+    _data, bundle = _load(folder, root, cases)
     return bundle
 
 
-def load_call(folder=None, root=POLICY_DIR):
-    """Read, validate and compile a call once; return (validated YAML by file name, compiled rule set)."""
-    return _load(folder, root)
+def load_call(folder=None, root=POLICY_DIR, cases=False):
+    """Read, validate and compile a call once; return (validated YAML by file name, compiled rule set). cases: as
+    for load_bundle."""
+    return _load(folder, root, cases)
 
 
-def _load(folder, root):
+def _load(folder, root, cases=False):
     loading = _Loading(folder, root)
     loading.read()
     if loading.problems:  # a file that cannot be parsed makes every later check noise
         raise PolicyDataError(loading.problems)
     loading.validate_schemas()
+    if cases:
+        loading.validate_cases()
     loading.check_source()
     loading.check_call_id()
     loading.check_duplicate_ids()

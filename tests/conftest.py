@@ -9,6 +9,11 @@
   resp. /usr/bin/chromium, is missing (``make nginx`` / ``make browser`` install
   them) -- except in CI (CI=true), where a missing tool is an error, never a
   silent skip.
+* ``skip_or_fail(message)`` (a function here, and a fixture of the same name for
+  test modules): that rule for any missing requirement -- skip locally, fail in CI.
+* ``built_site_file`` fixture: ``built_site_file("assets/checker/manifest.json")``
+  -> that file of ``make build``'s site/; when it is missing the test is skipped
+  locally and fails in CI, both saying to run ``make build``.
 """
 
 from __future__ import annotations
@@ -32,14 +37,39 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def require_tool(path: Path, make_target: str) -> None:
-    """Skip (locally) or fail (in CI) when an external program is missing."""
-    if path.exists():
-        return
-    message = f"{path} is missing: run `make {make_target}` (as root it installs it with apt-get)"
+def skip_or_fail(message: str) -> None:
+    """A requirement of the test is missing: skip locally; fail in CI (CI=true), where a missing requirement is an
+    error, never a silent skip."""
     if in_ci():
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+def require_tool(path: Path, make_target: str) -> None:
+    """Skip (locally) or fail (in CI) when an external program is missing."""
+    if not path.exists():
+        skip_or_fail(f"{path} is missing: run `make {make_target}` (as root it installs it with apt-get)")
+
+
+@pytest.fixture(name="skip_or_fail", scope="session")
+def skip_or_fail_fixture():
+    """skip_or_fail(message), for test modules (they cannot import this conftest: tests/browser/ has its own)."""
+    return skip_or_fail
+
+
+SITE_DIR = REPO_ROOT / "site"
+
+
+@pytest.fixture(scope="session")
+def built_site_file():
+    """built_site_file(relative path) -> that file of make build's site/ (make test builds it before pytest runs).
+    When it is missing the site is not built: skipped locally, failed in CI, both saying to run `make build`."""
+    def find(relative: str) -> Path:
+        path = SITE_DIR / relative
+        if not path.is_file():
+            skip_or_fail(f"{path} is missing: the site is not built; run `make build` (make test builds it first)")
+        return path
+    return find
 
 
 @pytest.fixture(scope="session")

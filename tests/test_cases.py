@@ -11,12 +11,15 @@ from checker.pipeline import assess
 from checker.strings import s
 from checker.ruleset import Ruleset
 
-CALLS_DIR = Path(__file__).resolve().parents[1] / "policy_data" / "calls"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REPO = Path(__file__).resolve().parents[1]
+CALLS_DIR = REPO / "policy_data" / "calls"
+FIXTURES = REPO / "tests" / "fixtures"
 CALL_CASES = sorted(CALLS_DIR.glob("*/cases/*.yaml"))
 CALLS = sorted({p.parents[1].name for p in CALL_CASES})
 # The made-up calls' cases too (tests/fixtures/calls/): they prove what a new call's data can do (e.g. a kind).
 CASE_FILES = CALL_CASES + sorted((FIXTURES / "calls").glob("*/cases/*.yaml"))
+# Every folder of answer cases: each call's, and the made-up calls'.
+CASE_DIRS = sorted({p.parent for p in CASE_FILES})
 FIRED = ("fail", "unknown")
 
 
@@ -150,3 +153,49 @@ def test_the_verdict_says_its_first_reason_and_whether_the_call_is_closed(rulese
         assert open_["verdict_closed_note"] is None
         closed = assess(ruleset, answers, lang, deadline + datetime.timedelta(days=1))
         assert closed["verdict_closed_note"] == closed["timeline"]["message"] and not closed["timeline"]["applicants_open"]
+
+
+# ---------------------------------------------------------------- the case files' own shape
+
+
+def test_every_case_file_matches_the_case_schema():
+    """policy_data/schema/case.schema.json, for every case of every call and of the fixtures' calls (the problems
+    `python -m checker validate` reports): a misspelt expectation would otherwise be a check that never runs."""
+    from checker.loader import case_problems
+
+    files = [p for folder in CASE_DIRS for p in folder.glob("*.yaml")]
+    assert len(files) == len(CASE_FILES) > len(CALL_CASES), "the fixtures' cases are checked too"
+    problems = [str(p) for folder in CASE_DIRS for p in case_problems(folder)]
+    assert not problems, "case files the schema refuses:\n" + "\n".join(problems)
+
+
+def test_the_case_schema_names_what_the_checker_gives():
+    import json
+
+    from checker.engine import GROUPS, VERDICTS
+
+    schema = json.loads((REPO / "policy_data" / "schema" / "case.schema.json").read_text("utf-8"))
+    expected = schema["properties"]["expected"]["properties"]
+    assert expected["verdict"]["enum"] == list(VERDICTS)
+    assert expected["groups"]["propertyNames"]["enum"] == list(GROUPS)
+    statuses = json.loads((REPO / "checker" / "i18n" / "en.json").read_text("utf-8"))["priority_status"]
+    assert sorted(expected["priority_status"]["additionalProperties"]["enum"]) == sorted(statuses)
+
+
+def test_a_misspelt_expectation_is_a_problem_validate_reports(tmp_path, fixture_policy, capsys):
+    """`verdcit:` for `verdict:` is reported as file:line: key: message by `python -m checker validate`."""
+    from checker.cli import main
+
+    folder = fixture_policy(tmp_path) / "calls" / "2022"
+    case = folder / "cases" / "eligible_d4.yaml"
+    text = case.read_text("utf-8")
+    assert "\n  verdict: " in text
+    case.write_text(text.replace("\n  verdict: ", "\n  verdcit: "), "utf-8")
+    line = text[:text.index("\n  verdict: ")].count("\n") + 2
+    assert main(["--call-dir", str(folder), "validate"]) == 1
+    said = capsys.readouterr().err
+    assert f"{case}:{line}: expected.verdcit: unknown key 'verdcit'" in said, said
+    expected_line = text[:text.index("\nexpected:")].count("\n") + 2
+    assert f"{case}:{expected_line}: expected: missing required key 'verdict'" in said, said
+    # The unchanged call and the fixture call validate cleanly.
+    assert main(["--call-dir", str(folder.parent / "mini"), "validate"]) == 0

@@ -3,10 +3,13 @@
 Every answer case of every call (policy_data/calls/<call>/cases/*.yaml) becomes an `assess` request for its call
 (its answers, lang and as_of; cases without as_of are assessed on the call's applicant deadline, as
 tests/test_cases.py does: build_scripts/guide/bundles.py's case_as_of), in both languages; so do the other request types (meta, questions,
-template, a batch built from all the cases) and requests that must fail. The wheel is built by
-build_scripts/build_wheel.py and loaded by tests/node/run_cases.mjs the way the site's worker loads it (the site's
-lock file, loadPackage by name, sha256 checked). CPython answers through checker.api.handle from the source
-checkout. The JSON answers must be equal, value for value.
+template, a batch built from all the cases) and requests that must fail. The checker's files are installed into a
+temporary site by build_scripts/pyodide_assets.py, as the build installs them (runtime, wheel, lock file, workbook
+packages, manifest), and tests/node/run_cases.mjs loads them with the site's worker's own code
+(docs/assets/checker/install.mjs: the wheel's sha256 checked against the lock file and the wheel unpacked into
+site-packages, every call's meta answered; the workbook packages loaded by name, sha256 checked, when a request
+needs them). CPython answers through checker.api.handle from the source checkout. The JSON answers must be equal,
+value for value.
 """
 
 from __future__ import annotations
@@ -122,30 +125,28 @@ def build_requests() -> tuple[list, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def site_lock(tmp_path_factory) -> Path:
-    """The wheel and the site's lock file, as build_scripts/pyodide_assets.py makes them, in a temporary folder."""
+def manifest_path(tmp_path_factory) -> Path:
+    """A site's assets/checker/manifest.json, with everything it names beside it, as build_scripts/pyodide_assets.py
+    installs them into a site (the same call the build makes), in a temporary folder."""
     if shutil.which("node") is None:
         pytest.fail("node is missing: Node.js runs the Pyodide side of this test (make node_modules)")
     if not (PYODIDE_DIR / "pyodide.mjs").is_file():
         pytest.fail(f"{PYODIDE_DIR} is missing: run `make node_modules`")
-    import build_wheel
     import pyodide_assets
 
-    record = build_wheel.build(quiet=True)
-    wheel = Path(record["path"])
-    extra = tuple(pyodide_assets.workbook_wheels())
-    lock = pyodide_assets.make_lock(wheel, extra=extra)
-    folder = tmp_path_factory.mktemp("pyodide-site")
-    shutil.copyfile(wheel, folder / wheel.name)
-    shutil.copyfile(lock, folder / lock.name)
-    (folder / pyodide_assets.WORKBOOK_DIR).mkdir()
-    for path in extra:
-        shutil.copyfile(path, folder / pyodide_assets.WORKBOOK_DIR / path.name)
-    return folder / lock.name
+    site = tmp_path_factory.mktemp("pyodide-site")
+    pyodide_assets.install(site, quiet=True)
+    return site / "assets" / "checker" / pyodide_assets.MANIFEST
 
 
 @pytest.fixture(scope="module")
-def parity(site_lock, tmp_path_factory):
+def site_lock(manifest_path) -> Path:
+    """The site's lock file (the wheel and the workbook packages beside it)."""
+    return manifest_path.parent / json.loads(manifest_path.read_text("utf-8"))["lock_file"]
+
+
+@pytest.fixture(scope="module")
+def parity(manifest_path, tmp_path_factory):
     from checker import api
 
     requests, names = build_requests()
@@ -153,8 +154,8 @@ def parity(site_lock, tmp_path_factory):
     (folder / "requests.json").write_text(json.dumps(requests, ensure_ascii=False), encoding="utf-8")
     out = folder / "responses.json"
     result = subprocess.run(
-        ["node", str(RUNNER), "--pyodide", str(PYODIDE_DIR), "--lock", str(site_lock),
-         "--requests", str(folder / "requests.json"), "--out", str(out), "--also", "et-xmlfile,openpyxl"],
+        ["node", str(RUNNER), "--manifest", str(manifest_path), "--requests", str(folder / "requests.json"),
+         "--out", str(out)],
         capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
     assert result.returncode == 0, f"run_cases.mjs failed:\n{result.stdout}\n{result.stderr}"
     pyodide = json.loads(out.read_text("utf-8"))
@@ -201,6 +202,17 @@ def test_the_cases_ran_and_failures_are_messages(parity):
     exported = by_name["exported answers file"]["result"]
     assert exported["answers"]["project_name"] == "<img src=x onerror=alert(1)>"
     assert exported["timeline"]["applicants_open"] is False
+
+
+def test_the_checker_is_loaded_as_the_worker_loads_it(parity, manifest_path):
+    """Unpacked from the wheel (not loadPackage: the snapshot needs that), every call of the manifest answering its
+    meta, the workbook packages loaded by name when the .xlsx request came."""
+    meta = parity[3]["meta"]
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    assert meta["calls"] == sorted(manifest["rulesets"]) and meta["calls"]
+    assert meta["workbook_loaded"] is True
+    assert manifest["package"] not in meta["loaded_packages"], "the checker is unpacked, not loaded by loadPackage"
+    assert set(manifest["workbook_packages"]) <= set(meta["loaded_packages"])
 
 
 def test_pyodide_is_the_shipped_python_and_imports_no_build_code(parity):

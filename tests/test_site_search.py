@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -84,13 +83,11 @@ def indexes(site) -> dict[str, dict]:
 
 
 @pytest.fixture(scope="session")
-def search(site, tmp_path_factory):
+def search(site, tmp_path_factory, skip_or_fail):
     """search(lang, *queries) -> {query: [[{location, missing terms} of one page's matches], ...]}, run by Material's
     worker in Node on that language's index."""
     if NODE is None:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail("node is missing: the search tests need it (apt-get install nodejs)", pytrace=False)
-        pytest.skip("node is missing")
+        skip_or_fail("node is missing: the search tests need it (apt-get install nodejs)")
     script = tmp_path_factory.mktemp("search") / "search.js"
     script.write_text(SEARCH_JS, "utf-8")
 

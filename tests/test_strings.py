@@ -83,20 +83,56 @@ def used(path):
                for prefix in re.findall(r"""\bui\[["'](\w+)["']\s*~""", TEMPLATES))
 
 
-def test_both_languages_have_the_same_keys_and_placeholders():
-    zh, en = dict(leaves(TREES["zh"])), dict(leaves(TREES["en"]))
-    assert sorted(set(zh) ^ set(en)) == [], "keys in one language only"
-    for path, text in zh.items():
-        other = en[path]
-        assert type(text) is type(other), path
-        for a, b in zip(text, other) if isinstance(text, list) else [(text, other)]:
-            assert sorted(PLACEHOLDER.findall(a)) == sorted(PLACEHOLDER.findall(b)), path
-            assert b != "", f"{'.'.join(path)}: empty English text"
+LEAVES = {lang: dict(leaves(tree)) for lang, tree in TREES.items()}
 
 
-@pytest.mark.parametrize("path", [p for p, _ in leaves(TREES["zh"])], ids=lambda p: ".".join(p))
-def test_every_key_is_used(path):
-    assert used(path), f"{'.'.join(path)} is not used anywhere: remove it from checker/i18n/*.json"
+def dotted(paths):
+    """The keys as a sorted, comma-separated list of dotted paths (what a failure message names)."""
+    return ", ".join(sorted(".".join(path) for path in paths))
+
+
+def paired(path):
+    """The key's texts in both languages, item by item: [(zh, en)] (one pair for a text, one per item of a list)."""
+    zh, en = LEAVES["zh"][path], LEAVES["en"][path]
+    return list(zip(zh, en)) if isinstance(zh, list) and isinstance(en, list) else [(zh, en)]
+
+
+def in_both():
+    return [path for path in LEAVES["zh"] if path in LEAVES["en"]]
+
+
+def alike():
+    """Keys in both languages as the same kind (a text, or a list of texts): the ones whose texts can be paired."""
+    return [path for path in in_both() if type(LEAVES["zh"][path]) is type(LEAVES["en"][path])]
+
+
+# One test per rule over every key of checker/i18n/*.json; a failure names every key that breaks the rule.
+
+def test_every_key_is_in_both_languages():
+    zh, en = set(LEAVES["zh"]), set(LEAVES["en"])
+    assert not zh - en and not en - zh, f"keys missing in en: {dotted(zh - en) or '-'}; keys missing in zh: " \
+                                        f"{dotted(en - zh) or '-'}"
+
+
+def test_every_key_is_a_text_or_a_list_of_texts_in_both_languages_alike():
+    bad = [path for path in in_both() if type(LEAVES["zh"][path]) is not type(LEAVES["en"][path])]
+    assert not bad, f"keys that are a text in one language and a list in the other: {dotted(bad)}"
+
+
+def test_both_languages_have_the_same_placeholders():
+    bad = [path for path in alike()
+           if any(sorted(PLACEHOLDER.findall(a)) != sorted(PLACEHOLDER.findall(b)) for a, b in paired(path))]
+    assert not bad, f"keys whose {{placeholders}} differ between zh and en: {dotted(bad)}"
+
+
+def test_no_english_text_is_empty():
+    bad = [path for path in alike() if any(b == "" for _a, b in paired(path))]
+    assert not bad, f"keys with an empty English text: {dotted(bad)}"
+
+
+def test_every_key_is_used():
+    unused = [path for path in LEAVES["zh"] if not used(path)]
+    assert not unused, f"keys not used anywhere (remove them from checker/i18n/*.json): {dotted(unused)}"
 
 
 def test_the_unused_key_check_can_fail():
@@ -107,9 +143,16 @@ def test_the_unused_key_check_can_fail():
 
 
 def test_no_language_ternaries_or_string_tables_outside_the_files():
+    ternaries, tables = [], []
     for path in sorted((REPO / "checker").glob("*.py")):
         text = path.read_text("utf-8")
-        assert 'lang == "zh"' not in text and "lang == 'zh'" not in text, path.name
-        assert not re.search(r'\{"zh":\s*"', text), f"{path.name}: a {{zh, en}} string outside checker/i18n"
+        if 'lang == "zh"' in text or "lang == 'zh'" in text:
+            ternaries.append(path.name)
+        if re.search(r'\{"zh":\s*"', text):
+            tables.append(path.name)
     for path in sorted((REPO / "build_scripts" / "templates").rglob("*.j2")):
-        assert not re.search(r'\{"zh":\s*"', path.read_text("utf-8")), f"{path.name}: a {{zh, en}} string"
+        if re.search(r'\{"zh":\s*"', path.read_text("utf-8")):
+            tables.append(path.name)
+    assert not ternaries and not tables, (f"language ternaries (lang == \"zh\") outside checker/i18n: "
+                                          f"{', '.join(ternaries) or '-'}; {{zh, en}} strings outside checker/i18n: "
+                                          f"{', '.join(tables) or '-'}")

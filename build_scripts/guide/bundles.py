@@ -72,7 +72,7 @@ def compile_call(call_id: str, policy_dir: Path) -> dict:
 
     call_dir = policy_dir / "calls" / call_id
     try:
-        data, ruleset = load_call(call_dir, root=policy_dir)
+        data, ruleset = load_call(call_dir, root=policy_dir, cases=True)  # a misspelt case key fails the build
     except PolicyDataError as exc:
         raise BundleError(f"policy data in {call_dir} is invalid:\n{exc}") from None
     return {"format": FORMAT, "call": call_id, "inputs": inputs_key(call_dir, policy_dir),

@@ -34,6 +34,10 @@ Fixtures (all URLs end in "/"):
                           ``recorded_page.page`` is the page itself;
                           ``recorded_page.wait_until(lambda: ..., timeout=10)``
                           polls while events are delivered;
+                          ``recorded_page.settle()`` waits until every request
+                          started so far has finished or failed and the page has
+                          run once more, so what they caused has been delivered
+                          (use it before ``assert_clean()``, never a fixed sleep);
                           ``recorded_page.assert_clean()`` fails on any failure,
                           HTTP error or console error.
 ``axe_violations``        session: ``axe_violations(page) -> list`` of axe-core's
@@ -217,6 +221,20 @@ class PageRecorder:
                 return True
             self.page.wait_for_timeout(50)
         return bool(predicate())
+
+    def settle(self, timeout: float = 60.0) -> None:
+        """Wait until every request started so far (the page's, its workers', the service worker's) has finished or
+        failed, then let the page run once more (an evaluate round trip), so that whatever those requests caused (a
+        console error, a failed load, an onerror handler) has happened and been delivered. What assert_clean() or a
+        "nothing happened" assertion says afterwards is then about everything the page did, not about how long the
+        test waited. Requests the test's own navigation cut off are not waited for."""
+        def pending() -> list:
+            return [r for r in self._in_flight if r not in self._left_behind]
+
+        if not self.wait_until(lambda: not pending(), timeout):
+            urls = sorted(r.url for r in pending())
+            raise AssertionError(f"{len(urls)} request(s) still unfinished after {timeout} s: {', '.join(urls[:10])}")
+        self.page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
 
     def requested(self, pattern: str) -> list[str]:
         """URLs requested so far that match the regular expression ``pattern``."""

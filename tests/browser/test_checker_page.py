@@ -87,6 +87,22 @@ def fill(page, answers: dict) -> None:
             page.fill(f"#in-{qid}", str(value))
 
 
+SAVED_KEY = "bdpilot-checker:answers:2022"  # docs/assets/common/saved-answers.js: storageKey("2022")
+
+
+def wait_saved(page, qid: str, value) -> None:
+    """Wait until the page has saved `qid: value` in this browser (localStorage: what a reload restores). The page
+    has then processed the change, so a reload or a navigation that follows tests what the page keeps."""
+    page.wait_for_function("""([key, qid, value]) => {
+      try {
+        const saved = JSON.parse(localStorage.getItem(key));
+        return JSON.stringify((saved.answers || saved)[qid]) === JSON.stringify(value);
+      } catch (error) {
+        return false;
+      }
+    }""", arg=[SAVED_KEY, qid, value])
+
+
 def checked(page, qid: str) -> list[str]:
     return page.eval_on_selector_all(f"[name='{qid}']:checked", "els => els.map(e => e.value)")
 
@@ -165,7 +181,7 @@ def test_verdict_and_reasons_in_both_languages(request, recorded_page, lang, ser
     assert page.url == base + ("en/" if lang == "en" else "") + target_path + "#" + anchor
     assert page.locator(f"[id='{anchor}']").count() == 1
 
-    page.wait_for_timeout(200)
+    page.settle()
     page.assert_clean()
     assert [u for u in page.requests if not same_origin(u, base)] == []
     assert page.requested(r"pyodide\.asm\.wasm") and page.requested(r"bdpilot_checker-.*\.whl")
@@ -331,7 +347,7 @@ def test_deep_link_preselects_the_direction_once(site_server, page):
     assert checked(page, "direction") == ["d7"]
     page.locator("#q-d7_cases").wait_for(state="visible", timeout=BOOT_MS)  # shown once Python is ready
     page.check("#in-direction--d6")
-    page.wait_for_timeout(300)
+    wait_saved(page, "direction", "d6")
     page.reload()
     page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "direction") == ["d6"], "a reload must not undo the visitor's choice"
@@ -473,7 +489,7 @@ def test_answers_survive_reload_and_language_switch(site_server, page):
                 "projects_filed": 1, "filing_date": "2022-05-01", "direction": "d4"})
     page.locator("#q-d4_scenarios").wait_for(state="visible")
     page.fill("#in-d4_scenarios", "6")
-    page.wait_for_timeout(300)
+    wait_saved(page, "d4_scenarios", 6)
     page.reload()
     page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert page.input_value("#in-project_name") == "数据 <b>x</b>"
@@ -688,15 +704,20 @@ def test_bad_fragment_keeps_saved_answers(site_server, recorded_page, fragment):
     page = recorded_page
     open_checker(page, checker_url(site_server))
     page.check("#in-own_ip--yes")
-    page.wait_for_timeout(300)
+    wait_saved(page, "own_ip", "yes")
     page.goto("about:blank")
     page.goto(checker_url(site_server) + "#answers=" + fragment)
     page.wait_for_function("document.getElementById('checker-alert').textContent !== ''")
     assert checked(page, "own_ip") == ["yes"]
-    # The same through a hash change in an open page.
-    page.evaluate("fragment => { location.hash = 'answers=' + fragment }", fragment)
-    page.wait_for_timeout(200)
+    # The same through a hash change in an open page. The page has handled the hashchange once it has taken the
+    # answers out of the address and said why it cannot use them (the alert, emptied first, is filled again).
+    page.evaluate("""fragment => {
+      document.getElementById('checker-alert').replaceChildren();
+      location.hash = 'answers=' + fragment;
+    }""", fragment)
+    page.wait_for_function("location.hash === '' && document.getElementById('checker-alert').textContent !== ''")
     assert checked(page, "own_ip") == ["yes"]
+    wait_saved(page, "own_ip", "yes")  # and the saved answers are still the visitor's
     page.assert_clean()
 
 
@@ -705,7 +726,7 @@ def test_html_in_answers_is_text(site_server, page):
     page.fill("#in-project_name", PAYLOAD)
     page.check("#in-law_abiding--yes")
     wait_verdict(page, "incomplete")
-    page.wait_for_timeout(300)
+    wait_saved(page, "project_name", PAYLOAD)
     page.reload()
     open_checker(page, page.url)
     assert page.input_value("#in-project_name") == PAYLOAD
@@ -733,7 +754,7 @@ def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorde
     assert page.locator("#checker-requirements-link").get_attribute("href") == "../hosting/"
     # Nothing else breaks: the form still takes and keeps answers.
     page.check("#in-own_ip--no")
-    page.wait_for_timeout(200)
+    wait_saved(page, "own_ip", "no")
     page.reload()
     page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "own_ip") == ["no"]
@@ -896,10 +917,19 @@ def test_keyboard_only(site_server, page):
     assert checked(page, "applicant_kind") == ["research_institute"]
     style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert style not in ("", "none")
-    # Letters on a radio button stay in the form (Material's "n" would open the next page).
+    # Letters on a radio button stay in the form (Material's "n" would open the next page). Material listens for
+    # keys on window, after the event has bubbled up; a listener on window's capture phase sees the key first, so
+    # once it has seen the "n" the page has handled it, and the key must not have reached window's bubble phase.
+    page.evaluate("""() => {
+      window.__keys = { pressed: [], bubbled: [] };
+      window.addEventListener('keydown', (event) => window.__keys.pressed.push(event.key), { capture: true });
+      window.addEventListener('keydown', (event) => window.__keys.bubbled.push(event.key));
+    }""")
     url = page.url
     page.keyboard.press("n")
-    page.wait_for_timeout(300)
+    page.wait_for_function("!window.__keys || window.__keys.pressed.includes('n')")  # (a page it led to has none)
+    assert page.evaluate("window.__keys ? window.__keys.bubbled : 'another page'") == [], \
+        "the key reached Material's keyboard handler"
     assert page.url == url
 
     # A number that is not whole, then Enter: the error summary has the focus and its link leads to the field.

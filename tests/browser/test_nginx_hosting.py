@@ -276,7 +276,7 @@ def test_guide_page_and_language_switch(nginx, strict_page):
     assert page.get_attribute("html", "lang").startswith("en")
     assert page.locator("article h1").inner_text().startswith("Hosting")
 
-    page.wait_for_timeout(200)
+    page.settle()
     page.assert_clean()
     assert page.evaluate("window.__csp") == []
     assert [u for u in page.requests if not on_origin(u, nginx.origin)] == []
@@ -321,7 +321,7 @@ def test_checker_reaches_a_verdict(nginx, strict_page):
     assert all(kind == "application/wasm" for kind in wasm.values()), wasm
     assert all(urlparse(url).path.startswith(PREFIX) for url in wasm)
     assert response.headers["content-security-policy"] == csp.HEADER_POLICY
-    page.wait_for_timeout(200)
+    page.settle()
     page.assert_clean()
     assert page.evaluate("window.__csp") == []
     assert [u for u in page.requests if not on_origin(u, nginx.origin)] == []

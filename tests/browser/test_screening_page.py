@@ -150,7 +150,7 @@ WASM_HEAD_ABORT = r"request failed: \S+/pyodide\.asm\.wasm \(net::ERR_ABORTED\)$
 
 
 def finish(rec, base: str) -> None:
-    rec.wait_for_timeout(200)
+    rec.settle()
     rec.assert_clean(allow=[WASM_HEAD_ABORT])
     assert_same_origin(rec, base)
 
@@ -320,7 +320,7 @@ def test_html_in_a_project_name_is_shown_as_text_and_not_run(site_server, record
         assert payload in names
     assert rec.locator("#screening-result-table img, #screening-result-table script").count() == 0
     assert rec.locator("#screening img, #screening script").count() == 0
-    rec.wait_for_timeout(300)
+    rec.settle()  # an <img> made of a name would have been requested, and its onerror run, by now
     assert rec.evaluate("window.__pwned") is None
     assert rec.requested(r"/screening/x$") == []
     # The formula-like name is shown as typed; the CSV neutralises it for spreadsheets.

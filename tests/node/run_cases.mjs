@@ -1,62 +1,86 @@
-// Run checker requests through the real Pyodide (node_modules/pyodide, offline) with the built checker wheel.
+// Run checker requests through the real Pyodide (offline, under Node) with the built checker, loaded as the site's
+// worker loads it.
 //
-//   node tests/node/run_cases.mjs --pyodide node_modules/pyodide --lock build/checker/checker-lock-*.json \
-//        --requests requests.json [--out responses.json]
+//   node tests/node/run_cases.mjs --manifest SITE/assets/checker/manifest.json --requests requests.json \
+//        [--out responses.json]
 //
-// The wheel is installed the way the site's worker does it: loadPyodide({indexURL, lockFileURL}) with the site's
-// lock file, then loadPackage(<name>) (Pyodide checks the wheel's sha256 against the lock file; the wheel sits beside
-// the lock file). requests.json is a JSON list of request objects for checker.api.handle; the output is a JSON
-// object {responses: [the parsed JSON responses, in order], meta: {...}} on stdout (or in --out).
-// Used by tests/test_pyodide_parity.py, which compares them with CPython's answers.
+// The manifest is the one build_scripts/pyodide_assets.py writes into a site (the Pyodide runtime, the lock file,
+// the wheel and the workbook packages beside it). What the worker (docs/assets/checker/worker.mjs) does with it,
+// this does with the same code, imported from docs/assets/checker/install.mjs: the files resolved from the manifest
+// (manifestURLs), Pyodide booted on the site's lock file with packages from beside it, the wheel's sha256 checked
+// against the lock file and the wheel unpacked into site-packages, checker.api imported and every call's meta
+// answered (installChecker), and the workbook packages loaded with loadPackage (sha256 checked) the first time a
+// request needs them (needsWorkbook, loadLockedPackages). Only reading the files differs: from the disk, not fetch().
+//
+// requests.json is a JSON list of request objects for checker.api.handle (or strings, sent verbatim: bad JSON);
+// the output is a JSON object {responses: [the parsed JSON responses, in order], meta: {...}} on stdout (or in
+// --out). Used by tests/test_pyodide_parity.py, which compares them with CPython's answers.
 
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+import {
+  installChecker, loadLockedPackages, manifestURLs, needsWorkbook,
+} from "../../docs/assets/checker/install.mjs";
 
 const { values: args } = parseArgs({
   options: {
-    pyodide: { type: "string" },
-    lock: { type: "string" },
-    package: { type: "string", default: "bdpilot-checker" },
-    also: { type: "string", default: "" }, // more packages from the lock file, comma-separated (the workbook ones)
+    manifest: { type: "string" },
     requests: { type: "string" },
     out: { type: "string" },
   },
 });
-if (!args.pyodide || !args.lock || !args.requests) {
-  console.error("usage: run_cases.mjs --pyodide DIR --lock LOCK.json --requests REQUESTS.json [--out OUT.json]");
+if (!args.manifest || !args.requests) {
+  console.error("usage: run_cases.mjs --manifest SITE/assets/checker/manifest.json --requests REQUESTS.json [--out OUT.json]");
   process.exit(2);
 }
 
-const indexURL = path.resolve(args.pyodide) + path.sep;
+const manifestURL = pathToFileURL(path.resolve(args.manifest));
+const manifest = JSON.parse(fs.readFileSync(manifestURL, "utf-8"));
+const urls = manifestURLs(manifest, manifestURL);
+// Pyodide under Node reads local paths (a folder ends with a separator).
+const local = (url) => fileURLToPath(url) + (url.endsWith("/") ? path.sep : "");
+const indexURL = local(urls.indexURL);
+
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
 const started = performance.now();
-// packageBaseUrl set explicitly: otherwise Pyodide keeps a CDN address to download missing wheels from.
 const pyodide = await loadPyodide({
   indexURL,
-  lockFileURL: path.resolve(args.lock),
-  packageBaseUrl: path.dirname(path.resolve(args.lock)) + path.sep,
+  lockFileURL: local(urls.lockFileURL),
+  packageBaseUrl: local(urls.packageBaseUrl),
 });
 const booted = performance.now();
-const problems = [];
-await pyodide.loadPackage([args.package, ...args.also.split(",").filter(Boolean)], {
-  messageCallback: () => {},
-  errorCallback: (message) => problems.push(String(message)),
-});
-if (problems.length) {
-  console.error(`loadPackage(${args.package}) failed: ${problems.join("; ")}`);
+let installed;
+try {
+  // A Node Buffer is not what the worker hands over: copy into a Uint8Array.
+  installed = await installChecker(pyodide, manifest, new Uint8Array(fs.readFileSync(local(urls.wheelURL))));
+} catch (error) {
+  console.error(`installing the checker failed (${error.code || "error"}): ${error.message || error}`);
   process.exit(1);
 }
-const handle = pyodide.pyimport("checker.api").handle;
+const handle = installed.handle;
 const loaded = performance.now();
 
 const requests = JSON.parse(fs.readFileSync(args.requests, "utf-8"));
 const responses = [];
+let workbookLoaded = false;
 for (const request of requests) {
   // Requests may be objects (sent as JSON) or strings (sent verbatim, e.g. to test bad JSON).
   const text = typeof request === "string" ? request : JSON.stringify(request);
-  responses.push(JSON.parse(handle(text)));
+  let answer = handle(text);
+  if (!workbookLoaded && needsWorkbook(answer)) { // as the worker does: the checker says when it needs them
+    try {
+      await loadLockedPackages(pyodide, manifest.workbook_packages || []);
+    } catch (error) {
+      console.error(`loading the workbook packages failed: ${error.message || error}`);
+      process.exit(1);
+    }
+    workbookLoaded = true;
+    answer = handle(text);
+  }
+  responses.push(JSON.parse(answer));
 }
 const finished = performance.now();
 const modules = pyodide.runPython(
@@ -70,6 +94,9 @@ const result = {
     load_ms: Math.round(loaded - booted),
     run_ms: Math.round(finished - loaded),
     checker_modules: JSON.parse(modules),
+    calls: installed.calls.map((c) => c.call),
+    workbook_loaded: workbookLoaded,
+    loaded_packages: Object.keys(pyodide.loadedPackages).sort(),
   },
 };
 const text = JSON.stringify(result);

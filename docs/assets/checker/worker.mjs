@@ -11,6 +11,8 @@
  *                                      with their sha256
  *   bdpilot_checker-<version>.whl      the checker, fetched beside the boot, checked against the lock file's sha256
  *                                      and unpacked into site-packages (not loadPackage: see "memory snapshots")
+ * How the wheel and the workbook packages are put into Pyodide is ./install.mjs, which the Node parity test
+ * (tests/node/run_cases.mjs) imports too: the test loads them exactly as this worker does.
  *
  * ---------------------------------------------------------------------------------------------------------------
  * MESSAGE PROTOCOL, version 1 (every message carries v: 1)
@@ -76,6 +78,8 @@
  * the worker after a while (the checker page waits 60 s, data-boot-timeout).
  */
 
+import { BootError, installChecker, loadLockedPackages, manifestURLs, needsWorkbook } from "./install.mjs";
+
 const PROTOCOL = 1;
 const started = performance.now();
 const elapsed = () => Math.round(performance.now() - started);
@@ -83,14 +87,6 @@ const post = (message) => self.postMessage({ v: PROTOCOL, ...message });
 const reply = (id, json) => post({ id, json }); // a response: see the protocol above
 const replyError = (id, code, message, details = []) => reply(id, JSON.stringify({ id, ok: false, error: { code, message, details } }));
 const progress = (stage, extra = {}) => post({ type: "progress", stage, elapsed_ms: elapsed(), ...extra });
-
-class BootError extends Error {
-  constructor(code, message, details = {}) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
-}
 
 const errorInfo = (error, fallbackCode) => ({
   code: (error && error.code) || fallbackCode,
@@ -230,48 +226,6 @@ async function fetchWheel(url) {
   return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
 }
 
-async function sha256Hex(bytes) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Unpack the wheel into site-packages (after its sha256 matched the lock file's) and import checker.api. */
-async function installChecker(pyodide, manifest, wheel) {
-  const details = { package: manifest.package, wheel: manifest.wheel, problems: [] };
-  let bytes;
-  try {
-    bytes = await wheel;
-  } catch (error) {
-    throw new BootError("checker_failed", `${manifest.wheel}: ${error.message || error}`,
-                        { ...details, problems: [String(error.message || error)] });
-  }
-  const entry = (pyodide.lockfile.packages || {})[manifest.package] || {};
-  const actual = await sha256Hex(bytes);
-  if (!entry.sha256 || actual !== entry.sha256) {
-    const said = `sha256 ${actual} does not match the lock file's ${entry.sha256 || "(none)"}`;
-    throw new BootError("checker_failed", `${manifest.wheel}: ${said}`, { ...details, problems: [said] });
-  }
-  let handle;
-  try {
-    const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
-    pyodide.unpackArchive(bytes, "wheel", { extractDir: sitePackages });
-    pyodide.runPython("import importlib; importlib.invalidate_caches()");
-    handle = pyodide.pyimport("checker.api").handle;
-  } catch (error) {
-    const last = String(error.message || error).trim().split("\n").pop();
-    throw new BootError("checker_failed", `${manifest.wheel}: import checker.api: ${last}`, details);
-  }
-  // Every call the package holds must load (a request names its call; there is no default one).
-  const calls = [];
-  for (const call of Object.keys(manifest.rulesets || {})) {
-    const answer = JSON.parse(handle(JSON.stringify({ id: 0, type: "meta", call })));
-    if (!answer.ok) throw new BootError("checker_failed", answer.error.message, answer.error);
-    calls.push(answer.result);
-  }
-  if (!calls.length) throw new BootError("checker_failed", `${manifest.wheel}: the manifest lists no rule set`, details);
-  return { handle, calls };
-}
-
 async function boot() {
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     throw new BootError("no_webassembly", "this browser has no WebAssembly");
@@ -279,14 +233,13 @@ async function boot() {
   const manifestURL = new URL("manifest.json", import.meta.url);
   progress("downloading");
   const manifest = await (await fetchOk(manifestURL, { cache: "no-cache" })).json();
-  const indexURL = new URL(manifest.index_url, manifestURL).href;
-  const lockFileURL = new URL(manifest.lock_file, manifestURL).href;
+  const { indexURL, lockFileURL, packageBaseUrl, wheelURL } = manifestURLs(manifest, manifestURL);
   progress("downloading", { pyodide_version: manifest.pyodide_version });
 
   // Beside the .wasm, the standard library: Pyodide only notices its failed fetch after compiling the .wasm.
   const wasmCheck = Promise.all([checkWasmType(new URL("pyodide.asm.wasm", indexURL)),
     checkReachable(new URL("python_stdlib.zip", indexURL))]);
-  const wheel = fetchWheel(new URL(manifest.wheel, manifestURL).href);
+  const wheel = fetchWheel(wheelURL);
   wheel.catch(() => {}); // reported by installChecker
   let pyodideModule;
   try {
@@ -303,7 +256,7 @@ async function boot() {
       indexURL,
       lockFileURL,
       // Packages named in the lock file (the workbook's) come from beside it; never from a CDN.
-      packageBaseUrl: new URL("./", lockFileURL).href,
+      packageBaseUrl,
       // Called once the WebAssembly module is instantiated, just before the interpreter starts.
       fsInit: async () => progress("starting"),
       ...options,
@@ -376,23 +329,11 @@ async function boot() {
 let workbookPackages = null;
 let workbookLoaded = null;
 
-function needsWorkbook(text) {
-  // An error response is short; a result may be megabytes, and is never parsed here.
-  return text.length < 4096 && JSON.parse(text).error?.code === "needs_workbook";
-}
-
 async function loadWorkbook() {
   if (!workbookLoaded) {
-    const problems = [];
-    workbookLoaded = pyodideInstance.loadPackage(workbookPackages, {
-      messageCallback: () => {},
-      errorCallback: (message) => problems.push(String(message)),
-      checkIntegrity: true,
-    }).then(() => {
-      if (problems.length || !workbookPackages.every((name) => pyodideInstance.loadedPackages[name])) {
-        workbookLoaded = null; // try again with the next workbook
-        throw new Error(problems.join(" ") || `${workbookPackages.join(", ")} did not load`);
-      }
+    workbookLoaded = loadLockedPackages(pyodideInstance, workbookPackages).catch((error) => {
+      workbookLoaded = null; // try again with the next workbook
+      throw error;
     });
   }
   return workbookLoaded;
