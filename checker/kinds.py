@@ -223,7 +223,23 @@ class Multi(_Choice):
         return [plain[:2]] + [[o] for o in plain]
 
 
-class Integer(Kind):
+class _Number(Kind):
+    """What counts and amounts share: bounded by the question's min and max, offered as a number in the template."""
+
+    whole = True  # the template's cell validation: a whole number, or any decimal
+
+    def meeting_values(self, question):
+        return [question["max"]] if "max" in question else []
+
+    def example_tries(self, question, numbers):
+        values = {question.get("min", 0)} | set(numbers)
+        return sorted(v for v in values if question.get("max") is None or v <= question["max"])
+
+    def template_number_check(self, question):
+        return question.get("min", 0), question.get("max"), self.whole
+
+
+class Integer(_Number):
     """A count: digits, full-width or with a counting word after them ("３", "3 个", "3 cases")."""
 
     name, input, numeric = "integer", "number", True
@@ -243,15 +259,6 @@ class Integer(Kind):
             return None, ("not_integer", {})
         return _in_range(question, value)
 
-    def meeting_values(self, question):
-        return [question["max"]] if "max" in question else []
-
-    def example_tries(self, question, numbers):
-        values = {question.get("min", 0)} | set(numbers)
-        return sorted(v for v in values if question.get("max") is None or v <= question["max"])
-
-    def template_number_check(self, question):
-        return question.get("min", 0), question.get("max"), True
 
 
 def _in_range(question, value):
@@ -262,11 +269,11 @@ def _in_range(question, value):
     return value, None
 
 
-class Amount(Kind):
+class Amount(_Number):
     """A money amount in the unit the question names (e.g. 万元): a number with at most `decimals` places, written
     with or without thousands separators and the unit after it ("1,200.5 万元")."""
 
-    name, input, numeric = "amount", "amount", True
+    name, input, numeric, whole = "amount", "amount", True, False
     operators = ("gte", "lte", "gt", "lt", "answered")
     arg_type = "number"
     decimals = 4
@@ -293,15 +300,6 @@ class Amount(Kind):
     def bound(self, question, value, lang):
         return self.format(question, value, lang)  # an amount's unit is not in its question's short name
 
-    def meeting_values(self, question):
-        return [question["max"]] if "max" in question else []
-
-    def example_tries(self, question, numbers):
-        values = {question.get("min", 0)} | set(numbers)
-        return sorted(v for v in values if question.get("max") is None or v <= question["max"])
-
-    def template_number_check(self, question):
-        return question.get("min", 0), question.get("max"), False
 
 
 class Date(Kind):

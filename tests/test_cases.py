@@ -29,8 +29,7 @@ def load_case(path):
         return yaml.safe_load(handle)
 
 
-@pytest.fixture(scope="module")
-def rulesets(artefacts):
+def all_rulesets(artefacts):
     """Each call's rule set by folder name: the real calls' compiled bundles, the fixture calls compiled here."""
     from checker.loader import load_bundle
 
@@ -38,6 +37,11 @@ def rulesets(artefacts):
     for folder in sorted((FIXTURES / "calls").iterdir()):
         found[folder.name] = Ruleset(load_bundle(folder, root=FIXTURES))
     return found
+
+
+@pytest.fixture(scope="module")
+def rulesets(artefacts):
+    return all_rulesets(artefacts)
 
 
 def run_case(ruleset, case):

@@ -13,10 +13,9 @@ from checker import api, batch
 from checker import sheet_io
 from checker.cli import main as cli_main
 from checker.engine import GROUPS
-from checker.ruleset import Ruleset
 from checker.strings import s
 from test_batch import to_csv
-from test_cases import CASE_FILES, load_case
+from test_cases import CALL_CASES as CASE_FILES, all_rulesets, load_case  # the calls the API knows
 
 
 def call_of(path):
@@ -26,7 +25,7 @@ def call_of(path):
 
 @pytest.fixture(scope="module")
 def rulesets(artefacts):
-    return {call: Ruleset(artefact["ruleset"]) for call, artefact in artefacts.items()}
+    return all_rulesets(artefacts)
 
 
 def as_of(case, ruleset):
