@@ -235,14 +235,14 @@ def sha256_file(path: Path) -> str:
 
 
 def install_text(version: str, mtime: int, manifest: dict, site_url: str, site_dir: Path) -> str:
-    """INSTALL.txt, from its template (build_scripts/templates/dist/INSTALL.txt.j2) and the build's own facts."""
+    """INSTALL.txt, from its template (build_scripts/templates/release/INSTALL.txt.j2) and the build's own facts."""
     import jinja2
 
     pyodide = manifest.get("pyodide_version", "?")
     match = re.match(r"^[a-z]+://[^/]+(/.*)?$", site_url or "")
     wasm = site_dir / "assets" / "pyodide" / pyodide / "pyodide.asm.wasm"
     data = wasm.read_bytes() if wasm.is_file() else b""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(REPO_ROOT / "build_scripts" / "templates" / "dist")),
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(REPO_ROOT / "build_scripts" / "templates" / "release")),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     return env.get_template("INSTALL.txt.j2").render(
         top=f"{NAME}-{version}", version=version,
