@@ -207,3 +207,10 @@ def test_count_of_something_that_is_not_a_list(copy):
     edit, problems = copy
     edit("questions", "{count:directions.areas}", "{count:eligibility.limits.directions_per_project.value}")
     assert any("does not lead to a list" in p for p in problems())
+
+
+@pytest.mark.parametrize("bad", ["[央企]", "{zh: 央企}", "{zh: []}", "{fr: [centrale]}", "{zh: [央企, 央企]}"])
+def test_glossary_aliases_are_lists_of_names_per_language(copy, bad):
+    edit, problems = copy
+    edit("glossary", "aliases: {zh: [央企], en: [central SOE]}", f"aliases: {bad}")
+    assert any("glossary.yaml:" in p and "aliases" in p for p in problems()), problems()
