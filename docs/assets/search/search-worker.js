@@ -8,7 +8,9 @@
  *     build_scripts/overrides/main.html);
  *  2. each result leaves without the zero-width spaces that separate the index's words (Material's build puts
  *     them around each Chinese word, and they would be copied with a teaser's text), without the index's hidden
- *     fields of words, and with `cut` set when the query was longer than the bound (the page then says so).
+ *     fields of words, with at most MAX_MISSING of the query's words it lacks (Material lists them under the
+ *     result, rewriting the result's HTML once for each: a pasted paragraph's hundred words froze the page for
+ *     seconds), and with `cut` set when the query was longer than the bound (the page then says so).
  *
  * docs/assets/search/material-worker.js starts this worker in place of Material's. Material's worker loads its
  * lunr language files relative to its own URL, so importScripts() resolves against that URL here.
@@ -20,6 +22,7 @@ importScripts("chinese-words.js");
   var ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
   // The index's fields of words an entry is also found by (build_scripts/guide/search_words.py), never shown.
   var HIDDEN = ["words", "title_words"];
+  var MAX_MISSING = 8;
   var material = decodeURIComponent(self.location.hash.slice(1));
   var trie = null;
   var limit = 0;
@@ -70,6 +73,14 @@ importScripts("chinese-words.js");
     });
     out.title = text(out.title);
     out.text = text(out.text);
+    if (out.terms) {
+      var terms = {};
+      var missing = 0;
+      Object.keys(out.terms).forEach(function (term) {
+        if (out.terms[term] || missing++ < MAX_MISSING) terms[term] = out.terms[term];
+      });
+      out.terms = terms;
+    }
     if (Array.isArray(out.tags)) out.tags = out.tags.map(text);
     return out;
   }
