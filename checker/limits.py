@@ -1,8 +1,10 @@
-"""Bounds on what one request, answers file or CSV may hold (stated in README.md, section "Limits").
+"""Bounds on what one request, answers file or CSV may hold, and on a guide search query (stated in README.md,
+section "Limits").
 
 Chosen from real use with room to spare: a call has a few dozen questions, a text answer at most a few hundred
-characters, and a recommending unit screens tens of candidates against a quota of at most ten. Anything larger
-is refused with a message naming the limit, so no input can make the checker (or the visitor's tab) spin.
+characters, a recommending unit screens tens of candidates against a quota of at most ten, and a search query is
+a few words. Anything larger is refused with a message naming the limit (a search query is searched by its first
+characters, and the page says so), so no input can make the checker (or the visitor's tab) spin.
 """
 
 MAX_REQUEST_CHARS = 8_000_000  # the JSON text of one request to checker.api.handle
@@ -25,6 +27,7 @@ MAX_XLSX_UNPACKED = 100_000_000  # bytes its parts may unpack to (a zip bomb is 
 MIN_LOOSE_CHARS = 2            # a cell read loosely as part of an option's label must have at least this many
 MAX_YAML_CHARS = 1_000_000     # characters of a YAML file (answers or policy data)
 MAX_YAML_NODES = 100_000       # nodes of a YAML document, aliases counted as what they expand to
+MAX_SEARCH_QUERY_CHARS = 200   # characters of a guide search query searched (the rest is cut, and the page says so)
 
 
 def shorten(value, limit=MAX_SHOWN_CHARS):

@@ -216,3 +216,10 @@ def test_the_screenings_ranking_must_lead_to_the_notices_words(copy):
     edit("rules", "ranking: {ref: eligibility.recommendation.ranking}",
          "ranking: {ref: eligibility.recommendation.dcmm_exemption.min_level}")
     assert any("screening.ranking: ref does not lead to a fact with text and citation" in p for p in problems())
+
+
+@pytest.mark.parametrize("bad", ["[央企]", "{zh: 央企}", "{zh: []}", "{fr: [centrale]}", "{zh: [央企, 央企]}"])
+def test_glossary_aliases_are_lists_of_names_per_language(copy, bad):
+    edit, problems = copy
+    edit("glossary", "aliases: {zh: [央企], en: [central SOE]}", f"aliases: {bad}")
+    assert any("glossary.yaml:" in p and "aliases" in p for p in problems()), problems()

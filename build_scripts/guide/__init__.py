@@ -12,4 +12,5 @@
     i18n_setup site names and nav translations for mkdocs-static-i18n
     html_fixes post-processing of rendered HTML (404, search dialog, head links, unused search languages)
     redirects  the newest call's stable URLs (/<call>/…) as redirect pages to today's URLs
+    search_words the words a search index entry is also found by (sub-words, identifiers, phone numbers, aliases)
 """

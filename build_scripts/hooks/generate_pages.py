@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository r
 from guide import (bundles, call_status, calls as calls_mod, descriptions, html_fixes, i18n_setup,  # noqa: E402
                    navigation, not_found, pages, paths, redirects, strings)
 from guide.render import pick  # noqa: E402
+from checker.limits import MAX_SEARCH_QUERY_CHARS  # noqa: E402
 
 log = get_plugin_logger("generate_pages")
 
@@ -125,7 +126,15 @@ def on_page_context(context: dict, page: Any, config: MkDocsConfig, nav: Any) ->
         page.meta["description"] = descriptions.for_page(mine, build.ui, lang, src, page.title or "")
     context["call_status"] = call_status.banner(mine, build.ui, lang,
                                                 call_status.page_href(page.url, _lang_prefix(lang)))
+    context["search_query"] = search_query(build.ui, lang)
     return context
+
+
+def search_query(ui: dict, lang: str) -> dict:
+    """What the search scripts (overrides/main.html) need to know of the query: its bound and the note shown when a
+    query was cut to it."""
+    return {"limit": MAX_SEARCH_QUERY_CHARS,
+            "cut_note": pick(ui["search_query_cut"], lang).format(limit=MAX_SEARCH_QUERY_CHARS)}
 
 
 def on_template_context(context: dict, template_name: str, config: MkDocsConfig) -> dict:
@@ -139,6 +148,7 @@ def on_template_context(context: dict, template_name: str, config: MkDocsConfig)
         site_path = urlsplit(config.site_url or "/").path
         context["call_status"] = call_status.banner(build.newest, build.ui, lang,
                                                     call_status.absolute_href(site_path, _lang_prefix(lang)))
+        context["search_query"] = search_query(build.ui, lang)
         config.site_description = pick(build.ui["not_found_title"], lang)  # the 404 page's meta description
         context["not_found"] = not_found.content(
             build.newest, build.ui, build.langs, lang,

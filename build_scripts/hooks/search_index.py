@@ -5,7 +5,9 @@ every language's pages into that one file (487 KB): each visitor of each page pa
 Chinese query listed English pages. After the build this hook writes
 
 * ``search/search_index.<locale>.json`` -- ``{config, docs}`` with the pages of that language only (the default
-  language's pages are at the site root, another language's under its i18n ``link``, e.g. ``en/``);
+  language's pages are at the site root, another language's under its i18n ``link``, e.g. ``en/``), each entry
+  with the words it is also found by in a field of its own (build_scripts/guide/search_words.py: the sub-words of
+  long Chinese words, identifiers inside longer tokens, phone numbers, the glossary's aliases);
 * ``search/search_index.json`` -- ``{config, docs: []}``: what Material fetches on every page is now a few hundred
   bytes (its search highlighting needs only the configuration).
 
@@ -19,10 +21,17 @@ index; the nested builds it starts run this hook too, and are skipped.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import event_priority, get_plugin_logger
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # build_scripts/, for the guide package
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for checker
+from guide import bundles, paths, search_words  # noqa: E402
+
+log = get_plugin_logger("search_index")
 
 
 def index_name(locale: str) -> str:
@@ -51,9 +60,15 @@ def on_post_build(config) -> None:
     languages = [lang for lang in i18n.config.languages if lang.build]
     default = next(lang.locale for lang in languages if lang.default)
     prefixes = {lang.locale: lang.link.strip("/") + "/" for lang in languages if not lang.default}
+    glossaries = [artefact["data"].get("glossary") for artefact in
+                  bundles.ensure_all(paths.policy_data_dir(), log=log.info).values()]
+    aliases = search_words.aliases_by_language(glossaries, [default, *prefixes])
+    config = index["config"]
     for locale, part in split_by_language(index, prefixes, default).items():
         if not part["docs"]:
             raise PluginError(f"search_index: no page of language {locale!r} in {path}")
+        part = search_words.add_words(part, aliases[locale])
+        config = part["config"]
         (path.parent / index_name(locale)).write_text(
             json.dumps(part, ensure_ascii=False, separators=(",", ":")), "utf-8")
-    path.write_text(json.dumps({"config": index["config"], "docs": []}, separators=(",", ":")), "utf-8")
+    path.write_text(json.dumps({"config": config, "docs": []}, separators=(",", ":")), "utf-8")
