@@ -520,3 +520,20 @@ def test_a_page_preloads_its_own_module_script_from_the_head(site, lang, key):
     for other in ("", "eligibility/", "directions/"):
         if (page_file(site, lang, other)).exists():
             assert "modulepreload" not in read_page(site, lang, other)
+
+
+# Every parameter a page script reads from its address: a link is anyone's to write, so it may choose what the
+# page shows first (?direction=), never how the page or its checker runs (time-outs, debug switches).
+ADDRESS_PARAMETERS = {"direction"}
+
+
+def test_no_page_script_is_configured_by_its_address():
+    """No time-out or switch comes from a page's address (issue 32: ?boot_timeout=1 in any link stopped the
+    checker from starting); the one parameter read is the checker page's ?direction=."""
+    read = set()
+    for path in sorted((REPO_ROOT / "docs").rglob("*.*js")):
+        text = path.read_text("utf-8")
+        read |= set(re.findall(r"""URLSearchParams\(\s*(?:self\.|window\.)?location\.search\s*\)\s*\.get\(\s*["']([^"']+)""", text))
+        bare = re.sub(r"new URLSearchParams\(location\.search\)\.get\(|location\.pathname \+ location\.search", "", text)
+        assert "location.search" not in bare and "searchParams" not in bare, f"{path}: reads its address another way"
+    assert read == ADDRESS_PARAMETERS

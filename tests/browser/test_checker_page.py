@@ -699,14 +699,48 @@ def test_html_in_answers_is_text(site_server, page):
     assert page.evaluate("window.__pwned") is None
 
 
+# ------------------------------------------------------------------ a link is anyone's to write
+
+
+@pytest.mark.parametrize("path, ready", [("en/checker/", "#checker[data-ready=true]"),
+                                         ("en/screening/", ".screening__engine--ready")])
+@pytest.mark.parametrize("query", ["?boot_timeout=1", "?boot_timeout=1e308"])
+def test_link_parameters_never_configure_the_checker(site_server, recorded_page, path, ready, query):
+    """Anyone can write a link: nothing in a page's address sets how the checker runs (a time-out of 1 ms, or
+    of 1e308 ms, which overflows to none, stopped it from starting)."""
+    recorded_page.goto(site_server + path + query)
+    recorded_page.wait_for_selector(ready, state="attached", timeout=BOOT_MS)
+    if path == "en/checker/":
+        wait_verdict(recorded_page, "incomplete")
+        assert recorded_page.locator("#checker-boot-error").is_hidden()
+    recorded_page.assert_clean()
+
+
+def test_a_link_cannot_make_every_answer_slow(site_server, page):
+    """?request_timeout=1 in a link made the page say, at every answer, that the checker was taking long."""
+    slow = strings("en")["slow"].split("(")[0].strip()
+    page.add_init_script("""addEventListener('DOMContentLoaded', () => {
+        window.__said = [];
+        const box = document.getElementById('checker-message');
+        new MutationObserver(() => window.__said.push(box.textContent))
+            .observe(box, {childList: true, characterData: true, subtree: true});
+    })""")
+    open_checker(page, checker_url(site_server, "en", "?request_timeout=1"))
+    for answer in ("#in-law_abiding--yes", "#in-own_ip--yes", "#in-applicant_kind--enterprise", "#in-advanced--yes"):
+        page.check(answer)
+        page.wait_for_function("!document.getElementById('checker-live').hasAttribute('aria-busy')")
+    assert not [said for said in page.evaluate("window.__said") if slow in said]
+
+
 # ------------------------------------------------------------------ failures
 
 
-def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorded_page, monkeypatch):
+def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorded_page, monkeypatch, data_attributes):
     monkeypatch.setitem(StaticHandler.extensions_map, ".wasm", "application/octet-stream")
     server = serve_directory(site_dir)
     page = recorded_page
-    page.goto(checker_url(server.base_url, "en", "?boot_timeout=20000"))
+    data_attributes(page.context, "**/checker/", "checker", boot_timeout=20000)
+    page.goto(checker_url(server.base_url, "en"))
     error = page.locator("#checker-boot-error")
     error.wait_for(state="visible", timeout=20_000)
     assert error.get_attribute("data-code") == "wasm_mime"
@@ -722,7 +756,7 @@ def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorde
     assert checked(page, "own_ip") == ["no"]
 
 
-def test_boot_time_out_is_reported(site_dir, serve_directory, page, monkeypatch):
+def test_boot_time_out_is_reported(site_dir, serve_directory, page, monkeypatch, data_attributes):
     stop = threading.Event()
     original = StaticHandler.send_head
 
@@ -735,7 +769,8 @@ def test_boot_time_out_is_reported(site_dir, serve_directory, page, monkeypatch)
     monkeypatch.setattr(StaticHandler, "send_head", stalled)
     server = serve_directory(site_dir)
     try:
-        page.goto(checker_url(server.base_url, "zh", "?boot_timeout=1500"))
+        data_attributes(page.context, "**/checker/", "checker", boot_timeout=1500)
+        page.goto(checker_url(server.base_url, "zh"))
         error = page.locator("#checker-boot-error")
         error.wait_for(state="visible", timeout=15_000)
         assert error.get_attribute("data-code") == "timeout"
@@ -792,7 +827,7 @@ def test_missing_pyodide_files_are_named(site_dir, tmp_path, serve_directory, pa
 
 @pytest.mark.parametrize("blocked", [r"/pyodide\.asm\.wasm$", r"/worker\.mjs$", r"/python_stdlib\.zip$",
                                      r"/manifest\.json$"])
-def test_a_failed_fetch_is_said_at_once_with_a_working_retry(site_server, page, blocked):
+def test_a_failed_fetch_is_said_at_once_with_a_working_retry(site_server, page, blocked, data_attributes):
     """A file that cannot be fetched is known at once: the page says so well before the boot time-out (set to a
     minute here), shows the static checklist of what the checker needs, and "Try again" then boots normally."""
     pattern = re.compile(blocked)
@@ -803,7 +838,8 @@ def test_a_failed_fetch_is_said_at_once_with_a_working_retry(site_server, page, 
         route.abort()
 
     page.context.route(pattern, fail)
-    page.goto(checker_url(site_server, "en", "?boot_timeout=60000"))
+    data_attributes(page.context, "**/checker/", "checker", boot_timeout=60000)
+    page.goto(checker_url(site_server, "en"))
     error = page.locator("#checker-boot-error")
     error.wait_for(state="visible", timeout=30_000)
     said_after = time.monotonic() - failed_at[0]
