@@ -87,14 +87,17 @@ def summary(call: Call) -> dict:
 
 def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy_dir: Path) -> dict[str, dict]:
     """The template context of each call's pages (by call id; "" for site pages)."""
+    from checker import limits
     from checker.questionnaire import questionnaire
     from checker.ruleset import Ruleset
 
     ui_all = {lang: strings.in_language(ui, lang) for lang in langs}
     # The result's group headings are the checker's (report.group): the CLI report and the page say the same.
     group_titles = {lang: checker_strings.lookup("report.group", lang) for lang in langs}
+    # The tool pages refuse input nested deeper than the checker takes before sending it (data-max-depth): the
+    # checker's own bound, never a second number.
     shared = {"ui_all": ui_all, "group_titles": group_titles, "langs": langs, "default_lang": default,
-              "calls": [summary(c) for c in reversed(calls)]}
+              "calls": [summary(c) for c in reversed(calls)], "max_depth": limits.MAX_DEPTH}
     out: dict[str, dict] = {"": dict(shared, data={})}
     for call in calls:
         ruleset = Ruleset(call.ruleset)

@@ -20,11 +20,17 @@
  *   reported, once, to the request's onSlow(ms), else to the client's: the page says so
  *   and stays usable (the worker runs apart from it); the answer is still taken when it comes. Progress events
  *   of a running request ({stage: "working", id, done, total}) go to the request's onProgress.
- * - request() never rejects: after a failed boot it answers {ok: false, error: {code: "not_ready", ...}}.
+ * - request() never rejects and never waits forever: after a failed boot it answers {ok: false, error: {code:
+ *   "not_ready", ...}}; a request nested deeper than root's data-max-depth (checker/limits.py MAX_DEPTH, which the
+ *   checker would refuse) is answered {ok: false, error: {code: "too_deep", details: {limit}}} without being sent
+ *   (the browser's structured clone of a very deep value throws), and one the browser cannot send, {code:
+ *   "not_sent"}.
  */
 
+import { depthOf } from "./nesting.js";
+
 const PROTOCOL = 1;
-// A data attribute read as a number of ms: a positive finite number, else 0 (the default applies); at
+// A data attribute read as a number of ms or levels: a positive finite number, else 0 (the default applies); at
 // most what setTimeout takes (a larger delay overflows and fires at once).
 const positive = (text) => {
   const n = Number(text);
@@ -52,6 +58,11 @@ export class WorkerClient {
   /** How long a request may run before the visitor is told (see above). */
   get requestTimeoutMs() {
     return positive(this.root.dataset.requestTimeout) || 15_000;
+  }
+
+  /** The deepest nesting the checker takes in a request (checker/limits.py MAX_DEPTH, from the page). */
+  get maxDepth() {
+    return positive(this.root.dataset.maxDepth);
   }
 
   start() {
@@ -161,10 +172,22 @@ export class WorkerClient {
         return;
       }
       const id = this.nextId++;
+      const message = { v: PROTOCOL, id, type, call: this.call, ...fields };
+      const limit = this.maxDepth;
+      if (limit && depthOf(message, limit) > limit) {
+        resolve({ id, ok: false, error: { code: "too_deep", message: `nested more than ${limit} levels deep`, details: { limit } } });
+        return;
+      }
       const entry = { id, resolve, onProgress, onSlow, timer: null };
       this.pending.set(id, entry);
       if (this.ready) this.arm(entry);
-      this.worker.postMessage({ v: PROTOCOL, id, type, call: this.call, ...fields });
+      try {
+        this.worker.postMessage(message);
+      } catch (error) {
+        this.pending.delete(id);
+        clearTimeout(entry.timer);
+        resolve({ id, ok: false, error: { code: "not_sent", message: String(error && error.message || error), details: {} } });
+      }
     });
   }
 
