@@ -520,3 +520,41 @@ def test_a_page_preloads_its_own_module_script_from_the_head(site, lang, key):
     for other in ("", "eligibility/", "directions/"):
         if (page_file(site, lang, other)).exists():
             assert "modulepreload" not in read_page(site, lang, other)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key, element", [("checker/", "checker"), ("screening/", "screening")])
+def test_a_tool_page_is_given_the_checkers_nesting_limit(site, lang, key, element):
+    """The tool pages refuse input nested deeper than the checker reads before sending it to the worker (issue 32):
+    the bound is the checker's own, checker/limits.py MAX_DEPTH, written into the page at build time."""
+    from checker import limits
+
+    tag = re.search(rf'<div [^>]*\bid="{element}"[^>]*>', read_page(site, lang, key)).group()
+    assert re.search(r'\bdata-max-depth="(\d+)"', tag).group(1) == str(limits.MAX_DEPTH)
+
+
+def test_no_second_nesting_limit_in_the_page_scripts():
+    """The pages' scripts take the limit from the page (data-max-depth): none writes the number itself."""
+    from checker import limits
+
+    for path in sorted((REPO_ROOT / "docs" / "assets").rglob("*.js")):
+        text = path.read_text("utf-8")
+        if re.search(r"depth|nesting", text, re.I):
+            assert not re.search(rf"\b{limits.MAX_DEPTH}\b", text), path
+
+
+# Every parameter a page script reads from its address: a link is anyone's to write, so it may choose what the
+# page shows first (?direction=), never how the page or its checker runs (time-outs, debug switches).
+ADDRESS_PARAMETERS = {"direction"}
+
+
+def test_no_page_script_is_configured_by_its_address():
+    """No time-out or switch comes from a page's address (issue 32: ?boot_timeout=1 in any link stopped the
+    checker from starting); the one parameter read is the checker page's ?direction=."""
+    read = set()
+    for path in sorted((REPO_ROOT / "docs").rglob("*.*js")):
+        text = path.read_text("utf-8")
+        read |= set(re.findall(r"""URLSearchParams\(\s*(?:self\.|window\.)?location\.search\s*\)\s*\.get\(\s*["']([^"']+)""", text))
+        bare = re.sub(r"new URLSearchParams\(location\.search\)\.get\(|location\.pathname \+ location\.search", "", text)
+        assert "location.search" not in bare and "searchParams" not in bare, f"{path}: reads its address another way"
+    assert read == ADDRESS_PARAMETERS

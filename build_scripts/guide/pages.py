@@ -87,6 +87,7 @@ def summary(call: Call) -> dict:
 
 def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy_dir: Path) -> dict[str, dict]:
     """The template context of each call's pages (by call id; "" for site pages)."""
+    from checker import limits
     from checker.questionnaire import questionnaire
     from checker.ruleset import Ruleset
 
@@ -94,11 +95,12 @@ def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy
     # The result's group headings are the checker's (report.group): the CLI report and the page say the same.
     group_titles = {lang: checker_strings.lookup("report.group", lang) for lang in langs}
     # The one size limit of a file to screen (checker/limits.py): the page refuses a larger one before reading it.
+    # The tool pages refuse input nested deeper than the checker takes before sending it (data-max-depth): the
+    # checker's own bound, never a second number.
     from checker import formats as checker_formats
-    from checker import limits as checker_limits
 
     shared = {"ui_all": ui_all, "group_titles": group_titles, "langs": langs, "default_lang": default,
-              "limits": {"max_file_bytes": checker_limits.MAX_FILE_BYTES},
+              "limits": {"max_file_bytes": limits.MAX_FILE_BYTES}, "max_depth": limits.MAX_DEPTH,
               # The files the screening page offers, in order (checker/formats.py): one button each.
               "page_formats": [{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "binary": f.binary,
                                 "template": f.template is not None, "plan": f.plan is not None}

@@ -43,6 +43,17 @@ Fixtures (all URLs end in "/"):
 ``axe_violations``        session: ``axe_violations(page) -> list`` of axe-core's
                           violations once the page's transitions have settled.
 
+``rewritten_pages``       session: ``rewritten_pages(target, url_glob, change)``: the pages
+                          matching ``url_glob`` (routed on ``target``, a page or a
+                          context) are served as ``change(html)``.
+``data_attributes``       session: ``data_attributes(target, url_glob, element_id,
+                          **attributes)``: the pages matching ``url_glob`` are served
+                          with data attributes of the element
+                          ``element_id`` set, ``boot_timeout=1500`` giving
+                          ``data-boot-timeout="1500"``: how a test sets a short time-out.
+                          The pages read nothing from their address (a link is anyone's),
+                          so a test changes the page itself, as it passes through.
+
 The servers (build_scripts/serve_static.py) serve .wasm as application/wasm,
 .mjs/.js as text/javascript and .json as application/json, never list
 directories, and answer a 404 inside the served tree with <root>/404.html.
@@ -133,6 +144,48 @@ class _ServerStack:
 
 
 # ------------------------------------------------------------------ pages
+
+
+def rewrite_pages(target, url_glob: str, change: Callable[[str], str]) -> None:
+    """Serve the pages matching ``url_glob`` (routed on ``target``, a page or a context) as ``change(html)``."""
+
+    def rewrite(route) -> None:
+        response = route.fetch()
+        # The body is sent as text: the length and any encoding of the original response no longer apply.
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding")}
+        route.fulfill(status=response.status, headers=headers, body=change(response.text()))
+
+    target.route(url_glob, rewrite)
+
+
+def with_data_attributes(target, url_glob: str, element_id: str, **attributes) -> None:
+    """Serve the pages matching ``url_glob`` with ``data-*`` attributes of ``#element_id`` set (see above)."""
+    opening = re.compile(r'<[a-z]+\b[^>]*\bid="' + re.escape(element_id) + r'"[^>]*>')
+
+    def change(body: str) -> str:
+        found = opening.search(body)
+        if found is None:
+            return body  # not the page (a 404, say): as it is
+        tag = found.group()
+        for name, value in attributes.items():
+            attribute = f'data-{name.replace("_", "-")}'
+            if re.search(rf'\s{attribute}="', tag):
+                tag = re.sub(rf'(\s{attribute}=")[^"]*"', lambda m: f'{m.group(1)}{value}"', tag)
+            else:
+                tag = tag[:-1] + f' {attribute}="{value}">'
+        return body[:found.start()] + tag + body[found.end():]
+
+    rewrite_pages(target, url_glob, change)
+
+
+@pytest.fixture(scope="session")
+def data_attributes() -> Callable[..., None]:
+    return with_data_attributes
+
+
+@pytest.fixture(scope="session")
+def rewritten_pages() -> Callable[..., None]:
+    return rewrite_pages
 
 
 @dataclass

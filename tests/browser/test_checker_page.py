@@ -737,14 +737,451 @@ def test_html_in_answers_is_text(site_server, page):
     assert page.evaluate("window.__pwned") is None
 
 
+# ------------------------------------------------------------------ no answer is ever silently replaced
+
+
+SAVED_KEY = "bdpilot-checker:answers:2022"
+WRONG = {"toString": 0}  # String() of it throws: a value of a kind no question takes
+
+
+def saved_text(page) -> str | None:
+    return page.evaluate("k => localStorage.getItem(k)", SAVED_KEY)
+
+
+def saved_doc(page) -> dict | None:
+    text = saved_text(page)
+    return None if text is None else json.loads(text)
+
+
+def wait_saved(page, **expected) -> None:
+    """Wait until the saved answers hold `expected` (question=answer; None: not answered)."""
+    page.wait_for_function("""([key, expected]) => {
+        const doc = JSON.parse(localStorage.getItem(key) || 'null');
+        return doc !== null && Object.entries(expected).every(([q, v]) =>
+            JSON.stringify(doc.answers[q] === undefined ? null : doc.answers[q]) === JSON.stringify(v));
+    }""", arg=[SAVED_KEY, expected])
+
+
+def store(page, doc_or_text) -> None:
+    """Put answers in this browser's storage as an earlier visit (or an earlier release) left them."""
+    text = doc_or_text if isinstance(doc_or_text, str) else json.dumps(doc_or_text)
+    page.evaluate("([k, t]) => localStorage.setItem(k, t)", [SAVED_KEY, text])
+
+
+def label(page, qid: str) -> str:
+    """The label people see for question `qid`, from the page's own questionnaire."""
+    form = json.loads(page.text_content("#checker-questionnaire"))
+    return next(q["label"] for s in form["sections"] for q in s["questions"] if q["id"] == qid)
+
+
+def option_label(page, qid: str, option: str) -> str:
+    form = json.loads(page.text_content("#checker-questionnaire"))
+    q = next(q for s in form["sections"] for q in s["questions"] if q["id"] == qid)
+    return next(o["label"] for o in q["options"] if o["id"] == option)
+
+
+def started(page) -> None:
+    """The page's start-up ran to its end (every listener in place)."""
+    page.wait_for_selector("#checker[data-form=ready]", state="attached", timeout=BOOT_MS)
+
+
+def deep(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+@pytest.fixture
+def whole_page_browser(browser_type, browser_type_launch_args):
+    """A Chromium that keeps a page left by the visitor whole for Back (the back-forward cache, which Playwright
+    turns off by default)."""
+    launched = browser_type.launch(**browser_type_launch_args, ignore_default_args=["--disable-back-forward-cache"])
+    try:
+        yield launched
+    finally:
+        launched.close()
+
+
+@pytest.mark.parametrize("form_copy", ["switched_off", "put_back_by_the_browser", "kept_whole_by_the_browser"])
+def test_back_never_brings_older_answers_over_newer_ones(site_server, request, browser_context_args,
+                                                          rewritten_pages, form_copy):
+    """Answer, leave the page, change the answers in a second tab, come back with Back in the first: the newer
+    answers are shown, the next click saves on top of them (never the older ones), and the visitor is asked which
+    to keep, with the keyboard on the question; the older ones can be taken back, with Undo.
+    "put_back_by_the_browser": the page served without autocomplete="off" on its form, like a browser that ignores
+    it: Chromium then puts its copy of the form back once the page has started, without a single event.
+    "kept_whole_by_the_browser": the back-forward cache brings the page back as it was left, script and all
+    (service workers blocked: the site's, claiming its pages, would keep the page out of that cache)."""
+    if form_copy == "kept_whole_by_the_browser":
+        context = request.getfixturevalue("whole_page_browser").new_context(**browser_context_args,
+                                                                             service_workers="block")
+    else:
+        context = request.getfixturevalue("browser").new_context(**browser_context_args)
+    if form_copy == "put_back_by_the_browser":
+        rewritten_pages(context, "**/en/checker/", lambda html: html.replace(' autocomplete="off" novalidate', " novalidate"))
+    # When every handler of "pageshow" has run (the browser's copy of the form is back by then).
+    context.add_init_script("addEventListener('pagehide', () => { window.__shown = false });"
+                            " addEventListener('pageshow', (e) => { window.__whole = e.persisted;"
+                            " setTimeout(() => { window.__shown = true }) })")
+    S = strings("en")
+    first = context.new_page()
+    open_checker(first, checker_url(site_server, "en"))
+    first.check("#in-own_ip--yes")
+    first.fill("#in-project_name", "Older")
+    wait_saved(first, own_ip="yes", project_name="Older")
+    first.goto(site_server + "en/")  # this tab leaves the checker
+
+    second = context.new_page()
+    open_checker(second, checker_url(site_server, "en"))
+    second.check("#in-own_ip--no")
+    second.fill("#in-project_name", "Newer")
+    wait_saved(second, own_ip="no", project_name="Newer")
+    second.close()
+
+    first.bring_to_front()
+    first.go_back(wait_until="commit")  # a page kept whole has no "load" to wait for
+    first.wait_for_function("window.__shown === true", timeout=BOOT_MS)
+    started(first)
+    assert first.evaluate("window.__whole") == (form_copy == "kept_whole_by_the_browser")
+    assert checked(first, "own_ip") == ["no"] and first.input_value("#in-project_name") == "Newer"
+    first.wait_for_function("t => document.getElementById('checker-alert').textContent.startsWith(t)", arg=S["back_newer"])
+    assert first.evaluate("document.activeElement.id") == "checker-alert", "the question takes the keyboard"
+    first.check("#in-law_abiding--yes")
+    wait_saved(first, law_abiding="yes")
+    assert saved_doc(first)["answers"] == {"project_name": "Newer", "own_ip": "no", "law_abiding": "yes"}
+
+    # The visitor may take this tab's earlier answers back instead, and undo that.
+    first.focus("#checker-back-earlier")
+    first.keyboard.press("Enter")
+    assert checked(first, "own_ip") == ["yes"] and first.input_value("#in-project_name") == "Older"
+    wait_saved(first, own_ip="yes", project_name="Older", law_abiding=None)
+    assert first.evaluate("document.activeElement.id") == "checker-undo"
+    first.keyboard.press("Enter")
+    assert checked(first, "own_ip") == ["no"] and checked(first, "law_abiding") == ["yes"]
+    wait_saved(first, own_ip="no", project_name="Newer", law_abiding="yes")
+    context.close()
+
+
+def test_a_stale_tabs_first_change_offers_the_newer_answers_and_keeps_an_undo(site_server, browser,
+                                                                             browser_context_args):
+    """A tab whose answers another tab has replaced: its first change is saved (nothing typed is lost), says that
+    it replaced the other tab's newer answers, and offers to load them; loading them keeps an Undo of this tab's."""
+    context = browser.new_context(**browser_context_args)
+    S = strings("en")
+    first, second = context.new_page(), context.new_page()
+    open_checker(first, checker_url(site_server, "en"))
+    open_checker(second, checker_url(site_server, "en"))
+    first.bring_to_front()
+    first.check("#in-own_ip--no")
+    wait_saved(first, own_ip="no")
+    second.locator("#checker-other-tab-load").wait_for(state="visible")
+    # The warning is not taken up: an answer is changed in the stale tab.
+    second.bring_to_front()
+    second.check("#in-law_abiding--yes")
+    second.locator("#checker-stale-load").wait_for(state="visible")
+    assert second.text_content("#checker-alert").startswith(S["stale_saved"])
+    assert saved_doc(second)["answers"] == {"law_abiding": "yes"}
+    second.click("#checker-stale-load")
+    assert checked(second, "own_ip") == ["no"] and checked(second, "law_abiding") == []
+    wait_saved(second, own_ip="no", law_abiding=None)
+    assert S["stale_loaded"] in second.text_content("#checker-message")
+    second.click("#checker-undo")
+    assert checked(second, "own_ip") == [] and checked(second, "law_abiding") == ["yes"]
+    wait_saved(second, own_ip=None, law_abiding="yes")
+    # Only the first change after another tab's is asked about.
+    second.check("#in-applicant_kind--enterprise")
+    wait_saved(second, applicant_kind="enterprise", law_abiding="yes")
+    assert second.locator("#checker-stale-load").count() == 0
+    context.close()
+
+
+def test_a_direction_link_asks_before_changing_the_saved_direction(site_server, page):
+    """?direction= (the direction pages' "check this direction") selects the direction when none is chosen
+    (test_deep_link_preselects_the_direction_once); when the saved answers chose another, it asks first."""
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-direction--d4")
+    wait_saved(page, direction="d4")
+    d4, d7 = option_label(page, "direction", "d4"), option_label(page, "direction", "d7")
+    link = checker_url(site_server, "en", "?direction=d7")
+    page.goto(link)
+    page.wait_for_selector("#checker-direction-use")
+    page.wait_for_function("document.activeElement.id === 'checker-alert'")
+    alert = page.text_content("#checker-alert")
+    assert d4 in alert and d7 in alert and "d7" not in alert.replace(d7, "")
+    assert checked(page, "direction") == ["d4"] and saved_doc(page)["answers"]["direction"] == "d4"
+    page.reload()  # not chosen yet: asked again
+    page.wait_for_selector("#checker-direction-keep")
+    page.click("#checker-direction-keep")
+    assert checked(page, "direction") == ["d4"]
+    page.reload()  # chosen: not asked again
+    started(page)
+    assert page.locator("#checker-direction-use").count() == 0 and checked(page, "direction") == ["d4"]
+
+    page.goto("about:blank")
+    page.goto(link)  # the link followed again
+    page.wait_for_selector("#checker-direction-use")
+    page.click("#checker-direction-use")
+    assert checked(page, "direction") == ["d7"]
+    wait_saved(page, direction="d7")
+    page.click("#checker-undo")
+    assert checked(page, "direction") == ["d4"]
+    wait_saved(page, direction="d4")
+
+
+def test_a_link_value_of_the_wrong_type_is_refused_by_name(site_server, page):
+    """A link answer no question takes ({"toString": 0}) is named by its question's label and never applied: the
+    saved answers stay as they are, start-up runs to its end, and the next click saves them with the change."""
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-own_ip--yes")
+    wait_saved(page, own_ip="yes")
+    before = saved_text(page)
+    page.goto(checker_url(site_server, "en") + "#answers=" + encoded(
+        {"call": "2022", "answers": {"own_ip": WRONG, "law_abiding": "yes"}}))
+    started(page)
+    page.wait_for_selector("#checker-link-use")
+    alert = page.text_content("#checker-alert")
+    assert label(page, "own_ip") in alert and "own_ip" not in alert and "toString" not in alert
+    assert checked(page, "own_ip") == ["yes"] and saved_text(page) == before
+    page.check("#in-applicant_kind--enterprise")
+    wait_saved(page, own_ip="yes", applicant_kind="enterprise")
+    # Taken: the usable answer is used, the other is kept aside (listed, saved), never applied.
+    page.click("#checker-link-use")
+    assert checked(page, "law_abiding") == ["yes"] and checked(page, "own_ip") == []
+    assert label(page, "own_ip") in page.text_content("#checker-aside li[data-question=own_ip]")
+    wait_saved(page, law_abiding="yes", own_ip=None)
+    assert saved_doc(page)["set_aside"] == {"own_ip": WRONG}
+    page.click("#checker-undo")
+    assert checked(page, "own_ip") == ["yes"] and page.locator("#checker-aside").is_hidden()
+
+
+@pytest.mark.parametrize("door", ["link", "saved"])
+def test_answers_nested_too_deep_change_nothing(site_server, page, door):
+    """A link or saved answers nested 100,000 levels deep: said, with the checker's limit (checker/limits.py, the
+    one number the page is given), and nothing saved is changed by it."""
+    from checker import limits
+
+    open_checker(page, checker_url(site_server, "en"))
+    text = '{"call": "2022", "answers": {"own_ip": ' + deep(100_000) + "}}"
+    if door == "link":
+        page.check("#in-own_ip--yes")
+        wait_saved(page, own_ip="yes")
+        before = saved_text(page)
+        page.goto(checker_url(site_server, "en") + "#answers="
+                  + base64.urlsafe_b64encode(text.encode()).decode().rstrip("="))
+    else:
+        store(page, text)
+        before = text
+        page.reload()
+    started(page)
+    page.wait_for_function("n => document.getElementById('checker-alert').textContent.includes(n)",
+                           arg=f"{limits.MAX_DEPTH} levels")
+    assert saved_text(page) == before
+    assert checked(page, "own_ip") == (["yes"] if door == "link" else [])
+
+
+def test_a_saved_value_of_the_wrong_type_is_named_and_kept(site_server, page):
+    """Saved answers holding a value no question takes: the others are shown, that one is named by its question's
+    label and kept (what is saved is not touched until the visitor changes an answer, and then keeps it)."""
+    open_form(page, checker_url(site_server, "en"))
+    doc = {"call": "2022", "ruleset_version": "x", "exported_on": "2022-04-01",
+           "answers": {"own_ip": WRONG, "law_abiding": "yes"}}
+    store(page, doc)
+    page.reload()
+    started(page)
+    assert checked(page, "law_abiding") == ["yes"] and checked(page, "own_ip") == []
+    page.wait_for_function("document.getElementById('checker-alert').textContent !== ''")
+    assert label(page, "own_ip") in page.text_content("#checker-alert")
+    assert label(page, "own_ip") in page.text_content("#checker-aside li[data-question=own_ip]")
+    assert saved_text(page) == json.dumps(doc)
+    page.check("#in-applicant_kind--enterprise")
+    wait_saved(page, applicant_kind="enterprise")
+    saved = saved_doc(page)
+    assert saved["answers"] == {"law_abiding": "yes", "applicant_kind": "enterprise"}
+    assert saved["set_aside"] == {"own_ip": WRONG}
+
+
+def test_answers_the_current_rules_cannot_use_are_listed_and_kept(site_server, page, tmp_path):
+    """Saved by an earlier release: an option these rules no longer offer, a question they no longer ask. Each is
+    listed (by its question's label where it still has one), kept aside through every save and in the export (which
+    the command line still reads), and removed only when the visitor says so (with Undo)."""
+    open_form(page, checker_url(site_server, "en"))
+    store(page, {"call": "2022", "ruleset_version": "000000000000", "exported_on": "2022-04-01",
+                 "answers": {"law_abiding": "yes", "direction": "d9", "business_areas": ["analysis", "quantum"],
+                             "no_longer_asked": "kept answer"}})
+    page.reload()
+    started(page)
+    assert checked(page, "law_abiding") == ["yes"] and checked(page, "business_areas") == ["analysis"]
+    assert checked(page, "direction") == []
+    listed = dict(page.evaluate("""() => [...document.querySelectorAll('#checker-aside li')]
+        .map(li => [li.dataset.question, li.textContent])"""))
+    assert set(listed) == {"direction", "business_areas", "no_longer_asked"}
+    assert label(page, "direction") in listed["direction"] and "d9" in listed["direction"]
+    assert label(page, "business_areas") in listed["business_areas"] and "quantum" in listed["business_areas"]
+    assert "kept answer" in listed["no_longer_asked"] and "no_longer_asked" not in listed["no_longer_asked"]
+    assert page.locator("#checker-alert li").all_text_contents() == list(listed.values())
+    aside = {"direction": "d9", "business_areas": ["quantum"], "no_longer_asked": "kept answer"}
+
+    page.check("#in-own_ip--yes")
+    wait_saved(page, own_ip="yes")
+    assert saved_doc(page)["set_aside"] == aside
+    with page.expect_download() as download:
+        page.click("#checker-export")
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    doc = json.loads(exported.read_text("utf-8"))
+    assert doc["set_aside"] == aside and "direction" not in doc["answers"]
+    cli = subprocess.run([sys.executable, "-m", "checker", "assess", str(exported), "--format", "json", "--lang", "en"],
+                         cwd=REPO, capture_output=True, text=True)
+    assert cli.returncode in (0, 1), cli.stderr
+
+    page.click("#checker-aside-remove")
+    assert page.locator("#checker-aside").is_hidden()
+    page.wait_for_function("k => !('set_aside' in JSON.parse(localStorage.getItem(k)))", arg=SAVED_KEY)
+    page.click("#checker-undo")
+    assert page.locator("#checker-aside li").count() == 3
+    page.wait_for_function("k => 'set_aside' in JSON.parse(localStorage.getItem(k))", arg=SAVED_KEY)
+    assert saved_doc(page)["set_aside"] == aside
+
+    # Imported back after clearing: the answers kept aside come back with the file.
+    page.click("#checker-clear")
+    page.click("#checker-clear-yes")
+    assert page.locator("#checker-aside").is_hidden()
+    page.set_input_files("#checker-import", str(exported))
+    page.wait_for_function("document.querySelectorAll('#checker-aside li').length === 3")
+    assert checked(page, "own_ip") == ["yes"]
+
+
+def test_an_older_file_is_imported_without_what_the_current_rules_lack(site_server, page, tmp_path):
+    """A file refused by the checker only for answers these rules do not know (an option, a question) is imported
+    without them, and they are listed and kept aside; a file with a wrong answer is still refused whole
+    (test_import_from_older_rules_and_invalid_files)."""
+    open_checker(page, checker_url(site_server, "en"))
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({"call": "2022", "ruleset_version": "000000000000", "exported_on": "2022-04-01",
+                               "answers": {"law_abiding": "是", "direction": "d9", "no_longer_asked": 1}},
+                              ensure_ascii=False), "utf-8")
+    page.set_input_files("#checker-import", str(old))
+    page.wait_for_function("document.getElementById('checker-alert').textContent.includes('old.json')")
+    assert checked(page, "law_abiding") == ["yes"]
+    assert page.locator("#checker-alert li").count() == 2
+    assert page.evaluate("[...document.querySelectorAll('#checker-aside li')].map(li => li.dataset.question)") == [
+        "direction", "no_longer_asked"]
+    wait_saved(page, law_abiding="yes")
+    assert saved_doc(page)["set_aside"] == {"direction": "d9", "no_longer_asked": 1}
+
+
+def test_an_import_keeps_answers_to_the_questions_its_other_answers_hide(site_server, page, tmp_path):
+    """The checker leaves answers to hidden questions out of its result (and says so); the form keeps them, as it
+    keeps the visitor's own, so an imported file loses none of them."""
+    open_checker(page, checker_url(site_server, "en"))
+    answers = {"direction": "d4", "d5_results": "yes", "law_abiding": "yes"}
+    assert cpython(answers, "en")["result"]["ignored"] == [{"question": "d5_results", "label": label(page, "d5_results")}]
+    file = tmp_path / "hidden.json"
+    file.write_text(json.dumps({"call": "2022", "answers": answers}), "utf-8")
+    page.set_input_files("#checker-import", str(file))
+    page.wait_for_function("t => document.getElementById('checker-message').textContent.includes(t)",
+                           arg=fill_in(strings("en")["imported"], file="hidden.json", n=3))
+    assert checked(page, "direction") == ["d4"] and checked(page, "d5_results") == ["yes"]
+    wait_saved(page, direction="d4", d5_results="yes", law_abiding="yes")
+
+
+@pytest.mark.parametrize("field", ["call", "ruleset_version", "set_aside"])
+def test_an_import_with_a_field_of_the_wrong_type_says_what_is_wrong(site_server, page, tmp_path, field):
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-own_ip--yes")
+    wait_saved(page, own_ip="yes")
+    doc = {"call": "2022", "ruleset_version": "x", "answers": {"own_ip": "no"}}
+    doc[field] = WRONG if field != "set_aside" else ["not", "a", "mapping"]
+    odd = tmp_path / "odd.json"
+    odd.write_text(json.dumps(doc), "utf-8")
+    page.set_input_files("#checker-import", str(odd))
+    page.wait_for_function("document.getElementById('checker-alert').textContent.includes('odd.json')")
+    said = page.text_content("#checker-alert")
+    assert f"“{field}”" in said and "toString" not in said and "TypeError" not in said
+    assert checked(page, "own_ip") == ["yes"]
+    wait_saved(page, own_ip="yes")
+
+
+def test_an_import_nested_too_deep_is_refused_with_the_limit(site_server, page, tmp_path):
+    """A file nested 100,000 levels deep (the browser cannot even hand it to the checker's worker) is refused at
+    once, naming the checker's limit; the page then imports as usual."""
+    from checker import limits
+
+    open_checker(page, checker_url(site_server, "en"))
+    page.check("#in-own_ip--yes")
+    wait_saved(page, own_ip="yes")
+    too_deep = tmp_path / "deep.json"
+    too_deep.write_text('{"call": "2022", "answers": {"own_ip": ' + deep(100_000) + "}}", "utf-8")
+    page.set_input_files("#checker-import", str(too_deep))
+    page.wait_for_function("document.getElementById('checker-alert').textContent.includes('deep.json')")
+    assert f"{limits.MAX_DEPTH} levels" in page.text_content("#checker-alert")
+    assert checked(page, "own_ip") == ["yes"]
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"call": "2022", "answers": {"own_ip": "no"}}), "utf-8")
+    page.set_input_files("#checker-import", str(good))
+    page.wait_for_function("t => document.getElementById('checker-message').textContent.includes(t)",
+                           arg=fill_in(strings("en")["imported"], file="good.json", n=1))
+    assert checked(page, "own_ip") == ["no"]
+
+
+@pytest.mark.parametrize("lang, width", [("zh", 360), ("en", 1280)])
+def test_a_prompt_and_answers_kept_aside_at_phone_width(site_server, page, axe_violations, lang, width):
+    """The question a direction link asks and the list of answers not used: no serious axe violation, nothing wider
+    than a phone, and the keyboard on the question."""
+    page.set_viewport_size({"width": width, "height": 800})
+    open_form(page, checker_url(site_server, lang))
+    store(page, {"call": "2022", "answers": {"direction": "d4", "business_areas": ["quantum"], "gone": "x" * 300}})
+    page.goto(checker_url(site_server, lang, "?direction=d7"))
+    page.wait_for_selector("#checker-direction-use")
+    page.wait_for_function("document.activeElement.id === 'checker-alert'")
+    assert page.locator("#checker-direction-use").is_visible()
+    assert page.locator("#checker-aside li").count() == 2
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in axe_violations(page)
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+# ------------------------------------------------------------------ a link is anyone's to write
+
+
+@pytest.mark.parametrize("path, ready", [("en/checker/", "#checker[data-ready=true]"),
+                                         ("en/screening/", ".screening__engine--ready")])
+@pytest.mark.parametrize("query", ["?boot_timeout=1", "?boot_timeout=1e308"])
+def test_link_parameters_never_configure_the_checker(site_server, recorded_page, path, ready, query):
+    """Anyone can write a link: nothing in a page's address sets how the checker runs (a time-out of 1 ms, or
+    of 1e308 ms, which overflows to none, stopped it from starting)."""
+    recorded_page.goto(site_server + path + query)
+    recorded_page.wait_for_selector(ready, state="attached", timeout=BOOT_MS)
+    if path == "en/checker/":
+        wait_verdict(recorded_page, "incomplete")
+        assert recorded_page.locator("#checker-boot-error").is_hidden()
+    recorded_page.assert_clean()
+
+
+def test_a_link_cannot_make_every_answer_slow(site_server, page):
+    """?request_timeout=1 in a link made the page say, at every answer, that the checker was taking long."""
+    slow = strings("en")["slow"].split("(")[0].strip()
+    page.add_init_script("""addEventListener('DOMContentLoaded', () => {
+        window.__said = [];
+        const box = document.getElementById('checker-message');
+        new MutationObserver(() => window.__said.push(box.textContent))
+            .observe(box, {childList: true, characterData: true, subtree: true});
+    })""")
+    open_checker(page, checker_url(site_server, "en", "?request_timeout=1"))
+    for answer in ("#in-law_abiding--yes", "#in-own_ip--yes", "#in-applicant_kind--enterprise", "#in-advanced--yes"):
+        page.check(answer)
+        page.wait_for_function("!document.getElementById('checker-live').hasAttribute('aria-busy')")
+    assert not [said for said in page.evaluate("window.__said") if slow in said]
+
+
 # ------------------------------------------------------------------ failures
 
 
-def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorded_page, monkeypatch):
+def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorded_page, monkeypatch, data_attributes):
     monkeypatch.setitem(StaticHandler.extensions_map, ".wasm", "application/octet-stream")
     server = serve_directory(site_dir)
     page = recorded_page
-    page.goto(checker_url(server.base_url, "en", "?boot_timeout=20000"))
+    data_attributes(page.context, "**/checker/", "checker", boot_timeout=20000)
+    page.goto(checker_url(server.base_url, "en"))
     error = page.locator("#checker-boot-error")
     error.wait_for(state="visible", timeout=20_000)
     assert error.get_attribute("data-code") == "wasm_mime"
@@ -760,7 +1197,7 @@ def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorde
     assert checked(page, "own_ip") == ["no"]
 
 
-def test_boot_time_out_is_reported(site_dir, serve_directory, page, monkeypatch):
+def test_boot_time_out_is_reported(site_dir, serve_directory, page, monkeypatch, data_attributes):
     stop = threading.Event()
     original = StaticHandler.send_head
 
@@ -773,7 +1210,8 @@ def test_boot_time_out_is_reported(site_dir, serve_directory, page, monkeypatch)
     monkeypatch.setattr(StaticHandler, "send_head", stalled)
     server = serve_directory(site_dir)
     try:
-        page.goto(checker_url(server.base_url, "zh", "?boot_timeout=1500"))
+        data_attributes(page.context, "**/checker/", "checker", boot_timeout=1500)
+        page.goto(checker_url(server.base_url, "zh"))
         error = page.locator("#checker-boot-error")
         error.wait_for(state="visible", timeout=15_000)
         assert error.get_attribute("data-code") == "timeout"
@@ -830,7 +1268,7 @@ def test_missing_pyodide_files_are_named(site_dir, tmp_path, serve_directory, pa
 
 @pytest.mark.parametrize("blocked", [r"/pyodide\.asm\.wasm$", r"/worker\.mjs$", r"/python_stdlib\.zip$",
                                      r"/manifest\.json$"])
-def test_a_failed_fetch_is_said_at_once_with_a_working_retry(site_server, page, blocked):
+def test_a_failed_fetch_is_said_at_once_with_a_working_retry(site_server, page, blocked, data_attributes):
     """A file that cannot be fetched is known at once: the page says so well before the boot time-out (set to a
     minute here), shows the static checklist of what the checker needs, and "Try again" then boots normally."""
     pattern = re.compile(blocked)
@@ -841,7 +1279,8 @@ def test_a_failed_fetch_is_said_at_once_with_a_working_retry(site_server, page, 
         route.abort()
 
     page.context.route(pattern, fail)
-    page.goto(checker_url(site_server, "en", "?boot_timeout=60000"))
+    data_attributes(page.context, "**/checker/", "checker", boot_timeout=60000)
+    page.goto(checker_url(site_server, "en"))
     error = page.locator("#checker-boot-error")
     error.wait_for(state="visible", timeout=30_000)
     said_after = time.monotonic() - failed_at[0]

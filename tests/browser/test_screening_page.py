@@ -443,16 +443,18 @@ def test_a_thousand_rows_complete_and_the_page_stays_responsive(site_server, rec
     finish(rec, site_server)
 
 
-def test_a_long_batch_shows_its_progress_and_a_slow_request_is_reported(site_server, recorded_page, tmp_path):
+def test_a_long_batch_shows_its_progress_and_a_slow_request_is_reported(site_server, recorded_page, tmp_path,
+                                                                        data_attributes):
     """The worker reports how far a batch has got (every checker.batch.PROGRESS_ROWS rows), and a request that runs
-    past the client's time-out (?request_timeout=1 ms here: every batch does) is reported on the progress line
-    while the page stays usable; the result then comes as usual."""
+    past the client's time-out (data-request-timeout set to 1 ms in the page served here: every batch does) is
+    reported on the progress line while the page stays usable; the result then comes as usual."""
     from checker import batch
     from checker import export as exports
 
     strings = json.loads((REPO / "checker" / "i18n" / "en.json").read_text("utf-8"))["guide"]["screening_page"]["script"]
     rec = recorded_page
-    rec.goto(page_url(site_server, "en") + "?request_timeout=1")
+    data_attributes(rec.context, "**/screening/", "screening", request_timeout=1)
+    rec.goto(page_url(site_server, "en"))
     rec.locator(".screening__engine--ready").wait_for(state="attached", timeout=BOOT_TIMEOUT)
     rec.evaluate("""() => {
         window.__lines = [];

@@ -18,15 +18,38 @@ export function controls(qid) {
   return byQuestion.get(qid) || [];
 }
 
+/** obj[key] = value as an own property, whatever the key ("__proto__" too: an assignment would set the prototype). */
+export function setKey(obj, key, value) {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  return obj;
+}
+
+// A value a control can take as text: a string, or a finite number (exported files have counts as numbers).
+// Anything else (an object, a list, true, null) is an answer no control takes, and is never turned into text here:
+// String() of {"toString": 0} throws.
+function scalarText(value) {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return null;
+}
+
 // How each form control is read and filled, by the control its kind names (checker/kinds.py: "one" radio
 // buttons, "many" check boxes, "field" one input). A new kind with one of these controls needs nothing here.
+// check(inputs, value) says why the control cannot take `value` ("wrong_type", "unknown_option", "unfit") or
+// null; fill(inputs, value) fills it with what it can take and returns the part it could not take (undefined when
+// it took everything). Neither throws, whatever the value.
 const CONTROLS = {
   one: {
     read: (inputs) => inputs.find((i) => i.checked)?.value,
+    check(inputs, value) {
+      const text = scalarText(value);
+      if (text === null) return "wrong_type";
+      return inputs.some((i) => i.value === text) ? null : "unknown_option";
+    },
     fill(inputs, value) {
-      const match = inputs.find((i) => i.value === String(value));
-      if (match) match.checked = true;
-      return Boolean(match);
+      if (this.check(inputs, value)) return value;
+      inputs.find((i) => i.value === scalarText(value)).checked = true;
+      return undefined;
     },
   },
   many: {
@@ -34,14 +57,20 @@ const CONTROLS = {
       const values = inputs.filter((i) => i.checked).map((i) => i.value);
       return values.length ? values : undefined;
     },
+    check(inputs, value) {
+      const items = Array.isArray(value) ? value : [value];
+      if (items.some((item) => scalarText(item) === null)) return "wrong_type";
+      return items.every((item) => inputs.some((i) => i.value === scalarText(item))) ? null : "unknown_option";
+    },
     fill(inputs, value) {
-      let ok = true;
-      for (const v of Array.isArray(value) ? value.map(String) : [String(value)]) {
-        const match = inputs.find((i) => i.value === v);
+      if (this.check(inputs, value) === "wrong_type") return value;
+      const left = [];
+      for (const item of Array.isArray(value) ? value : [value]) {
+        const match = inputs.find((i) => i.value === scalarText(item));
         if (match) match.checked = true;
-        else ok = false;
+        else left.push(item);
       }
-      return ok;
+      return left.length ? left : undefined;
     },
   },
   field: {
@@ -53,10 +82,19 @@ const CONTROLS = {
       if (q.numeric) return /^[0-9]+$/.test(value) ? Number(value) : value;
       return q.verbatim ? inputs[0].value : value;
     },
+    check(inputs, value, q) {
+      const text = scalarText(value);
+      if (text === null) return "wrong_type";
+      // What the field would hold (a date field empties itself for "2022-02-30", a line field drops line breaks).
+      const scratch = document.createElement("input");
+      scratch.type = inputs[0].type;
+      scratch.value = text;
+      return scratch.value === text || q.verbatim ? null : "unfit";
+    },
     fill(inputs, value, q) {
-      if (value === null || typeof value === "object") return false;
-      inputs[0].value = String(value);
-      return inputs[0].value === String(value) || q.verbatim;
+      if (this.check(inputs, value, q)) return value;
+      inputs[0].value = scalarText(value);
+      return undefined;
     },
   },
 };
@@ -71,19 +109,26 @@ export function collectAnswers() {
   return answers;
 }
 
-/** Fill the form with `answers` (everything else is cleared); returns the question ids that could not be used. */
+/** Why the form cannot take `value` as the answer to question `qid`: "unknown_question" (not asked by these
+ * rules), "wrong_type" (not a kind of value the question takes), "unknown_option" (an option these rules do not
+ * offer), "unfit" (a text its field cannot hold); null when it can. */
+export function whyNotTaken(qid, value) {
+  const q = QUESTIONS.get(qid);
+  if (!q) return "unknown_question";
+  return CONTROLS[q.control].check(controls(qid), value, q);
+}
+
+/** Fill the form with `answers` (everything else is cleared). Returns what the form could not take, by question
+ * ({} when it took everything): kept by the caller, never dropped. Never throws, whatever the values. */
 export function applyAnswers(answers) {
   form.reset();
-  const unusable = [];
+  const left = {};
   for (const [qid, value] of Object.entries(answers || {})) {
     const q = QUESTIONS.get(qid);
-    if (!q) {
-      unusable.push(qid);
-      continue;
-    }
-    if (!CONTROLS[q.control].fill(controls(qid), value, q)) unusable.push(qid);
+    const rest = q ? CONTROLS[q.control].fill(controls(qid), value, q) : value;
+    if (rest !== undefined) setKey(left, qid, rest);
   }
-  return unusable;
+  return left;
 }
 
 export function setVisible(visibleIds) {

@@ -3,13 +3,15 @@
  * A link never silently replaces the answers saved in this browser: when both hold answers and they differ, the
  * visitor chooses (use the link's, or keep the saved ones), and until then the link's answers wait in
  * sessionStorage, so a reload before choosing loses neither. A link for another call, one that does not say
- * its call, and one with no usable answer change nothing and say so. */
+ * its call, one nested deeper than the checker reads and one with no usable answer change nothing and say so.
+ * Answers of a link that the form cannot take are listed by question and kept aside (./aside.js), never applied. */
 
 import { fill } from "../common/dom.js";
+import { describeAll } from "./aside.js";
 import { applyAnswers, collectAnswers } from "./form.js";
 import { showMessage } from "./messages.js";
-import { CALL, RULESET, S } from "./page.js";
-import { unwrap } from "../common/saved-answers.js";
+import { CALL, MAX_DEPTH, RULESET, S } from "./page.js";
+import { currentState, exportDoc, hasAnswers, readText, sameAnswers } from "./storage.js";
 
 const PREFIX = "#answers=";
 const PENDING_KEY = `bdpilot-checker:link:${CALL}`;
@@ -29,29 +31,25 @@ function b64urlDecode(text) {
   return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
 }
 
-export function sameAnswers(a, b) {
-  const norm = (x) => JSON.stringify(Object.keys(x || {}).sort().map((k) => [k, x[k]]));
-  return norm(a) === norm(b);
-}
-
-/** This page's address with the form's answers in the fragment. */
+/** This page's address with the form's answers (and those kept aside) in the fragment. */
 export function shareLink() {
-  const doc = { call: CALL, ruleset_version: RULESET, answers: collectAnswers() };
+  const { exported_on: _, ...doc } = exportDoc();
   return `${location.origin}${location.pathname}${PREFIX}${b64urlEncode(JSON.stringify(doc))}`;
 }
 
 const pending = {
   get() {
     try {
-      const answers = unwrap(JSON.parse(sessionStorage.getItem(PENDING_KEY) || "null"));
-      return answers && Object.keys(answers).length ? answers : null;
+      const text = sessionStorage.getItem(PENDING_KEY);
+      const state = text === null ? null : readText(text).state;
+      return state && hasAnswers(state) ? state : null;
     } catch (error) {
       return null;
     }
   },
-  set(answers) {
+  set(state) {
     try {
-      sessionStorage.setItem(PENDING_KEY, JSON.stringify({ answers }));
+      sessionStorage.setItem(PENDING_KEY, JSON.stringify({ answers: state.answers, set_aside: state.aside }));
     } catch (error) {
       // without sessionStorage the choice is still offered; only a reload before it forgets the link
     }
@@ -65,19 +63,24 @@ const pending = {
   },
 };
 
-/** The link's answers, or null after saying why they cannot be used (the saved answers stay as they are). */
+/** The link's state, or null after saying why it cannot be used (the saved answers stay as they are). */
 function readLink(hash) {
-  let doc;
+  let text = null;
   try {
-    doc = JSON.parse(b64urlDecode(hash.slice(PREFIX.length)));
+    text = b64urlDecode(hash.slice(PREFIX.length));
   } catch (error) {
-    doc = null;
+    text = null;
   }
-  const answers = unwrap(doc);
-  if (!answers) {
+  const read = text === null ? { problem: "unreadable" } : readText(text);
+  if (read.problem === "too_deep") {
+    showMessage(fill(S.link_too_deep, { limit: MAX_DEPTH }), { alert: true });
+    return null;
+  }
+  if (!read.state) {
     showMessage(S.link_bad, { alert: true });
     return null;
   }
+  const doc = JSON.parse(text);
   if (typeof doc.call !== "string" || !doc.call) {
     showMessage(S.link_no_call, { alert: true });
     return null;
@@ -86,40 +89,43 @@ function readLink(hash) {
     showMessage(fill(S.link_other_call, { theirs: doc.call.slice(0, 40), ours: CALL }), { alert: true });
     return null;
   }
-  return answers;
+  return read.state;
 }
 
-/** Offer the link's `answers`: taken at once when nothing else is saved (or the same), else the visitor chooses.
- * Returns whether the form changed. */
-function offer(answers, { save, changed }) {
-  const saved = collectAnswers();
-  const unusable = applyAnswers(answers);
-  const fromLink = collectAnswers();
-  const note = unusable.length ? ` ${fill(S.link_unusable, { questions: unusable.slice(0, 20).join(S.list_sep) })}` : "";
-  if (!Object.keys(fromLink).length) {
-    applyAnswers(saved);
+/** Offer the link's `state`: taken at once when nothing else is saved (or the same), else the visitor chooses.
+ * `page`: {show(state), save(), changed(delay)}. Returns whether the form changed, and whether it asks. */
+function offer(incoming, page) {
+  const saved = currentState();
+  const left = applyAnswers(incoming.answers);
+  const fromLink = { answers: collectAnswers(), aside: { ...incoming.aside, ...left } };
+  page.show(saved);
+  const list = describeAll(fromLink.aside);
+  const note = list.length ? ` ${S.link_unusable}` : "";
+  if (!Object.keys(fromLink.answers).length) {
     pending.clear();
-    showMessage(S.link_empty + note, { alert: true });
-    return false;
+    showMessage(S.link_empty + note, { alert: true, list });
+    return { changed: false };
   }
-  if (!Object.keys(saved).length || sameAnswers(saved, fromLink)) {
+  if (!hasAnswers(saved) || sameAnswers(saved.answers, fromLink.answers)) {
     pending.clear();
-    save();
-    showMessage(S.link_restored + note, { alert: Boolean(unusable.length) });
-    return true;
+    page.show({ answers: fromLink.answers, aside: { ...saved.aside, ...fromLink.aside } });
+    page.save();
+    showMessage(S.link_restored + note, { alert: Boolean(list.length), list });
+    return { changed: true };
   }
-  applyAnswers(saved); // nothing is replaced until the visitor says so
-  pending.set(answers);
+  pending.set(incoming); // nothing is replaced until the visitor says so
   showMessage(S.link_choice + note, {
     alert: true,
+    list,
+    focus: true,
     actions: [
       {
         id: "checker-link-use",
         label: S.link_use,
         run: () => {
-          applyAnswers(fromLink);
+          page.show(fromLink);
           pending.clear();
-          changed(0);
+          page.changed(0);
           showMessage(S.link_replaced, { undo: saved });
         },
       },
@@ -133,18 +139,18 @@ function offer(answers, { save, changed }) {
       },
     ],
   });
-  return false;
+  return { changed: false, asks: true };
 }
 
 /** Answers in the address (taken out of it once read), or a link's answers still waiting for the visitor's
- * choice (from before a reload). `page`: {save(), changed(delay)}. Returns whether the form changed. */
+ * choice (from before a reload). `page`: {show(state), save(), changed(delay)}. Returns {changed, asks}. */
 export function restoreFromFragment(page) {
   const hash = location.hash;
   if (!hash.startsWith(PREFIX)) {
     const waiting = pending.get();
-    return waiting ? offer(waiting, page) : false;
+    return waiting ? offer(waiting, page) : { changed: false };
   }
   history.replaceState(history.state, "", location.pathname + location.search);
-  const answers = readLink(hash);
-  return answers ? offer(answers, page) : false;
+  const state = readLink(hash);
+  return state ? offer(state, page) : { changed: false };
 }

@@ -12,6 +12,8 @@ export const CALL = root.dataset.call;
 export const RULESET = root.dataset.rulesetVersion;
 export const LANG_ROOT = root.dataset.langRoot || "../";
 export const DIRECTION_QUESTION = FORM.direction_question;
+// The deepest nesting the checker takes in a request (checker/limits.py MAX_DEPTH, written at build time).
+export const MAX_DEPTH = Number(root.dataset.maxDepth) || 0;
 export const $ = (id) => document.getElementById(id);
 
 export const QUESTIONS = new Map();

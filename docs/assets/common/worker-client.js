@@ -8,20 +8,34 @@
  *   await checker.request("batch", { csv, ... }, { onProgress: ({done, total}) => ..., onSlow: (ms) => ... });
  *
  * - The worker's URL is root's data-worker (relative to the page) and every request names root's data-call.
- * - One time-out policy: while booting, no word from the worker for data-boot-timeout ms (or ?boot_timeout=<ms>
- *   in the page's address, for tests) ends the boot; the client then finds out why (a .wasm with the wrong
- *   Content-Type is the usual cause) and reports {code: "timeout" | "wasm_mime" | "fetch_failed", ...}.
+ * - One time-out policy: while booting, no word from the worker for data-boot-timeout ms ends the boot; the client
+ *   then finds out why (a .wasm with the wrong Content-Type is the usual cause) and reports {code: "timeout" |
+ *   "wasm_mime" | "fetch_failed", ...}.
+ * - Nothing in the page's address configures the client (a link is the visitor's, and anyone can write one): the
+ *   time-outs are root's data attributes, written at build time (tests rewrite them in the page they serve).
  * - One readiness attribute: root's data-ready="true" once requests are answered. How the worker booted, from its
  *   "snapshot" progress events: root's data-snapshot = the last status ("restoring", "restored", "none", "stale",
  *   "unreadable", "failed", "unavailable", "saved", "not_saved"); only "restoring" is shown as a boot stage.
- * - A request the worker has not answered data-request-timeout ms (or ?request_timeout=<ms>) after the worker
- *   took it up (once ready) is reported, once, to the request's onSlow(ms), else to the client's: the page says so
+ * - A request the worker has not answered data-request-timeout ms after the worker took it up (once ready) is
+ *   reported, once, to the request's onSlow(ms), else to the client's: the page says so
  *   and stays usable (the worker runs apart from it); the answer is still taken when it comes. Progress events
  *   of a running request ({stage: "working", id, done, total}) go to the request's onProgress.
- * - request() never rejects: after a failed boot it answers {ok: false, error: {code: "not_ready", ...}}.
+ * - request() never rejects and never waits forever: after a failed boot it answers {ok: false, error: {code:
+ *   "not_ready", ...}}; a request nested deeper than root's data-max-depth (checker/limits.py MAX_DEPTH, which the
+ *   checker would refuse) is answered {ok: false, error: {code: "too_deep", details: {limit}}} without being sent
+ *   (the browser's structured clone of a very deep value throws), and one the browser cannot send, {code:
+ *   "not_sent"}.
  */
 
+import { depthOf } from "./nesting.js";
+
 const PROTOCOL = 1;
+// A data attribute read as a number of ms or levels: a positive finite number, else 0 (the default applies); at
+// most what setTimeout takes (a larger delay overflows and fires at once).
+const positive = (text) => {
+  const n = Number(text);
+  return Number.isFinite(n) && n > 0 ? Math.min(n, 2_147_483_647) : 0;
+};
 
 export class WorkerClient {
   constructor(root, { onStage = () => {}, onReady = () => {}, onFail = () => {}, onSlow = () => {} } = {}) {
@@ -38,14 +52,17 @@ export class WorkerClient {
 
   /** The boot time-out in ms (see above). */
   get timeoutMs() {
-    const fromQuery = Number(new URLSearchParams(location.search).get("boot_timeout"));
-    return fromQuery > 0 ? fromQuery : Number(this.root.dataset.bootTimeout) || 60_000;
+    return positive(this.root.dataset.bootTimeout) || 60_000;
   }
 
   /** How long a request may run before the visitor is told (see above). */
   get requestTimeoutMs() {
-    const fromQuery = Number(new URLSearchParams(location.search).get("request_timeout"));
-    return fromQuery > 0 ? fromQuery : Number(this.root.dataset.requestTimeout) || 15_000;
+    return positive(this.root.dataset.requestTimeout) || 15_000;
+  }
+
+  /** The deepest nesting the checker takes in a request (checker/limits.py MAX_DEPTH, from the page). */
+  get maxDepth() {
+    return positive(this.root.dataset.maxDepth);
   }
 
   start() {
@@ -155,10 +172,22 @@ export class WorkerClient {
         return;
       }
       const id = this.nextId++;
+      const message = { v: PROTOCOL, id, type, call: this.call, ...fields };
+      const limit = this.maxDepth;
+      if (limit && depthOf(message, limit) > limit) {
+        resolve({ id, ok: false, error: { code: "too_deep", message: `nested more than ${limit} levels deep`, details: { limit } } });
+        return;
+      }
       const entry = { id, resolve, onProgress, onSlow, timer: null };
       this.pending.set(id, entry);
       if (this.ready) this.arm(entry);
-      this.worker.postMessage({ v: PROTOCOL, id, type, call: this.call, ...fields });
+      try {
+        this.worker.postMessage(message);
+      } catch (error) {
+        this.pending.delete(id);
+        clearTimeout(entry.timer);
+        resolve({ id, ok: false, error: { code: "not_sent", message: String(error && error.message || error), details: {} } });
+      }
     });
   }
 
