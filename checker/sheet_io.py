@@ -6,10 +6,10 @@ rows screen() reads. The one place an upload is decoded and sniffed; both doors 
 import codecs
 import csv
 import io
-import zipfile
 
 from . import limits
 from . import sheet_template
+from .filekind import sniff
 from .sheet_errors import BatchError
 from .strings import s
 
@@ -122,32 +122,7 @@ def read_sheet(ruleset, text=None, data=None):
 SEPARATOR_NAMES = {";": "semicolon", "\t": "tab"}
 
 
-# What a file is, from its first bytes (its name may say anything). Zip archives are told apart by their parts.
-_MAGIC = ((b"%PDF", "pdf"), (b"\x89PNG\r\n\x1a\n", "image"), (b"\xff\xd8\xff", "image"), (b"GIF8", "image"),
-          (bytes.fromhex("d0cf11e0a1b11ae1"), "ole2"))
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-
-
-def sniff(data):
-    """"xlsx", "ods", "docx", "zip", "ole2" (an old .xls or .et), "pdf", "image" or "text"."""
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            return kind
-    if not data.startswith(b"PK\x03\x04"):
-        return "text"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, ValueError, OSError, KeyError):
-        return "xlsx"  # a damaged archive: the workbook reader says it cannot be read
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
-        return "ods"
-    if "word/document.xml" in names:
-        return "docx"
-    return "zip"
 
 
 def decode(data):

@@ -1,8 +1,8 @@
 """Excel workbooks (.xlsx) in and out. openpyxl is imported here only, and only when a workbook is read or
 written, so the checker page and a CSV-only visit never need it (the browser loads its wheel on demand).
 
-Old binary workbooks (.xls, and WPS's .et) are OLE2 compound files: they are told apart by their first bytes,
-not their name, and refused with a message saying how to save the file as .xlsx.
+Old binary workbooks (.xls, and WPS's .et) are told apart by their first bytes (checker/filekind.py), not their
+name, and refused with a message saying how to save the file as .xlsx.
 """
 
 import datetime
@@ -12,11 +12,10 @@ import unicodedata
 import zipfile
 
 from . import limits
+from .filekind import sniff
 
-ZIP_MAGIC = b"PK\x03\x04"
 # Column widths, in Excel's units (about one Latin character; a Chinese character takes two).
 MIN_WIDTH, MAX_WIDTH = 8, 60
-OLE2_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 # The characters XML 1.0 forbids (what openpyxl refuses with IllegalCharacterError): C0 controls but tab, LF, CR.
 XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -40,15 +39,6 @@ class WorkbookError(Exception):
     def __init__(self, code, **values):
         super().__init__(code)
         self.code, self.values = code, values
-
-
-def kind(data):
-    """"xlsx" (a zip archive), "ole2" (an old binary .xls or .et) or "text", from the bytes themselves."""
-    if data[:len(ZIP_MAGIC)] == ZIP_MAGIC:
-        return "xlsx"
-    if data[:len(OLE2_MAGIC)] == OLE2_MAGIC:
-        return "ole2"
-    return "text"
 
 
 def cell_text(value):
@@ -84,7 +74,7 @@ def _check_archive(data):
 
 def read_lines(data):
     """[(row number, [cell text])] of the first visible sheet that holds any data, bounded like a CSV file."""
-    found = kind(data)
+    found = sniff(data)
     if found == "ole2":
         raise WorkbookError("old_workbook")
     if found != "xlsx":

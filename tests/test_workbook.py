@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from checker import api, batch, formats, limits, sheet_template, workbook
+from checker import api, batch, filekind, formats, limits, sheet_template, workbook
 from checker import sheet_io
 from checker import sheet_errors
 from checker import plan as planning
@@ -159,7 +159,7 @@ def test_an_xlsx_written_by_openpyxl_with_an_id_header_reads_numbers_and_dates(r
 
 
 def test_an_old_binary_workbook_is_refused_by_its_bytes_whatever_its_name(ruleset, tmp_path):
-    ole2 = workbook.OLE2_MAGIC + b"\0" * 504
+    ole2 = filekind.OLE2_MAGIC + b"\0" * 504
     with pytest.raises(sheet_errors.BatchError) as caught:
         sheet_io.read_sheet(ruleset, data=ole2)
     assert caught.value.code == "old_workbook"
