@@ -390,6 +390,8 @@ def visit(context, url, done_js, timeout_ms, linger_ms=0, probe=None, server=Non
         metrics["waterfall"] = waterfall(at_done, metrics["timeOrigin"], url.split("/", 3)[0] + "//"
                                          + url.split("/", 3)[2] + "/")
         if linger_ms:
+            # Not a wait for a condition: the linger is the measurement itself, a fixed window after the verdict in
+            # which the bytes a visitor's connection still carries (the service worker's precache) are counted.
             page.wait_for_timeout(linger_ms)
             metrics["bytes_sent_with_linger"] = (server.bytes_sent - sent_before) if server else None
         return metrics, at_done, list(finished), page
