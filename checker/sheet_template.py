@@ -16,6 +16,7 @@ from . import kinds, limits
 from .conditions import evaluate
 from .engine import decide
 from .loose import fold
+from .sheet_errors import BatchError
 from .strings import LANGS, s
 
 PASS_THROUGH = ("applicant_name", "credit_code", "contact")  # kept and shown, never decided on
@@ -222,13 +223,38 @@ class HeaderReader:
                 spellings += [q["label"][lang] for lang in LANGS] + [q["short"][lang] for lang in LANGS if "short" in q]
             for spelling in {fold(x) for x in spellings}:
                 self.names.setdefault(spelling, set()).add(column)
-        # A label several columns share (each direction's "role") names none of them: the id row tells them apart.
-        self.names = {spelling: columns.pop() for spelling, columns in self.names.items() if len(columns) == 1}
-        self.titles = {fold(group_title(ruleset, g, lang)) for _c, g in columns(ruleset) for lang in LANGS}
+        # A label several columns share (each direction's "role") names none of them alone: the id row tells them
+        # apart, else the section row above them (the direction's name), else the file is refused naming them.
+        self.shared = {spelling: cols for spelling, cols in self.names.items() if len(cols) > 1}
+        self.names = {spelling: cols.pop() for spelling, cols in self.names.items() if len(cols) == 1}
+        self.group_of = {c: {fold(group_title(ruleset, g, lang)) for lang in LANGS} for c, g in columns(ruleset)}
+        self.titles = set().union(*self.group_of.values())
         self.markers = [fold(s("batch.template.example_marker", lang)) for lang in LANGS]
 
     def column(self, cell):
         return self.names.get(fold(cell))
+
+    def knows(self, cell):
+        """Whether a header cell is one of the template's spellings (of one column, or shared by several)."""
+        return fold(cell) in self.names or fold(cell) in self.shared
+
+    def resolve(self, cell, title):
+        """The column a header cell names under the section title above it (folded, or None): the column, None for
+        a column the template does not have, or the set of columns it could be when the title does not decide."""
+        spelling = fold(cell)
+        if spelling in self.names:
+            return self.names[spelling]
+        candidates = self.shared.get(spelling)
+        if not candidates:
+            return None
+        under = {c for c in candidates if title in self.group_of[c]} if title else set()
+        return next(iter(under)) if len(under) == 1 else set(candidates)
+
+    def is_heading(self, cells):
+        """A row of the template's own headings (labels, ids or section names), e.g. a label row moved below the
+        id row: never a project."""
+        filled = [c for c in cells if c.strip()]
+        return bool(filled) and all(self.knows(c) or c.strip() in self.ids or fold(c) in self.titles for c in filled)
 
     def is_section_row(self, cells):
         return all(fold(c) in self.titles for c in cells if c.strip())
@@ -246,33 +272,72 @@ class HeaderReader:
 
 
 def locate(ruleset, lines):
-    """(columns: a column id or None per position, header cells, the project rows, problems) of a file's lines
-    [(row number, cells)]. Rows before the header may be titles or section names; an id row under the header
-    decides the columns; comment rows (#…) and the example row are skipped. `problems` is None when a header was
-    found, else the header cells seen (for the caller's message)."""
+    """(columns: a column id or None per position, header cells, the project rows, the reader) of a file's lines
+    [(row number, cells)]. Rows before the header may be titles or the section row; the template's heading rows
+    (labels, the id row, in any order, any of them deleted) are read together: a column is named by its id, else
+    by its label, else by its label under the section above it (merged cells: a title covers the columns to its
+    right up to the next one). Comment rows (#…) and the example row are skipped. columns is None when no header
+    was found (then the header cells are those seen, for the caller's message). A label that names several columns
+    with nothing to tell them apart raises BatchError("unidentified_columns"): guessing would count the wrong answers."""
     reader = HeaderReader(ruleset)
-    index = None
+    index, sections = None, None
     for i, (_number, cells) in enumerate(lines[:limits.MAX_HEADER_ROWS]):
         filled = [c for c in cells if c.strip()]
-        if not filled or filled[0].lstrip().startswith("#") or reader.is_section_row(cells):
+        if not filled or filled[0].lstrip().startswith("#"):
             continue
-        if any(reader.column(c) for c in cells):
+        if reader.is_section_row(cells):
+            sections = cells
+            continue
+        if any(reader.knows(c) or c.strip() in reader.ids for c in cells):
             index = i
         break
     if index is None:
         seen = next((cells for _n, cells in lines if any(c.strip() for c in cells)), [])
         return None, seen, [], reader
-    header = [c.strip() for c in lines[index][1]]
-    found = [reader.column(c) if c else None for c in header]
+    headings = [lines[index][1]]
     rest = lines[index + 1:]
-    if rest and reader.is_id_row(rest[0][1]):
-        ids = [c.strip() for c in rest[0][1]]
-        width = max(len(ids), len(header))
-        header += [""] * (width - len(header))
-        found += [None] * (width - len(found))
-        ids += [""] * (width - len(ids))
-        found = [ids[i] or found[i] for i in range(width)]
+    while rest and len(headings) < limits.MAX_HEADER_ROWS and (reader.is_heading(rest[0][1])
+                                                                or reader.is_example(rest[0][1])):
+        cells = rest[0][1]
+        if reader.is_example(cells):  # the example row, wherever the heading rows were moved around it
+            rest = rest[1:]
+            continue
+        if reader.is_section_row(cells) and not any(reader.knows(c) for c in cells):
+            sections = sections or cells
+        else:
+            headings.append(cells)
         rest = rest[1:]
+    width = max(len(cells) for cells in headings)
+    ids = next((cells for cells in headings if reader.is_id_row(cells)), [])
+    labels = next((cells for cells in headings if cells is not ids), ids)
+    header = [c.strip() for c in labels] + [""] * (width - len(labels))
+    titles = _carried(sections or [], width)
+    found, unidentified = [], []
+    for position in range(width):
+        given = ids[position].strip() if position < len(ids) else ""
+        if given in reader.ids:
+            found.append(given)
+            continue
+        column = reader.resolve(header[position], titles[position]) if header[position] else None
+        if isinstance(column, set):
+            unidentified.append((_letter(position + 1), limits.shorten(header[position])))
+            column = None
+        found.append(column)
+    if unidentified:
+        raise BatchError("unidentified_columns", columns=lambda lang: s("batch.list_sep", lang).join(
+            s("batch.column_at", lang, letter=letter, label=label) for letter, label in unidentified[:limits.MAX_ERRORS]))
     body = [(n, cells) for n, cells in rest
             if any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#") and not reader.is_example(cells)]
     return found, header, body, reader
+
+
+def _carried(sections, width):
+    """The section title (folded) over each of `width` columns: a merged or CSV section cell names its own column
+    and the blank ones to its right."""
+    titles, current = [], None
+    for position in range(width):
+        cell = sections[position] if position < len(sections) else ""
+        if cell.strip():
+            current = fold(cell)
+        titles.append(current)
+    return titles

@@ -377,14 +377,18 @@ def test_a_separator_that_cannot_be_told_is_said(ruleset):
     assert caught.value.code == "separator_unknown" and "CSV UTF-8" in caught.value.message("zh")
 
 
-def test_a_label_several_columns_share_is_told_apart_by_the_id_row_only(ruleset):
+def test_a_label_several_columns_share_is_told_apart_by_the_id_row_or_the_section_row_never_guessed(ruleset):
     lines = template_lines(ruleset, "zh")
     roles = [i for i, column in enumerate(lines[2]) if column.endswith("_role")]
     assert len({lines[1][i] for i in roles}) == 1  # the same short label over each direction's role
-    found, *_ = sheet_template.locate(ruleset, [(n, cells) for n, cells in enumerate(lines[:2] + lines[3:], start=1)])
-    assert [found[i] for i in roles] == [None] * len(roles)  # without the id row: not guessed
-    found, *_ = sheet_template.locate(ruleset, list(enumerate(lines, start=1)))
+    numbered = lambda rows: list(enumerate(rows, start=1))  # noqa: E731
+    found, *_ = sheet_template.locate(ruleset, numbered(lines))
     assert [found[i] for i in roles] == [lines[2][i] for i in roles]
+    found, *_ = sheet_template.locate(ruleset, numbered(lines[:2] + lines[3:]))  # no id row: the section row
+    assert [found[i] for i in roles] == [lines[2][i] for i in roles]
+    with pytest.raises(sheet_errors.BatchError) as caught:  # neither: refused, never guessed
+        sheet_template.locate(ruleset, numbered(lines[1:2] + lines[3:]))
+    assert caught.value.code == "unidentified_columns"
 
 
 def _with_sheet_xml(data, change):
