@@ -4,7 +4,8 @@ Request:  {"id": any scalar, "call": "<call id>", "type": "assess" | "questions"
 Response: {"id": same, "ok": true, "result": {...}} or {"id": same, "ok": false, "error": {code, message, details}}
 
 Workbooks travel as base64 text: `template` {format: "csv" | "xlsx"} -> {csv} or {xlsx}; `batch` takes `csv` (text)
-or `xlsx`, with `file_name` and `as_of` (the date shown in the export); `export` {plan_id, format} -> {csv} or {xlsx}.
+or `xlsx`, with `file_name` and `as_of` (the date shown in the export); `export` {plan_id, format, unit_name
+(optional: the unit's name, heading the export)} -> {csv} or {xlsx}.
 `batch` and `replan` take `order_by` ("file", the default for a batch, or "suggested": checker.planning.ORDER_BY; a
 replan without it keeps the plan's) and `order` (the unit's own order of row numbers, from that base).
 
@@ -88,6 +89,9 @@ def _field(req, name, kind, default=None):
     elif kind == "text":
         if not isinstance(value, str):
             raise RequestError("request.bad_field", field=name, expected=("text", {}))
+    elif kind == "name":  # a name typed on the page (the unit's): short text
+        if not isinstance(value, str) or len(value) > limits.MAX_NAME_CHARS:
+            raise RequestError("request.bad_field", field=name, expected=("name", {"limit": limits.MAX_NAME_CHARS}))
     elif kind == "date":
         if value in (None, ""):
             return None
@@ -130,10 +134,12 @@ def _template(ruleset, req, lang, progress=None):
 
 
 def _export(ruleset, req, lang, progress=None):
-    """The export of an earlier batch's plan (named by its id) as it stands now, in `format`."""
+    """The export of an earlier batch's plan (named by its id) as it stands now, in `format`, headed by the unit's
+    name when `unit_name` gives it."""
     plan_id, name = _field(req, "plan_id", "plan_id"), _field(req, "format", "plan_format", "csv")
-    plan = plan_memory.kept(ruleset, plan_id)
-    return dict(written(name, *formats.write("plan", name, plan, plan["lang"])), plan_id=plan_id)
+    unit_name = _field(req, "unit_name", "name", "")
+    content = pipeline.write_plan(plan_memory.kept(ruleset, plan_id), name, unit_name)
+    return dict(written(name, *content), plan_id=plan_id)
 
 
 HANDLERS = {

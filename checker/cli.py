@@ -237,7 +237,9 @@ def cmd_batch(args):
                                       order_by=args.order, as_of=args.as_of)
     except sheet_errors.BatchError as exc:
         raise InputError(f"{path}: {exc.message(args.lang)}") from None
-    content, binary = formats.write("plan", file_format, plan, args.lang)
+    if len(args.unit_name) > limits.MAX_NAME_CHARS:
+        raise InputError(f"--unit-name: longer than {limits.MAX_NAME_CHARS} characters")
+    content, binary = pipeline.write_plan(plan, file_format, args.unit_name)
     if binary:
         _write_bytes(content, args.output)
     else:
@@ -293,6 +295,7 @@ def build_parser():
     p.add_argument("--format", choices=formats.names("plan"), help="default: from --output's suffix, else csv")
     p.add_argument("--output", "-o")
     p.add_argument("--as-of", type=_date, help="the screening date shown in the export, YYYY-MM-DD (default: today)")
+    p.add_argument("--unit-name", default="", help="the recommending unit's name, shown at the top of the export")
     p.add_argument("--order", choices=planning.ORDER_BY, default=planning.ORDER_BY[0],
                    help="the list's order: the file's own rows (default), or the tool's suggestion (more priority "
                    "conditions met first, then the file's order); the notice prescribes no method of ranking")

@@ -12,8 +12,9 @@ EXPORT_COLUMNS = ("rank", "row", "applicant_name", "credit_code", "contact", "pr
 
 
 def export_head(plan, lang):
-    """The block above the list: what was screened, for whom, when, by which rules."""
-    return [
+    """The block above the list: who screened (the unit's name, when given), what, when, by which rules, and the
+    notes on the whole file (its encoding, columns ignored, rows naming another kind of unit)."""
+    return ([(s("batch.export.unit_name", lang), plan["unit_name"])] if plan.get("unit_name") else []) + [
         (s("batch.export.unit_kind", lang), plan["unit_label"]),
         (s("batch.export.quota", lang), s("batch.export.quota_value", lang, quota=plan["quota"], **plan["citation"])),
         (s("batch.export.date", lang), plan["screened_on"]),
@@ -25,7 +26,7 @@ def export_head(plan, lang):
     ] + ([] if plan["per_applicant"] is None else [
         (s("batch.export.per_applicant", lang), s("batch.export.per_applicant_value", lang, n=plan["same_applicant"],
                                                   **plan["per_applicant"])),
-    ]) + [
+    ]) + [(s("batch.export.file_note", lang), note["message"]) for note in plan.get("notes", [])] + [
         (s("batch.export.note", lang), s("batch.export.note_text", lang)),
     ]
 

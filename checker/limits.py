@@ -27,6 +27,7 @@ MAX_XLSX_UNPACKED = 100_000_000  # bytes its parts may unpack to (a zip bomb is 
 MIN_LOOSE_CHARS = 2            # a cell read loosely as part of an option's label must have at least this many
 MAX_YAML_CHARS = 1_000_000     # characters of a YAML file (answers or policy data)
 MAX_YAML_NODES = 100_000       # nodes of a YAML document, aliases counted as what they expand to
+MAX_NAME_CHARS = 200           # a recommending unit's name, typed on the screening page for the export
 MAX_SEARCH_QUERY_CHARS = 200   # characters of a guide search query searched (the rest is cut, and the page says so)
 
 

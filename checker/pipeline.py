@@ -22,6 +22,14 @@ def assess(ruleset, raw_answers, lang="zh", as_of=None):
     return present(decide(ruleset, answers), lang, as_of or datetime.date.today())
 
 
+def write_plan(plan, file_format, unit_name=""):
+    """(content, binary) of the plan in `file_format` (checker/formats.py), for the unit to sign: the unit's name, as
+    the official typed it, heads the export's block (checker/export.py)."""
+    from . import formats
+
+    return formats.write("plan", file_format, dict(plan, unit_name=unit_name.strip()), plan["lang"])
+
+
 def screen_upload(ruleset, unit_kind, lang="zh", data=None, text=None, file_name="", order=None, order_by=None,
                   as_of=None, progress=None):
     """Screen a unit's file, from its bytes (`data`: any file, told apart by its bytes) or its text (`text`: CSV

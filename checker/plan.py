@@ -49,7 +49,8 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     numbers, rows it leaves out following in the base order) and fill the quota in that order: one place per
     applicant (Notice II(1): a row naming an applicant already placed the limit's number of times is set aside,
     naming those rows, and never takes a place), exempt rows do not count, the first `quota` counted rows are
-    within it, the rest over. Rows that name another kind of recommending unit than the one screening are flagged."""
+    within it, the rest over. Rows that name another kind of recommending unit than the one screening are said in
+    one note for the file (which rows, which kind), not on every row."""
     lang = head["lang"]
     unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
     units = {u["id"]: u for u in ruleset.quota["units"]}
@@ -81,16 +82,12 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
         entry["quota_status"] = "error" if entry["verdict"] == "error" else "not_counted"
     for entry in results:
         entry["verdict_label"] = s("batch.verdict." + entry["verdict"], lang)
-        entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang, rows=s(
-            "batch.list_sep", lang).join(map(str, entry["set_aside_for"])))
-        entry["flags"] = [f for f in entry.get("flags", []) if f["code"] != "unit_kind"]
-        row_unit = entry.get("row_unit_kind")
-        if row_unit and row_unit != unit["id"] and row_unit in units:
-            entry["flags"].append({"code": "unit_kind", "message": s(
-                "batch.flag.unit_kind", lang, row_unit=units[row_unit]["label"][lang], unit=unit["label"][lang])})
+        entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang,
+                                        rows=rows_text(entry["set_aside_for"], lang))
     custom = [r["row"] for r in countable] != default
     return dict(
         head,
+        notes=[n for n in head["notes"] if n["code"] != "unit_kind"] + _unit_kind_note(results, unit, units, lang),
         unit_label=unit["label"][lang],
         quota=unit["quota"],
         rows_total=len(results),
@@ -112,6 +109,30 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
         rows=countable + others,
         citation={"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
     )
+
+
+def _unit_kind_note(results, unit, units, lang):
+    """[the file's one note on rows naming another kind of recommending unit than the one screening], or []."""
+    by_kind = {}
+    for entry in results:
+        row_unit = entry.get("row_unit_kind")
+        if row_unit and row_unit != unit["id"] and row_unit in units:
+            by_kind.setdefault(row_unit, []).append(entry["row"])
+    if not by_kind:
+        return []
+    sep = s("batch.list_sep", lang)
+    which = sep.join(s("batch.note.unit_kind_rows", lang, row_unit=units[kind]["label"][lang], rows=rows_text(rows, lang))
+                     for kind, rows in by_kind.items())
+    count = sum(len(rows) for rows in by_kind.values())
+    return [{"code": "unit_kind", "message": s("batch.note.unit_kind", lang, count=count, unit=unit["label"][lang],
+                                               which=which)}]
+
+
+def rows_text(rows, lang):
+    """Row numbers as a list people read, the first limits.MAX_ERRORS of them and then how many more."""
+    shown = s("batch.list_sep", lang).join(map(str, rows[:limits.MAX_ERRORS]))
+    rest = len(rows) - limits.MAX_ERRORS
+    return shown if rest <= 0 else s("batch.rows_more", lang, rows=shown, more=rest)
 
 
 def order_statement(ruleset, order_by, custom, lang):

@@ -269,12 +269,25 @@ def test_the_same_applicant_twice_is_flagged_citing_the_notice(ruleset):
     assert plan["flagged"] == 4
 
 
-def test_a_row_naming_another_kind_of_unit_is_flagged_and_follows_the_unit_kind(ruleset):
-    row = answers("eligible_d5", recommending_unit_kind="city")
-    sheet = sheet_io.read_sheet(ruleset, text=to_csv(ruleset, [row]))
-    plan = batch.screen(ruleset, sheet, "province", "en")
-    assert [f["code"] for f in plan["rows"][0]["flags"]] == ["unit_kind"]
-    assert planning.replan(ruleset, plan, unit_kind="city")["rows"][0]["flags"] == []
+def test_rows_naming_another_kind_of_unit_are_one_note_for_the_file_that_follows_the_unit_kind(ruleset):
+    rows = [answers("eligible_d5", recommending_unit_kind="city", project_name=f"p{i}") for i in range(3)]
+    rows.append(answers("eligible_d5", recommending_unit_kind="province"))
+    plan = batch.screen(ruleset, sheet_io.read_sheet(ruleset, text=to_csv(ruleset, rows)), "province", "zh")
+    assert all(r["flags"] == [] for r in plan["rows"])  # never repeated on every row
+    notes = [n["message"] for n in plan["notes"] if n["code"] == "unit_kind"]
+    city = next(u for u in ruleset.quota["units"] if u["id"] == "city")["label"]["zh"]
+    assert len(notes) == 1 and "有 3 行" in notes[0] and f"第 2、3、4 行为“{city}”" in notes[0]
+    as_city = [n["message"] for n in planning.replan(ruleset, plan, unit_kind="city")["notes"] if n["code"] == "unit_kind"]
+    assert len(as_city) == 1 and "有 1 行" in as_city[0] and "第 5 行" in as_city[0]  # the note follows the kind
+    again = planning.replan(ruleset, planning.replan(ruleset, plan, unit_kind="city"), unit_kind="central_soe")
+    assert [n["code"] for n in again["notes"]].count("unit_kind") == 1  # replanning never piles notes up
+
+
+def test_a_long_list_of_rows_is_cut_and_counted(ruleset):
+    from checker import limits
+
+    text = planning.rows_text(list(range(1, limits.MAX_ERRORS + 11)), "zh")
+    assert text.endswith("等（另有 10 行）") and str(limits.MAX_ERRORS + 1) not in text.split("、")
 
 
 # ------------------------------------------------------------------------------------------------ the export
@@ -298,6 +311,46 @@ def test_the_export_has_a_header_block_and_neutral_verdicts(ruleset):
     verdicts = {r[header.index(s("batch.col.verdict", "zh"))] for r in rows[1:]}
     assert verdicts and not any("您" in v or "你" in v for v in verdicts)
     assert s("batch.verdict.eligible", "zh") in verdicts
+
+
+def head_of(text):
+    """{label: value} of an exported CSV's block above the list."""
+    records = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    return {row[0]: row[1] for row in records[1:records.index([])] if len(row) > 1}
+
+
+def test_the_unit_name_and_the_files_notes_head_the_export_through_both_doors(ruleset, tmp_path):
+    rows = [dict(CANDIDATES[0], recommending_unit_kind="city"), *CANDIDATES[1:]]
+    out = io.StringIO()  # a semicolon file: a note on the whole file
+    csv.writer(out, delimiter=";").writerows(csv.reader(io.StringIO(to_csv(ruleset, rows))))
+    text = out.getvalue()
+    plan = api.handle(json.dumps({"id": 1, "call": "2022", "type": "batch", "csv": text, "unit_kind": "province"}))
+    plan_id = json.loads(plan)["result"]["plan_id"]
+    answer = json.loads(api.handle(json.dumps({"id": 2, "call": "2022", "type": "export", "plan_id": plan_id,
+                                               "format": "csv", "unit_name": " 某某省工业和信息化厅 "})))
+    head = head_of(answer["result"]["csv"])
+    assert head[s("batch.export.unit_name", "zh")] == "某某省工业和信息化厅"
+    notes = [v for k, v in head.items() if k == s("batch.export.file_note", "zh")]
+    both = [line for line in csv.reader(io.StringIO(answer["result"]["csv"].lstrip("\ufeff")))
+            if line and line[0] == s("batch.export.file_note", "zh")]
+    assert notes and {n for _k, n in both} >= {s("batch.note.separator", "zh", separator=s("batch.separator.semicolon", "zh"))}
+    assert len([n for _k, n in both if "推荐单位类型" in n and "第 2 行" in n]) == 1  # the unit-kind note, once
+    too_long = json.loads(api.handle(json.dumps({"id": 3, "call": "2022", "type": "export", "plan_id": plan_id,
+                                                 "format": "csv", "unit_name": "名" * (limits.MAX_NAME_CHARS + 1)})))
+    assert too_long["error"]["code"] == "bad_request" and "unit_name" in too_long["error"]["message"]
+    assert str(limits.MAX_NAME_CHARS) in too_long["error"]["message"]
+    source = tmp_path / "list.csv"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    done = subprocess.run([sys.executable, "-m", "checker", "batch", str(source), "--unit-kind", "province",
+                           "--unit-name", "某某省工业和信息化厅", "-o", str(out)], capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert head_of(out.read_text(encoding="utf-8"))[s("batch.export.unit_name", "zh")] == "某某省工业和信息化厅"
+    xlsx = tmp_path / "out.xlsx"
+    subprocess.run([sys.executable, "-m", "checker", "batch", str(source), "--unit-kind", "province", "--lang", "en",
+                    "--unit-name", "Some Province", "-o", str(xlsx)], check=True, capture_output=True, cwd=REPO)
+    cells = [row[:2] for row in openpyxl.load_workbook(xlsx).worksheets[0].iter_rows(values_only=True)]
+    assert (s("batch.export.unit_name", "en"), "Some Province") in cells
 
 
 def test_the_xlsx_export_holds_the_same_list_and_keeps_formulas_as_text(ruleset):

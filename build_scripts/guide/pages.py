@@ -100,7 +100,8 @@ def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy
     from checker import formats as checker_formats
 
     shared = {"ui_all": ui_all, "group_titles": group_titles, "langs": langs, "default_lang": default,
-              "limits": {"max_file_bytes": limits.MAX_FILE_BYTES}, "max_depth": limits.MAX_DEPTH,
+              "limits": {"max_file_bytes": limits.MAX_FILE_BYTES, "max_name_chars": limits.MAX_NAME_CHARS},
+              "max_depth": limits.MAX_DEPTH,
               # The files the screening page offers, in order (checker/formats.py): one button each.
               "page_formats": [{"name": f.name, "suffix": f.suffix, "media_type": f.media_type, "binary": f.binary,
                                 "template": f.template is not None, "plan": f.plan is not None}

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import openpyxl
 import pytest
 import yaml
 
@@ -744,6 +745,16 @@ def test_the_session_survives_a_reload_and_can_be_cleared(site_server, recorded_
     assert rec.locator("#screening-unit-name").input_value() == "某某市工业和信息化局"
     assert fixture_path(kind).name in rec.locator("#screening-session-note").inner_text()
     assert rec.locator("#screening-reset").is_visible()  # the hand-made order came back as such
+    # The unit's name heads both exports' block, as the printed list has it.
+    for name in ("csv", "xlsx"):
+        data, _ = download(rec, f"#screening-download-{name}")
+        if name == "csv":
+            head = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))
+        else:
+            sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+            head = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        head = head[:head.index(next(r for r in head if not any(r)))]
+        assert [s("batch.export.unit_name", "zh"), "某某市工业和信息化局"] in [r[:2] for r in head], (name, head)
     # The printed list: the unit's name, and lines for the review opinion, the signature and the date.
     rec.emulate_media(media="print")
     sign = rec.locator("#screening-sign")

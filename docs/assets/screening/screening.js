@@ -370,16 +370,18 @@ function replan(order, shown) {
  * order) or .xlsx (base64). */
 async function exportFile(format) {
   await state.replanned;
-  if (format === "csv" && state.plan.csv) return { csv: state.plan.csv }; // the batch answer carries its CSV
+  // The unit's name heads the export (the list the unit signs); the batch answer's own CSV is made without it.
+  const unitName = ui.unitName.value.trim();
+  if (format === "csv" && state.plan.csv && !unitName) return { csv: state.plan.csv };
   try {
-    return await ask("export", { plan_id: state.plan.plan_id, format });
+    return await ask("export", { plan_id: state.plan.plan_id, format, unit_name: unitName });
   } catch (error) {
     if (error.info?.code === "not_ready" || !state.csvText) throw error;
     // The checker no longer holds this screen: screen the file again, in this order.
     const order = state.plan.custom_order ? state.ranked.map((r) => r.row) : null;
     const plan = await ask("batch", { ...state.csvText, file_name: state.fileName, unit_kind: state.plan.unit_kind,
                                       order_by: state.plan.order_by, order });
-    return ask("export", { plan_id: plan.plan_id, format });
+    return ask("export", { plan_id: plan.plan_id, format, unit_name: unitName });
   }
 }
 
