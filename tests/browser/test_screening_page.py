@@ -772,6 +772,37 @@ def test_the_session_survives_a_reload_and_can_be_cleared(site_server, recorded_
     finish(rec, site_server)
 
 
+KEPT_JS = "Object.keys(%s).filter((k) => k.startsWith('bdpilot.screening.')).length"
+
+
+def test_a_screened_list_stays_in_its_tab_unless_remembered_on_this_computer(site_server, recorded_page):
+    rec = open_page(recorded_page, site_server, "zh")
+    kind = "city"
+    choose_kind(rec, kind)
+    upload(rec, fixture_path(kind), kind)
+    assert not rec.locator("#screening-remember").is_checked()
+    assert rec.evaluate(KEPT_JS % "sessionStorage") == 1 and rec.evaluate(KEPT_JS % "localStorage") == 0
+    # The next person at a shared computer opens the page in a new tab: no list, no names.
+    other = rec.page.context.new_page()
+    other.goto(page_url(site_server, "zh"))
+    other.locator('#screening[data-state="ready"]').wait_for(state="attached", timeout=BOOT_TIMEOUT)
+    assert not other.locator("#screening-results").is_visible()
+    other.close()
+    # Ticked with the keyboard: kept on this computer, and a new tab shows the list with the box ticked.
+    rec.locator("#screening-remember").focus()
+    rec.keyboard.press("Space")
+    rec.wait_for_function(f"{KEPT_JS % 'localStorage'} === 1 && {KEPT_JS % 'sessionStorage'} === 0")
+    other = rec.page.context.new_page()
+    other.goto(page_url(site_server, "zh"))
+    other.locator('#screening[data-restored="true"][data-state="done"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+    assert other.locator("#screening-remember").is_checked()
+    # Unticked: off this computer; the tab keeps its list until it closes.
+    other.locator("#screening-remember").uncheck()
+    other.wait_for_function(f"{KEPT_JS % 'localStorage'} === 0 && {KEPT_JS % 'sessionStorage'} === 1")
+    other.close()
+    finish(rec, site_server)
+
+
 # ------------------------------------------------------------------------------------------------ issue 27: the plan
 
 def list_csv(rows: list[dict]) -> str:

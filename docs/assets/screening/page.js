@@ -33,6 +33,7 @@ export const ui = {
   clear: $("screening-clear"),
   sessionNote: $("screening-session-note"),
   unitName: $("screening-unit-name"),
+  remember: $("screening-remember"),
   signUnit: $("screening-sign-unit"),
   order: $("screening-order"),
   orderLine: $("screening-order-line"),

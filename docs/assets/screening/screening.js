@@ -212,9 +212,23 @@ async function runBatch(job, source, order) {
 
 // ------------------------------------------------------------------------------------------------ the session
 
-// The last file checked, its unit kind and order, and the unit's name, kept in this browser only (localStorage),
-// so a reload shows the same list; "clear" forgets it.
+// The last file checked, its unit kind and order, and the unit's name, kept in this browser only, so a reload shows
+// the same list; "clear" forgets it. By default for this tab only (sessionStorage: gone when the tab closes, so the
+// next person at a shared office computer does not see the list's names, codes and contacts); on this computer
+// (localStorage) only when the official ticks "remember".
 const SESSION_KEY = `bdpilot.screening.${root.dataset.call}.v1`;
+
+function store(remembered) {
+  return remembered ? window.localStorage : window.sessionStorage;
+}
+
+function forgetStored() {
+  for (const area of [window.sessionStorage, window.localStorage]) {
+    try {
+      area.removeItem(SESSION_KEY);
+    } catch { /* storage off: nothing kept */ }
+  }
+}
 
 function saveSession() {
   if (!state.plan || state.csvText === null) return;
@@ -227,16 +241,26 @@ function saveSession() {
     unitName: ui.unitName.value,
   };
   try {
-    window.localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+    store(ui.remember.checked).setItem(SESSION_KEY, JSON.stringify(session));
+    store(!ui.remember.checked).removeItem(SESSION_KEY); // one copy, where the official chose
   } catch {
     ui.sessionNote.textContent = T.session_not_kept; // too large for this browser's storage (or storage is off)
     ui.sessionNote.hidden = false;
   }
 }
 
+/** The session kept: this tab's, else the one remembered on this computer ({remembered: true}). */
 function readSession() {
+  for (const remembered of [false, true]) {
+    const session = readFrom(remembered);
+    if (session) return { ...session, remembered };
+  }
+  return null;
+}
+
+function readFrom(remembered) {
   try {
-    const session = JSON.parse(window.localStorage.getItem(SESSION_KEY) || "null");
+    const session = JSON.parse(store(remembered).getItem(SESSION_KEY) || "null");
     const kind = session && root.querySelector(`input[name="screening-unit-kind"][value="${CSS.escape(String(session.unit))}"]`);
     const file = session && session.file;
     // {file} (bytes as base64); {csv} and {xlsx} are what sessions saved before the checker read the bytes itself.
@@ -251,6 +275,7 @@ async function restoreSession() {
   const session = readSession();
   if (!session) return;
   session.kind.checked = true;
+  ui.remember.checked = session.remembered;
   ui.unitName.value = typeof session.unitName === "string" ? session.unitName : "";
   ui.signUnit.textContent = ui.unitName.value;
   showOrderBy(session.orderBy || "file");
@@ -278,14 +303,20 @@ function forgetShown() {
 }
 
 ui.clear.addEventListener("click", () => {
-  try {
-    window.localStorage.removeItem(SESSION_KEY);
-  } catch { /* storage off: nothing kept */ }
+  forgetStored();
+  ui.remember.checked = false;
   state.job++;
   forgetShown();
   root.dataset.state = "ready";
   announce(T.session_cleared);
   ui.file.focus();
+});
+
+// Ticked: the list moves to this computer's storage; unticked: back to this tab's only (and off this computer).
+ui.remember.addEventListener("change", () => {
+  if (state.plan && state.csvText !== null) saveSession();
+  else if (!ui.remember.checked) forgetStored();
+  announce(ui.remember.checked ? T.remember_on : T.remember_off);
 });
 
 ui.unitName.addEventListener("input", () => {
