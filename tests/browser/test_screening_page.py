@@ -508,6 +508,27 @@ def test_guide_links_to_the_screening_page(site_server, page):
         assert page.url == page_url(site_server, lang)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_reasons_column_is_in_view_on_a_1366_pixel_screen(site_server, recorded_page, lang):
+    """An office laptop's screen: the whole table fits its box, so the reasons (where a duplicate applicant is
+    flagged) are seen without scrolling sideways."""
+    rec = recorded_page
+    rec.set_viewport_size({"width": 1366, "height": 768})
+    open_page(rec, site_server, lang)
+    kind = "province"
+    choose_kind(rec, kind)
+    upload(rec, fixture_path(kind), kind)
+    fit = rec.evaluate("""() => {
+        const wrap = document.querySelector('.screening__tablewrap');
+        const table = document.getElementById('screening-result-table');
+        const reasons = table.querySelector('thead th:last-child').getBoundingClientRect();
+        return {overflow: table.scrollWidth - wrap.clientWidth,
+                reasonsRight: reasons.right - wrap.getBoundingClientRect().right, reasonsWidth: reasons.width};
+    }""")
+    assert fit["overflow"] <= 0 and fit["reasonsRight"] <= 1 and fit["reasonsWidth"] >= 150, fit
+    finish(rec, site_server)
+
+
 @pytest.mark.parametrize("width", [1280, 360])
 def test_accessibility_with_results(site_server, recorded_page, axe_violations, width):
     rec = recorded_page
