@@ -90,19 +90,6 @@ def fill(page, answers: dict) -> None:
 SAVED_KEY = "bdpilot-checker:answers:2022"  # docs/assets/common/saved-answers.js: storageKey("2022")
 
 
-def wait_saved(page, qid: str, value) -> None:
-    """Wait until the page has saved `qid: value` in this browser (localStorage: what a reload restores). The page
-    has then processed the change, so a reload or a navigation that follows tests what the page keeps."""
-    page.wait_for_function("""([key, qid, value]) => {
-      try {
-        const saved = JSON.parse(localStorage.getItem(key));
-        return JSON.stringify((saved.answers || saved)[qid]) === JSON.stringify(value);
-      } catch (error) {
-        return false;
-      }
-    }""", arg=[SAVED_KEY, qid, value])
-
-
 def checked(page, qid: str) -> list[str]:
     return page.eval_on_selector_all(f"[name='{qid}']:checked", "els => els.map(e => e.value)")
 
@@ -347,7 +334,7 @@ def test_deep_link_preselects_the_direction_once(site_server, page):
     assert checked(page, "direction") == ["d7"]
     page.locator("#q-d7_cases").wait_for(state="visible", timeout=BOOT_MS)  # shown once Python is ready
     page.check("#in-direction--d6")
-    wait_saved(page, "direction", "d6")
+    wait_saved(page, direction="d6")
     page.reload()
     page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "direction") == ["d6"], "a reload must not undo the visitor's choice"
@@ -489,7 +476,7 @@ def test_answers_survive_reload_and_language_switch(site_server, page):
                 "projects_filed": 1, "filing_date": "2022-05-01", "direction": "d4"})
     page.locator("#q-d4_scenarios").wait_for(state="visible")
     page.fill("#in-d4_scenarios", "6")
-    wait_saved(page, "d4_scenarios", 6)
+    wait_saved(page, d4_scenarios=6)
     page.reload()
     page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert page.input_value("#in-project_name") == "数据 <b>x</b>"
@@ -704,7 +691,7 @@ def test_bad_fragment_keeps_saved_answers(site_server, recorded_page, fragment):
     page = recorded_page
     open_checker(page, checker_url(site_server))
     page.check("#in-own_ip--yes")
-    wait_saved(page, "own_ip", "yes")
+    wait_saved(page, own_ip="yes")
     page.goto("about:blank")
     page.goto(checker_url(site_server) + "#answers=" + fragment)
     page.wait_for_function("document.getElementById('checker-alert').textContent !== ''")
@@ -717,7 +704,7 @@ def test_bad_fragment_keeps_saved_answers(site_server, recorded_page, fragment):
     }""", fragment)
     page.wait_for_function("location.hash === '' && document.getElementById('checker-alert').textContent !== ''")
     assert checked(page, "own_ip") == ["yes"]
-    wait_saved(page, "own_ip", "yes")  # and the saved answers are still the visitor's
+    wait_saved(page, own_ip="yes")  # and the saved answers are still the visitor's
     page.assert_clean()
 
 
@@ -726,7 +713,7 @@ def test_html_in_answers_is_text(site_server, page):
     page.fill("#in-project_name", PAYLOAD)
     page.check("#in-law_abiding--yes")
     wait_verdict(page, "incomplete")
-    wait_saved(page, "project_name", PAYLOAD)
+    wait_saved(page, project_name=PAYLOAD)
     page.reload()
     open_checker(page, page.url)
     assert page.input_value("#in-project_name") == PAYLOAD
@@ -754,7 +741,9 @@ def saved_doc(page) -> dict | None:
 
 
 def wait_saved(page, **expected) -> None:
-    """Wait until the saved answers hold `expected` (question=answer; None: not answered)."""
+    """Wait until the saved answers hold `expected` (question=answer; None: not answered) in this browser
+    (localStorage: what a reload restores). The page has then processed the change, so a reload or a navigation that
+    follows tests what the page keeps."""
     page.wait_for_function("""([key, expected]) => {
         const doc = JSON.parse(localStorage.getItem(key) || 'null');
         return doc !== null && Object.entries(expected).every(([q, v]) =>
@@ -1191,7 +1180,7 @@ def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorde
     assert page.locator("#checker-requirements-link").get_attribute("href") == "../hosting/"
     # Nothing else breaks: the form still takes and keeps answers.
     page.check("#in-own_ip--no")
-    wait_saved(page, "own_ip", "no")
+    wait_saved(page, own_ip="no")
     page.reload()
     page.wait_for_selector("#checker-form", timeout=BOOT_MS)
     assert checked(page, "own_ip") == ["no"]
