@@ -24,7 +24,9 @@ It writes:
   Pyodide folder, the lock file, the package name, the rule-set versions. Paths in it are relative to it.
   ``snapshot_key`` is a hash of every file a memory snapshot of the booted checker depends on (Pyodide's runtime
   files as served, the wheel, the worker script): the worker keeps a visitor's snapshot only while it matches, so a
-  new release never boots from an old one. Steps that change one of those files later in the build (the
+  new release never boots from an old one. ``boot_files`` gives the size and sha256 of the files the worker checks
+  as they arrive (the .wasm, the standard library, the wheel, the lock file), so a file answered with an HTTP
+  error, cut short or damaged is said at once by name. Steps that change one of those files later in the build (the
   precompiled standard library, build_scripts/pyodide_bytecode.py) call seal() again.
 
 Why ``pyodide lockfile add-wheels`` and not ``pyodide build`` / ``pyodide venv`` / ``pyodide xbuildenv``: those
@@ -201,13 +203,37 @@ def snapshot_key(site_dir: Path, manifest: dict) -> str:
     return digest.hexdigest()[:16]
 
 
+# The files of the boot the worker checks as they arrive (docs/assets/checker/worker.mjs, "checked boot files"):
+# Pyodide's .wasm and standard library, beside the manifest's wheel and lock file. A file answered with an HTTP
+# error, cut short or changed on its way is then said at once, naming the file and what is wrong, instead of
+# Pyodide waiting for ever on a module it cannot compile.
+CHECKED_RUNTIME_FILES = ("pyodide.asm.wasm", "python_stdlib.zip")
+
+
+def boot_files(site_dir: Path, manifest: dict) -> dict:
+    """{path relative to the manifest: {"size": bytes, "sha256": hex}} of the checked boot files, as they are now."""
+    checker_dir = Path(site_dir) / "assets" / "checker"
+    names = [manifest["index_url"] + name for name in CHECKED_RUNTIME_FILES]
+    names += [manifest[key] for key in ("wheel", "lock_file") if manifest.get(key)]
+    files = {}
+    for name in names:
+        path = checker_dir / name
+        if path.is_file():
+            data = path.read_bytes()
+            files[name] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return files
+
+
 def seal(site_dir: Path) -> dict:
-    """Rewrite <site>/assets/checker/manifest.json's snapshot_key for the files now in the site; returns it."""
+    """Rewrite <site>/assets/checker/manifest.json's snapshot_key and boot_files for the files now in the site;
+    returns it."""
     path = Path(site_dir) / "assets" / "checker" / MANIFEST
     manifest = json.loads(path.read_text("utf-8"))
     key = snapshot_key(site_dir, manifest)
-    if manifest.get("snapshot_key") != key:
+    files = boot_files(site_dir, manifest)
+    if manifest.get("snapshot_key") != key or manifest.get("boot_files") != files:
         manifest["snapshot_key"] = key
+        manifest["boot_files"] = files
         path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
 
@@ -248,9 +274,10 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
     for name in CORE_FILES:
         copied += _copy(pyodide_dir / name, runtime_dir / name)
     copied += _copy(wheel, checker_dir / wheel.name)
-    manifest["snapshot_key"] = snapshot_key(site_dir, manifest)
-    manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     copied += _copy(lock, checker_dir / lock.name)
+    manifest["snapshot_key"] = snapshot_key(site_dir, manifest)
+    manifest["boot_files"] = boot_files(site_dir, manifest)
+    manifest_text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     for extra_wheel in extra:
         copied += _copy(extra_wheel, checker_dir / WORKBOOK_DIR / extra_wheel.name)
     # Files of an earlier build (a --dirty build or mkdocs serve keep the folder): other wheels, locks, Pyodides.

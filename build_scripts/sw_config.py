@@ -12,6 +12,9 @@ docs/sw.js (copied to <site>/sw.js by MkDocs) holds a placeholder between the ma
 * ``precache``: the files the worker caches at install and serves cache-first, relative to sw.js: the checker's
   wheel and lock file (their names change with their content), and the Pyodide files the checker worker loads
   (pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip);
+* ``integrity``: each precached file's sha256 as a Subresource Integrity value ("sha256-<base64>"): the worker
+  caches a copy only when its bytes are the build's, so a file cut short or damaged on its way is never kept (and
+  served cache-first) after the server is fixed;
 * ``pages`` and ``pages_hash``: every page of both languages (as the folder URL visitors use, "checker/") and
   every other file of the site (styles, scripts, search indexes, the checker's manifest.json) — also cached at
   install, but served network-first, so a new release (a new manifest, so a new rule set) shows at once online
@@ -27,6 +30,7 @@ caches nothing. Standard library only.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import re
@@ -119,6 +123,11 @@ def content_hash(site: Path, files: list[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
+def integrity(path: Path) -> str:
+    """The file's Subresource Integrity value, as fetch() takes it: "sha256-<base64 of the digest>"."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode("ascii")
+
+
 def configure(site: Path) -> dict | None:
     """Rewrite <site>/sw.js; returns the configuration written (None when there is nothing to cache)."""
     sw = site / "sw.js"
@@ -135,6 +144,7 @@ def configure(site: Path) -> dict | None:
         "checker": re.sub(r"[^A-Za-z0-9.+_-]", "_", checker),
         "hash": content_hash(site, files),
         "precache": [p.relative_to(site).as_posix() for p in files],
+        "integrity": {p.relative_to(site).as_posix(): integrity(p) for p in files},
         "pages_hash": content_hash(site, pages),
         "pages": [page_url(site, p) for p in pages],
     }

@@ -9,7 +9,9 @@
  *
  *  - CONFIG.precache: Pyodide's core files and the checker wheel and lock file, whose URLs change with their
  *    content. Cached at install, served cache-first, in a cache named after the Pyodide and checker versions and
- *    a hash of those files.
+ *    a hash of those files. A copy is kept only with the sha256 the build wrote (CONFIG.integrity): a file cut
+ *    short or damaged on its way is passed on (the checker's worker names it) but never cached, so it is asked of
+ *    the server again once fixed, instead of being served cache-first for the whole release.
  *  - CONFIG.pages: every page (as its folder URL, "checker/") and every other file of the site, the checker's
  *    manifest.json included. Cached at install, served network-first: online, a new release (new pages, a new
  *    manifest naming a new wheel and rule set) is used at once; offline, the last copy. Their cache is named
@@ -25,7 +27,7 @@
  */
 "use strict";
 
-const CONFIG = /* @sw-config */ { pyodide: "", checker: "", hash: "", precache: [], pages_hash: "", pages: [] } /* @end-sw-config */;
+const CONFIG = /* @sw-config */ { pyodide: "", checker: "", hash: "", precache: [], integrity: {}, pages_hash: "", pages: [] } /* @end-sw-config */;
 
 const PREFIX = "bdpilot-";
 const VERSION = `pyodide-${CONFIG.pyodide}-checker-${CONFIG.checker}-${CONFIG.hash}`;
@@ -36,6 +38,8 @@ const CONFIGURED = Boolean(CONFIG.pyodide && CONFIG.hash && CONFIG.precache.leng
 const absolute = (path) => new URL(path, self.location.href).href;
 const PRECACHE = new Set(CONFIG.precache.map(absolute));
 const PAGES = (CONFIG.pages || []).map(absolute);
+// A core file's sha256 ("sha256-<base64>", as the build wrote it): a copy whose bytes differ is never cached.
+const INTEGRITY = new Map(Object.entries(CONFIG.integrity || {}).map(([path, value]) => [absolute(path), value]));
 
 /* Each file on its own, so one missing file does not leave the others uncached. "no-cache": revalidate with the
  * server, so files the page has just loaded come from the HTTP cache (304) instead of the network again. */
@@ -43,7 +47,8 @@ async function fill(cacheName, urls) {
   const cache = await caches.open(cacheName);
   const results = await Promise.allSettled(urls.map(async (url) => {
     if (await cache.match(url)) return;
-    const response = await fetch(new Request(url, { cache: "no-cache" }));
+    // With the build's sha256: a file cut short or damaged on its way rejects here, and is not cached.
+    const response = await fetch(new Request(url, { cache: "no-cache", integrity: INTEGRITY.get(url) || "" }));
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     await cache.put(url, response);
   }));
@@ -76,12 +81,28 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+/* Whether the body of `response` (a copy, read here) is the build's (`expected`: "sha256-<base64>"). */
+async function asBuilt(response, expected) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await response.arrayBuffer()));
+  return `sha256-${btoa(String.fromCharCode(...digest))}` === expected;
+}
+
 async function cacheFirst(request) {
   const cache = await caches.open(CORE_CACHE);
   const hit = await cache.match(request, { ignoreSearch: true });
   if (hit) return hit;
   const response = await fetch(request);
-  if (response.ok && response.type === "basic") await cache.put(request, response.clone());
+  if (response.ok && response.type === "basic") {
+    // Only the build's bytes are kept: a body cut short or damaged is passed on (the checker's worker names it)
+    // and asked of the server again next time (an error status never gets here).
+    const url = new URL(request.url);
+    url.search = "";
+    const expected = INTEGRITY.get(url.href);
+    // The response itself is kept (its clone), not a new Response: the browser's cache of compiled WebAssembly
+    // follows a cached response of the same URL only.
+    const copy = response.clone();
+    if (!expected || (await asBuilt(response.clone(), expected).catch(() => false))) await cache.put(request, copy);
+  }
   return response;
 }
 

@@ -1,7 +1,10 @@
 """The manifest's snapshot_key (build_scripts/pyodide_assets.py) changes with every file a memory snapshot of the
 booted checker depends on, so the worker never boots a new release from an old snapshot (tests/browser/
-test_snapshot.py proves the worker's side), and seal() follows a file rewritten later in the build."""
+test_snapshot.py proves the worker's side), and seal() follows a file rewritten later in the build; so do the
+manifest's boot_files (size and sha256 of each file the worker checks as it arrives: tests/browser/test_checker_page.py
+proves the worker's side)."""
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -53,3 +56,31 @@ def test_the_built_site_carries_the_key_of_its_files(built_site_file):
     site = manifest_path.parents[2]
     manifest = json.loads(manifest_path.read_text("utf-8"))
     assert manifest["snapshot_key"] == pyodide_assets.snapshot_key(site, manifest)
+
+
+# boot_files: the size and sha256 of each file the worker checks as it arrives (docs/assets/checker/worker.mjs,
+# "checked boot files"), so a file answered with an error, cut short or damaged is said at once, by name.
+
+def test_boot_files_follow_each_checked_file(tmp_path):
+    site = fake_site(tmp_path)
+    files = pyodide_assets.seal(site)["boot_files"]
+    assert sorted(files) == ["../pyodide/9.9.9/pyodide.asm.wasm", "../pyodide/9.9.9/python_stdlib.zip", WHEEL]
+    assert files[WHEEL] == {"size": 5, "sha256": hashlib.sha256(b"wheel").hexdigest()}
+    stdlib = site / "assets" / "pyodide" / "9.9.9" / "python_stdlib.zip"
+    stdlib.write_bytes(b"precompiled later in the build")
+    after = pyodide_assets.seal(site)["boot_files"]["../pyodide/9.9.9/python_stdlib.zip"]
+    assert after["size"] == len(b"precompiled later in the build")
+    assert json.loads((site / "assets" / "checker" / "manifest.json").read_text())["boot_files"][
+        "../pyodide/9.9.9/python_stdlib.zip"] == after
+
+
+def test_the_built_site_lists_its_boot_files_as_served(built_site_file):
+    manifest_path = built_site_file("assets/checker/manifest.json")
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    files = manifest["boot_files"]
+    runtime = manifest["index_url"]
+    assert set(files) == {runtime + "pyodide.asm.wasm", runtime + "python_stdlib.zip", manifest["wheel"],
+                          manifest["lock_file"]}
+    for path, want in files.items():
+        data = (manifest_path.parent / path).read_bytes()
+        assert want == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}, path

@@ -14,7 +14,9 @@ test, so no worker carries over). No wait_for_function: it is written without ev
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -120,6 +122,47 @@ def test_the_built_worker_is_configured_with_versions_and_files():
     assert re.fullmatch(r"[0-9a-f]{12}", config["pages_hash"])
     # Pyodide's own 119 KB lock file is not loaded by the worker (it passes the checker's lock): not cached.
     assert pyodide_dir + "pyodide-lock.json" not in precache
+    # Each core file's sha256 as built (Subresource Integrity): a copy that differs is never cached.
+    assert set(config["integrity"]) == precache
+    for path, value in config["integrity"].items():
+        digest = base64.b64encode(hashlib.sha256((SITE / path).read_bytes()).digest()).decode()
+        assert value == "sha256-" + digest, path
+
+
+@pytest.mark.parametrize("how", ["truncated", "damaged"])
+def test_a_core_file_cut_short_or_damaged_is_never_cached(site_dir, tmp_path, serve_directory, recorded_page, how):
+    """The server sends a .wasm that is not the build's (a partial upload, a proxy changing it): the worker caches
+    the other core files and not that one, at install and when the checker page asks for it, so once the server is
+    fixed the next visit gets the right file instead of the damaged copy, cache-first, for the whole release."""
+    import shutil
+
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    wasm = next((copy / "assets" / "pyodide").glob("*/pyodide.asm.wasm"))
+    data = bytearray(wasm.read_bytes())
+    if how == "truncated":
+        del data[len(data) // 2:]
+    else:
+        data[len(data) // 2] ^= 0xFF
+    wasm.write_bytes(bytes(data))
+    server = serve_directory(copy)
+    page = recorded_page.page
+    page.goto(server.base_url + "directions/data-management/")
+    installed(page)
+    cached = page.evaluate("""async () => {
+      const names = (await caches.keys()).filter((n) => n.startsWith("bdpilot-core-"));
+      const cache = await caches.open(names[0]);
+      return (await cache.keys()).map((r) => new URL(r.url).pathname);
+    }""")
+    wasm_path = "/" + wasm.relative_to(copy).as_posix()
+    assert wasm_path not in cached and any(p.endswith(".whl") for p in cached), cached
+    # The checker page asks for it (through the worker, cache-first): said as it is, still not cached.
+    page.goto(server.base_url + "en/checker/")
+    page.wait_for_selector(f"#checker-boot-error[data-code={how}]", state="attached", timeout=60_000)
+    assert wasm_path not in page.evaluate("""async () => {
+      const names = (await caches.keys()).filter((n) => n.startsWith("bdpilot-core-"));
+      return (await (await caches.open(names[0])).keys()).map((r) => new URL(r.url).pathname);
+    }""")
 
 
 def test_repeat_visit_is_served_by_the_service_worker_from_a_versioned_cache(site_server, recorded_page):

@@ -72,13 +72,17 @@
  *       loaded: details {url, status}), "wasm_mime" (the server sends .wasm with the wrong Content-Type: details
  *       {url, content_type}; browsers then refuse to compile it and Pyodide would hang), "pyodide_failed"
  *       (Pyodide threw while booting), "checker_failed" (the package failed to load or import, e.g. a sha256
- *       mismatch between the wheel and the lock file).
+ *       mismatch between the wheel and the lock file); for a file the manifest's boot_files lists (see "checked
+ *       boot files" below): "http_error" (the server answered with an error status other than 404: details {file,
+ *       url, status}), "truncated" (fewer bytes than the build wrote, or the connection broke off: details {file,
+ *       url, received, expected}), "damaged" (the bytes differ from the build's: details {file, url, received,
+ *       expected, sha256, expected_sha256}).
  * The worker never stops by itself and never lets an error escape as an unhandled rejection: every failure is a
  * message. A boot that hangs (seen with a wrong .wasm MIME type) is the page's to time out: it should terminate
  * the worker after a while (the checker page waits 60 s, data-boot-timeout).
  */
 
-import { BootError, installChecker, loadLockedPackages, manifestURLs, needsWorkbook } from "./install.mjs";
+import { BootError, installChecker, loadLockedPackages, manifestURLs, needsWorkbook, sha256Hex } from "./install.mjs";
 
 const PROTOCOL = 1;
 const started = performance.now();
@@ -144,6 +148,117 @@ async function checkWasmType(url) {
     );
   }
 }
+
+// ------------------------------------------------------------------------------------------ checked boot files
+/* Pyodide fetches its .wasm, its standard library and the lock file itself; given a .wasm answered with an HTTP
+ * error, cut short or damaged, it only logs "wasm instantiation failed" and waits for ever (and the page learnt of
+ * it only at its boot time-out, blaming the connection). So every file the manifest's boot_files lists (size and
+ * sha256, written by the build: build_scripts/pyodide_assets.py) is checked as it arrives: the worker's `fetch`
+ * (which Pyodide calls) hands the response on untouched, so compiling while downloading and the browser's cache of
+ * compiled code stay as they were, and reads a clone of it beside, counting and hashing its bytes. The first bad
+ * file rejects `failed`, which the boot races against: it is said as soon as the file has arrived, by name.
+ *   status 404, or no answer at all             "fetch_failed" {url, status}, as the HEAD checks below say it
+ *   any other error status                      "http_error" {file, url, status}
+ *   fewer bytes, or the connection broke off    "truncated" {file, url, received, expected}
+ *   more bytes, or another sha256               "damaged" {file, url, received, expected, sha256, expected_sha256}
+ * The checker's wheel, which the worker fetches itself, goes through the same `fetch`. */
+class BootFiles {
+  constructor(manifest, manifestURL) {
+    this.expected = new Map();
+    for (const [path, want] of Object.entries(manifest.boot_files || {})) {
+      const url = new URL(path, manifestURL).href;
+      this.expected.set(url, { ...want, url, file: url.slice(url.lastIndexOf("/") + 1) });
+    }
+    this.checks = [];
+    this.error = null;
+    this.failed = new Promise((resolve, reject) => { this.reject = reject; });
+    this.failed.catch(() => {}); // raced against, never left unhandled
+  }
+
+  fail(error) {
+    if (!this.error) this.error = error;
+    this.reject(this.error);
+  }
+
+  /** `promise`, unless a boot file turns out bad first. */
+  guard(promise) {
+    return Promise.race([promise, this.failed]);
+  }
+
+  /** Once the checks started so far are done: the first bad file's error, or null. */
+  async firstError() {
+    await Promise.allSettled(this.checks);
+    return this.error;
+  }
+
+  /** A fetch of `url` (Pyodide's or the worker's own): checked when it is a boot file. */
+  fetched(url, answer) {
+    const want = this.expected.get(url);
+    if (!want) return answer;
+    return answer.then((response) => {
+      this.watch(want, response);
+      return response;
+    }, (error) => {
+      this.fail(new BootError("fetch_failed", `${url}: ${error.message || error}`, { url, status: 0 }));
+      throw error;
+    });
+  }
+
+  watch(want, response) {
+    const { file, url } = want;
+    if (!response.ok) {
+      const { status } = response;
+      this.fail(status === 404
+        ? new BootError("fetch_failed", `${url}: HTTP 404`, { url, status })
+        : new BootError("http_error", `${url}: HTTP ${status}`, { file, url, status }));
+      return;
+    }
+    let copy;
+    try {
+      copy = response.clone();
+    } catch (error) {
+      return; // a body already taken: nothing to check it with
+    }
+    this.checks.push(this.verify(want, copy.body).catch((error) => this.fail(error)));
+  }
+
+  async verify({ file, url, size, sha256 }, body) {
+    const chunks = [];
+    let received = 0;
+    const details = () => ({ file, url, received, expected: size });
+    try {
+      const reader = body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        received += value.length;
+      }
+    } catch (error) {
+      throw new BootError("truncated", `${url}: broke off after ${received} of ${size} bytes (${error.message || error})`,
+                          details());
+    }
+    if (received < size) throw new BootError("truncated", `${url}: ${received} of ${size} bytes`, details());
+    const actual = await sha256Hex(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+    if (received !== size || actual !== sha256) {
+      throw new BootError("damaged", `${url}: ${received} bytes, sha256 ${actual}; the build's: ${size} bytes, sha256 ${sha256}`,
+                          { ...details(), sha256: actual, expected_sha256: sha256 });
+    }
+  }
+}
+
+let bootFiles = null; // once the manifest is read
+const nativeFetch = self.fetch.bind(self);
+self.fetch = function fetch(input, init) {
+  const answer = nativeFetch(input, init);
+  if (!bootFiles) return answer;
+  const request = input instanceof Request ? input : null;
+  const method = String((init && init.method) || (request ? request.method : "GET")).toUpperCase();
+  if (method !== "GET") return answer;
+  const url = new URL(request ? request.url : String(input), self.location.href);
+  url.hash = "";
+  return bootFiles.fetched(url.href, answer);
+};
 
 let api = null; // checker.api.handle once ready
 let pyodideInstance = null;
@@ -226,6 +341,9 @@ async function fetchWheel(url) {
   return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
 }
 
+// Boot errors a normal boot would meet as well: a failed snapshot boot does not try again without the snapshot.
+const NOT_THE_SNAPSHOT = new Set(["wasm_mime", "fetch_failed", "http_error", "truncated", "damaged"]);
+
 async function boot() {
   if (typeof WebAssembly !== "object" || typeof WebAssembly.instantiate !== "function") {
     throw new BootError("no_webassembly", "this browser has no WebAssembly");
@@ -235,6 +353,7 @@ async function boot() {
   const manifest = await (await fetchOk(manifestURL, { cache: "no-cache" })).json();
   const { indexURL, lockFileURL, packageBaseUrl, wheelURL } = manifestURLs(manifest, manifestURL);
   progress("downloading", { pyodide_version: manifest.pyodide_version });
+  bootFiles = new BootFiles(manifest, manifestURL);
 
   // Beside the .wasm, the standard library: Pyodide only notices its failed fetch after compiling the .wasm.
   const wasmCheck = Promise.all([checkWasmType(new URL("pyodide.asm.wasm", indexURL)),
@@ -261,11 +380,14 @@ async function boot() {
       fsInit: async () => progress("starting"),
       ...options,
     });
-    const loaded = loading.catch((error) => {
-      throw new BootError("pyodide_failed", `Pyodide did not start: ${error.message || error}`);
+    const loaded = loading.catch(async (error) => {
+      // A bad boot file (a damaged standard library, say) is the cause, when one is known.
+      throw (await bootFiles.firstError()) ||
+        new BootError("pyodide_failed", `Pyodide did not start: ${error.message || error}`);
     });
-    // Whichever settles first: a wrong MIME type rejects here long before (instead of) the boot finishing.
-    return Promise.race([loaded, wasmCheck.then(() => loaded)]);
+    // Whichever settles first: a wrong MIME type, or a boot file answered with an error, cut short or damaged,
+    // rejects here long before (instead of) the boot finishing.
+    return bootFiles.guard(Promise.race([loaded, wasmCheck.then(() => loaded)]));
   };
 
   let pyodide = null;
@@ -280,11 +402,11 @@ async function boot() {
     try {
       pyodide = await start({ _loadSnapshot: snapshot.bytes });
       progress("loading");
-      installed = await installChecker(pyodide, manifest, wheel);
+      installed = await bootFiles.guard(installChecker(pyodide, manifest, wheel));
       bootKind = "snapshot";
       snapshot = { status: "restored" };
     } catch (error) {
-      if (error.code === "wasm_mime" || error.code === "fetch_failed") throw error; // not the snapshot's fault
+      if (NOT_THE_SNAPSHOT.has(error.code)) throw error; // not the snapshot's fault
       pyodide = installed = null;
       snapshot = { status: "failed", reason: String(error.message || error) };
       await snapshotCache.delete(SNAPSHOT_URL).catch(() => {});
@@ -296,7 +418,7 @@ async function boot() {
     const makeSnapshot = Boolean(snapshotCache);
     pyodide = await start(makeSnapshot ? { _makeSnapshot: true } : {});
     progress("loading");
-    installed = await installChecker(pyodide, manifest, wheel);
+    installed = await bootFiles.guard(installChecker(pyodide, manifest, wheel));
     if (makeSnapshot) {
       // Now, before any request: the snapshot holds the booted checker and nothing a visitor typed.
       const t = performance.now();

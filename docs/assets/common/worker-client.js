@@ -10,7 +10,9 @@
  * - The worker's URL is root's data-worker (relative to the page) and every request names root's data-call.
  * - One time-out policy: while booting, no word from the worker for data-boot-timeout ms ends the boot; the client
  *   then finds out why (a .wasm with the wrong Content-Type is the usual cause) and reports {code: "timeout" |
- *   "wasm_mime" | "fetch_failed", ...}.
+ *   "wasm_mime" | "fetch_failed" | "http_error", ...}. A boot file answered with an error status, cut short or
+ *   damaged is not waited for: the worker says so as soon as the file has arrived ("http_error", "truncated",
+ *   "damaged": worker.mjs, "checked boot files").
  * - Nothing in the page's address configures the client (a link is the visitor's, and anyone can write one): the
  *   time-outs are root's data attributes, written at build time (tests rewrite them in the page they serve).
  * - One readiness attribute: root's data-ready="true" once requests are answered. How the worker booted, from its
@@ -206,7 +208,9 @@ export class WorkerClient {
         return { code: "wasm_mime", message: `${wasm.href}: ${type}`, details: { url: wasm.href, content_type: type || "-" } };
       }
       if (!head.ok && head.status !== 405) {
-        return { code: "fetch_failed", message: `${wasm.href}: HTTP ${head.status}`, details: { url: wasm.href, status: head.status } };
+        // A server error is not the connection's fault (the worker says the same of its own fetches: worker.mjs).
+        const code = head.status === 404 ? "fetch_failed" : "http_error";
+        return { code, message: `${wasm.href}: HTTP ${head.status}`, details: { url: wasm.href, file: "pyodide.asm.wasm", status: head.status } };
       }
     } catch (error) {
       // a plain time-out
