@@ -606,20 +606,42 @@ def test_strings_are_complete_in_both_languages(site_dir):
     assert used <= set(strings["zh"]), used - set(strings["zh"])
 
 
+def boot_text(code: str, lang: str) -> str:
+    """The visitor's text for a checker that cannot start (the checker page's, checker/i18n), up to its first value."""
+    return s(f"guide.checker_page.script.boot.{code}", lang)[0].split("{")[0]
+
+
 def test_a_checker_that_cannot_start_is_reported(site_server, recorded_page, tmp_path):
-    """The worker's boot fails (its manifest is missing): the page says so, and a file then gets an error, not a hang."""
+    """The worker's boot fails (its manifest is missing): the page says why in its language, a file then gets the
+    same reason, not a hang, and "Try again" starts the checker once the server answers."""
     rec = recorded_page
     rec.route("**/assets/checker/manifest.json", lambda route: route.fulfill(status=404, body="missing"))
     rec.goto(page_url(site_server, "en"))
     alert = rec.locator("#screening-error")
     rec.locator("#screening-error:not(:empty)").wait_for(state="attached", timeout=BOOT_TIMEOUT)
-    assert "could not start" in alert.inner_text()
+    code = rec.locator("#screening").get_attribute("data-boot-error")
+    assert code and boot_text(code, "en") in alert.inner_text()
     assert rec.locator("#screening-engine progress").is_hidden()
     rec.locator("#screening-file").set_input_files(str(fixture_path("city")))
     rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
-    assert "could not" in alert.inner_text()
+    assert boot_text(code, "en") in alert.inner_text()
     assert rec.page_errors == []
     assert [status for status, _ in rec.http_errors] == [404]
+    rec.unroute("**/assets/checker/manifest.json")
+    rec.locator("#screening-retry").click()
+    rec.locator("#screening-engine.screening__engine--ready").wait_for(state="attached", timeout=BOOT_TIMEOUT)
+    assert rec.locator("#screening").get_attribute("data-boot-error") is None
+
+
+def test_a_runtime_file_answered_with_a_server_error_is_named_in_the_pages_language(site_server, recorded_page):
+    rec = recorded_page
+    rec.route("**/pyodide.asm.wasm", lambda route: route.fulfill(status=500, body="oops"))
+    rec.goto(page_url(site_server, "zh"))
+    rec.locator('#screening[data-boot-error="http_error"]').wait_for(state="attached", timeout=BOOT_TIMEOUT)
+    text = rec.locator("#screening-engine-text").inner_text()
+    assert "pyodide.asm.wasm" in text and "500" in text and boot_text("http_error", "zh") in text
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", text.replace("pyodide.asm.wasm", "")), text  # no English
+    assert rec.locator("#screening-retry").is_visible()
 
 
 # ------------------------------------------------------------------------------------------------ Excel both ways

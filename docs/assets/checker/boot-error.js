@@ -2,36 +2,15 @@
  * language (texts per error code in the page's strings, S.boot), with a button to try again and the page's static
  * checklist of what the checker needs (#checker-boot-checklist, written at build time). */
 
+import { bootValues } from "../common/boot-words.js";
 import { el, fill } from "../common/dom.js";
 import { $, S, lang } from "./page.js";
-
-/** A file's size for a visitor: "9.6 MB", "102 KB" (a count of bytes when both sizes would read the same). */
-function size(bytes, other) {
-  const rounded = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${Math.round(n / 1e3)} KB` : null);
-  const text = rounded(bytes);
-  return text && text !== rounded(other) ? text : `${bytes.toLocaleString(lang)} B`;
-}
-
-/** What the texts name: the error's details, and a file's sizes (details received, expected: bytes) in words. */
-function valuesOf(error, timeoutMs) {
-  const details = error.details || {};
-  const values = { message: error.message, seconds: Math.round(timeoutMs / 1000), ...details };
-  if (Number.isFinite(details.received) && Number.isFinite(details.expected)) {
-    Object.assign(values, {
-      received: size(details.received, details.expected),
-      expected: size(details.expected, details.received),
-      received_bytes: details.received.toLocaleString(lang),
-      expected_bytes: details.expected.toLocaleString(lang),
-    });
-  }
-  return values;
-}
 
 /** Show `error`; `retry()` starts the checker again (the button is offered unless the browser itself lacks
  * what is needed). */
 export function showBootError(error, timeoutMs, retry) {
   const texts = S.boot[error.code] || S.boot.internal;
-  const values = valuesOf(error, timeoutMs);
+  const values = bootValues(error, timeoutMs, lang);
   $("checker-engine").hidden = true;
   const box = $("checker-boot-error");
   const parts = [

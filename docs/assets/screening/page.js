@@ -34,6 +34,7 @@ export const ui = {
   sessionNote: $("screening-session-note"),
   unitName: $("screening-unit-name"),
   remember: $("screening-remember"),
+  retry: $("screening-retry"),
   signUnit: $("screening-sign-unit"),
   order: $("screening-order"),
   orderLine: $("screening-order-line"),

@@ -15,6 +15,7 @@
  * plan-view.js (the figures and the table). Every value from the file is set as text, never as HTML.
  */
 
+import { bootValues } from "../common/boot-words.js";
 import { nextFrame, saveFile } from "../common/dom.js";
 import { WorkerClient } from "../common/worker-client.js";
 import { countRows, fromBase64, readAsArrayBuffer, toBase64 } from "./file-reading.js";
@@ -25,7 +26,17 @@ import { displayName, isRanked, renderErrors, renderSummary, renderTable, update
 // ------------------------------------------------------------------------------------------------ the worker
 
 let engineReady = false;
-const checker = new WorkerClient(root, {
+let checker = null;
+
+/** Why the checker cannot start, for the visitor (the checker page's texts, per error code): which file, what is
+ * wrong, what to do — never the worker's own words. */
+function bootMessage(error) {
+  const texts = T.boot[error.code] || T.boot.internal;
+  return fmt(texts[0], bootValues(error, checker ? checker.timeoutMs : 0, LANG));
+}
+
+// A failed start can be tried again: a new client, with a new worker.
+const handlers = {
   onStage: (stage) => {
     if (engineReady || !(stage in T.stage)) return;
     ui.engineText.textContent = fmt(T.stage_line, { stage: T.stage[stage] });
@@ -39,18 +50,37 @@ const checker = new WorkerClient(root, {
   onFail: (error) => {
     ui.engine.hidden = false;
     ui.engine.querySelector("progress").hidden = true;
-    ui.engineText.textContent = fmt(T.engine_failed, { message: error.message });
+    ui.engineText.textContent = bootMessage(error);
+    ui.retry.hidden = error.code === "no_webassembly";
+    root.dataset.bootError = error.code;
     showError(ui.engineText.textContent);
   },
   onSlow: (ms) => announce(fmt(T.slow, { s: Math.round(ms / 1000) })), // other requests than a batch (below)
+};
+
+function startChecker() {
+  checker = new WorkerClient(root, handlers);
+  checker.start();
+}
+
+ui.retry.addEventListener("click", () => {
+  ui.retry.hidden = true;
+  delete root.dataset.bootError;
+  clearError();
+  ui.engineText.textContent = T.retrying;
+  ui.engine.querySelector("progress").hidden = false;
+  startChecker();
 });
 
 /** A request's result, or an Error with the checker's message. */
 async function ask(type, fields, options) {
   const response = await checker.request(type, { lang: LANG, ...fields }, options);
   if (response.ok) return response.result;
-  // Excel's packages could not be loaded (offline before any workbook was used): said here, with the CSV way out.
-  const message = response.error?.code === "workbook_unavailable" ? T.err_workbook_offline : response.error?.message;
+  // Excel's packages could not be loaded (offline before any workbook was used): said here, with the CSV way out;
+  // a checker that could not start: why, as its start said it.
+  const code = response.error?.code;
+  const message = code === "workbook_unavailable" ? T.err_workbook_offline
+    : code === "not_ready" && response.error.details?.code ? bootMessage(response.error.details) : response.error?.message;
   throw Object.assign(new Error(message || "error"), { info: response.error || {} });
 }
 
@@ -556,7 +586,7 @@ root.addEventListener("change", async (event) => {
   runBatch(job, source, keep);
 });
 
-checker.start();
+startChecker();
 root.hidden = false;
 root.dataset.state = "ready";
 restoreSession();
