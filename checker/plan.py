@@ -48,8 +48,9 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     """Rank the countable rows (in the base order `order_by` names, BASE_ORDERS; then in `order`, a list of row
     numbers, rows it leaves out following in the base order) and fill the quota in that order: one place per
     applicant (Notice II(1): a row naming an applicant already placed the limit's number of times is set aside,
-    naming those rows, and never takes a place), exempt rows do not count, the first `quota` counted rows are
-    within it, the rest over. Rows that name another kind of recommending unit than the one screening are flagged."""
+    naming those rows, and never takes a place), exempt rows (in a call with an exemption) do not count, the first
+    `quota` counted rows are within it, the rest over. Rows that name another kind of recommending unit than the
+    one screening are flagged."""
     lang = head["lang"]
     unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
     units = {u["id"]: u for u in ruleset.quota["units"]}
@@ -59,6 +60,8 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
         position = {row: i for i, row in enumerate(order)}
         countable.sort(key=lambda r: position.get(r["row"], len(position)))  # stable: the rest keep their order
     rule, limit = per_applicant_rule(ruleset)
+    # The call's exemption, by the name its data gives it; None: the call has none, and every row counts.
+    exemption = ruleset.exemption["name"][lang] if ruleset.exemption else None
     placed = set()  # rows that took their applicant's place (within, over or exempt)
     used = 0
     for rank, entry in enumerate(countable, start=1):
@@ -82,7 +85,7 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     for entry in results:
         entry["verdict_label"] = s("batch.verdict." + entry["verdict"], lang)
         entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang, rows=s(
-            "batch.list_sep", lang).join(map(str, entry["set_aside_for"])))
+            "batch.list_sep", lang).join(map(str, entry["set_aside_for"])), exemption=exemption)
         entry["flags"] = [f for f in entry.get("flags", []) if f["code"] != "unit_kind"]
         row_unit = entry.get("row_unit_kind")
         if row_unit and row_unit != unit["id"] and row_unit in units:
@@ -93,6 +96,7 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
         head,
         unit_label=unit["label"][lang],
         quota=unit["quota"],
+        exemption=exemption,
         rows_total=len(results),
         eligible=len(countable),
         counted=used,
