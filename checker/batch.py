@@ -110,13 +110,15 @@ def _reason(group, message, lang):
 
 
 def _quota_notes(ruleset, decision, lang):
-    """What a row that may be eligible says about its place in the quota: with the exemption's question left
-    blank the exemption is unknown, so the row counts against the quota (the conservative reading), and says so."""
-    if decision.verdict not in COUNTABLE or decision.exempt is not None:
+    """What a row that may be eligible says about its place in the quota: with a question the call's exemption
+    reads left blank the exemption is unknown, so the row counts against the quota (the conservative reading), and
+    says so, naming the exemption as the call's data does. A call without an exemption adds no note."""
+    if decision.verdict not in COUNTABLE or decision.exempt is not None or ruleset.exemption is None:
         return []
     questions = [q for q in questions_in(ruleset.quota["exempt_if"]) if q not in decision.answers]
     label = s("batch.list_sep", lang).join(sheet_template.column_label(ruleset, q, lang) for q in questions)
-    return [{"code": "dcmm_unknown", "message": s("batch.note_row.dcmm_unknown", lang, question=label)}]
+    return [{"code": "exemption_unknown", "message": s("batch.note_row.exemption_unknown", lang, question=label,
+                                                       exemption=ruleset.exemption["name"][lang])}]
 
 
 def _label_of(ruleset, column, lang):

@@ -88,7 +88,8 @@ class Decision:
         self.priorities = [(rule, {"pass": True, "fail": False}.get(outcome))
                            for rule, outcome in self.outcomes if rule["severity"] == "priority"]
         quota = ruleset.quota
-        self.exempt = evaluate(quota["exempt_if"], self.answers, questions)
+        # True, False or None (a question it reads not answered); a call without an exemption: never exempt.
+        self.exempt = evaluate(quota["exempt_if"], self.answers, questions) if "exempt_if" in quota else False
         self.unit_kind = self.answers.get(quota["unit_question"])
         self.other_directions = self._other_directions() if explore else []
 

@@ -14,13 +14,15 @@ EXPORT_COLUMNS = ("rank", "row", "applicant_name", "credit_code", "contact", "pr
 def export_head(plan, lang):
     """The block above the list: who screened (the unit's name, when given), what, when, by which rules, and the
     notes on the whole file (its encoding, columns ignored, rows naming another kind of unit)."""
+    # The exempt rows are a figure only in a call with an exemption (the plan names it).
+    figures = "batch.export.figures_value_exemption" if plan.get("exemption") else "batch.export.figures_value"
     return ([(s("batch.export.unit_name", lang), plan["unit_name"])] if plan.get("unit_name") else []) + [
         (s("batch.export.unit_kind", lang), plan["unit_label"]),
         (s("batch.export.quota", lang), s("batch.export.quota_value", lang, quota=plan["quota"], **plan["citation"])),
         (s("batch.export.date", lang), plan["screened_on"]),
         (s("batch.export.ruleset", lang), plan["ruleset_version"]),
         (s("batch.export.source", lang), plan["source_name"]),
-        (s("batch.export.figures", lang), s("batch.export.figures_value", lang, **{
+        (s("batch.export.figures", lang), s(figures, lang, **{
             k: plan[k] for k in ("rows_total", "eligible", "counted", "within", "exempt", "same_applicant", "not_counted")})),
         (s("batch.export.order", lang), plan["order_statement"]),
     ] + ([] if plan["per_applicant"] is None else [

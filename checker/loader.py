@@ -14,6 +14,10 @@ from .yamlsource import YamlError, line_of, load_file
 POLICY_DIR = Path(__file__).resolve().parent.parent / "policy_data"
 FILES = ("call", "eligibility", "directions", "glossary", "faq", "questions", "rules")
 _SPACE = re.compile(r"\s+")
+# What a call's quota exemption (eligibility.yaml recommendation.quota_exemption, through rules.yaml
+# quota.exemption) carries into the bundle: its name, its words and citation for the checker, and for the guide's
+# pages its lowest level and the standard that level is read on, when the call gives them.
+EXEMPTION_KEYS = ("name", "text", "citation", "min_level", "standard")
 
 
 class Problem:
@@ -91,6 +95,9 @@ def _schema_message(error):
         wanted = ", ".join(f"{k}: {v['const']}" for k, v in error.validator_value.get("properties", {}).items()
                            if isinstance(v, dict) and "const" in v)
         return f"needs an item with {wanted or 'the required keys'} (the guide's pages need it)"
+    if error.validator == "dependentRequired":
+        needed, having = (re.findall(r"'([^']+)'", error.message) + ["", ""])[:2]
+        return f"'{having}' needs '{needed}' beside it (both or neither)"
     if error.validator == "oneOf":
         return "is neither a citation {clause, quote} nor a {ref: ...}"
     return error.message
@@ -532,11 +539,21 @@ class _Compiler:
             out["units"] = [{k: u[k] for k in ("id", "label", "quota", "citation")} for u in units]
         except (LookupError, KeyError, TypeError) as exc:
             self.l.problem("rules", ("quota", "units"), f"ref does not lead to unit kinds with a quota: {exc}")
+        # The exemption is optional: a call without one has neither `exemption` nor `exempt_if` (the schema
+        # wants both or neither), and every eligible project counts against the quota.
+        if "exemption" not in quota and "exempt_if" not in quota:
+            return out
+        wanted = "ref does not lead to an exemption with a name, text and citation"
         try:
             exemption = self.l.resolve(quota.get("exemption", {}).get("ref", ""))
-            out["exemption"] = {k: exemption[k] for k in ("text", "citation")}
-        except (LookupError, KeyError, TypeError) as exc:
-            self.l.problem("rules", ("quota", "exemption"), f"ref does not lead to a fact with text and citation: {exc}")
+        except (LookupError, KeyError, TypeError, AttributeError) as exc:
+            self.l.problem("rules", ("quota", "exemption"), f"{wanted}: {exc}")
+        else:
+            missing = [k for k in ("name", "text", "citation") if not isinstance(exemption, dict) or k not in exemption]
+            if missing:
+                self.l.problem("rules", ("quota", "exemption"), f"{wanted} (missing: {', '.join(missing)})")
+            else:
+                out["exemption"] = {k: exemption[k] for k in EXEMPTION_KEYS if k in exemption}
         out["exempt_if"] = self.condition("rules", ("quota", "exempt_if"), quota.get("exempt_if"))
         return out
 

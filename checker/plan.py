@@ -48,9 +48,9 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     """Rank the countable rows (in the base order `order_by` names, BASE_ORDERS; then in `order`, a list of row
     numbers, rows it leaves out following in the base order) and fill the quota in that order: one place per
     applicant (Notice II(1): a row naming an applicant already placed the limit's number of times is set aside,
-    naming those rows, and never takes a place), exempt rows do not count, the first `quota` counted rows are
-    within it, the rest over. Rows that name another kind of recommending unit than the one screening are said in
-    one note for the file (which rows, which kind), not on every row."""
+    naming those rows, and never takes a place), exempt rows (in a call with an exemption) do not count, the first
+    `quota` counted rows are within it, the rest over. Rows that name another kind of recommending unit than the
+    one screening are said in one note for the file (which rows, which kind), not on every row."""
     lang = head["lang"]
     unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
     units = {u["id"]: u for u in ruleset.quota["units"]}
@@ -60,6 +60,8 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
         position = {row: i for i, row in enumerate(order)}
         countable.sort(key=lambda r: position.get(r["row"], len(position)))  # stable: the rest keep their order
     rule, limit = per_applicant_rule(ruleset)
+    # The call's exemption, by the name its data gives it; None: the call has none, and every row counts.
+    exemption = ruleset.exemption["name"][lang] if ruleset.exemption else None
     placed = set()  # rows that took their applicant's place (within, over or exempt)
     used = 0
     for rank, entry in enumerate(countable, start=1):
@@ -83,13 +85,14 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     for entry in results:
         entry["verdict_label"] = s("batch.verdict." + entry["verdict"], lang)
         entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang,
-                                        rows=rows_text(entry["set_aside_for"], lang))
+                                        rows=rows_text(entry["set_aside_for"], lang), exemption=exemption)
     custom = [r["row"] for r in countable] != default
     return dict(
         head,
         notes=[n for n in head["notes"] if n["code"] != "unit_kind"] + _unit_kind_note(results, unit, units, lang),
         unit_label=unit["label"][lang],
         quota=unit["quota"],
+        exemption=exemption,
         rows_total=len(results),
         eligible=len(countable),
         counted=used,

@@ -116,19 +116,27 @@ def _priorities(decision, lang):
 
 
 def _quota(decision, lang):
-    quota = decision.ruleset.quota
+    """The project's place in the quota. The exemption, its name and its words come from the call's data; a call
+    without one says nothing of an exemption (`exemption` and `exemption_name` None) and the project counts."""
+    ruleset = decision.ruleset
+    quota, exemption = ruleset.quota, ruleset.exemption
     exempt = decision.exempt
     unit = next((u for u in quota.get("units", []) if u["id"] == decision.unit_kind), None)
     key = {True: "quota.exempt", False: "quota.counts", None: "quota.unknown"}[exempt]
+    name = exemption["name"][lang] if exemption else None
+    unanswered = [q for q in questions_in(quota["exempt_if"]) if q not in decision.answers] if exemption else []
+    cite = exemption["citation"] if exemption else unit["citation"] if unit else None
     return {
         "exempt": exempt,
         "counts_against_quota": None if exempt is None else not exempt,
-        "message": s(key, lang),
+        "message": s(key, lang, exemption=name, question=s("finding.list_sep", lang).join(
+            _short(ruleset, q, lang) for q in unanswered)),
         "unit_kind": decision.unit_kind,
         "unit_label": unit["label"][lang] if unit else None,
         "unit_quota": unit["quota"] if unit else None,
-        "exemption": quota["exemption"]["text"][lang],
-        "citation": citation(quota["exemption"]["citation"], lang),
+        "exemption_name": name,
+        "exemption": exemption["text"][lang] if exemption else None,
+        "citation": citation(cite, lang) if cite else None,
     }
 
 

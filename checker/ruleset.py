@@ -20,6 +20,8 @@ class Ruleset:
         self.order = [q["id"] for q in bundle["questions"]]
         self.rules = bundle["rules"]
         self.quota = bundle["quota"]
+        # The call's exemption from the quota ({name, text, citation, ...}), or None: a call need not have one.
+        self.exemption = self.quota.get("exemption")
         self.timeline = bundle["timeline"]
         self.direction_question = bundle["direction_question"]
         self.screening = bundle.get("screening") or {}

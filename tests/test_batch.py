@@ -236,7 +236,9 @@ def test_blank_priority_and_dcmm_cells_are_screened_and_counted_notice_ii_2_3(ru
     entry = plan["rows"][0]
     assert entry["verdict"] == "eligible" and entry["exempt"] is None and entry["priorities"] == []
     assert entry["quota_status"] == "within" and plan["counted"] == 1 and plan["exempt"] == 0
-    note = batch.s("batch.note_row.dcmm_unknown", lang, question=sheet_template.column_label(ruleset, "dcmm_level", lang))
+    note = batch.s("batch.note_row.exemption_unknown", lang, exemption=ruleset.exemption["name"][lang],
+                   question=sheet_template.column_label(ruleset, "dcmm_level", lang))
+    assert [n["code"] for n in entry["quota_notes"]] == ["exemption_unknown"]
     assert [n["message"] for n in entry["quota_notes"]] == [note]
     records = table(exports.result_csv(plan, lang))
     assert note in records[1][records[0].index(batch.s("batch.col.notes", lang))]
@@ -303,7 +305,7 @@ def test_cli_batch_reports_row_errors_and_continues(ruleset, tmp_path):
                           cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "row 3, column “Direction”" in done.stderr  # the column as people see it, in --lang
-    assert "Exempt (DCMM)" in done.stdout
+    assert batch.s("batch.quota_status.exempt", "en", exemption=ruleset.exemption["name"]["en"]) in done.stdout
     done = subprocess.run([sys.executable, "-m", "checker", "batch", str(path), "--unit-kind", "city", "--lang", "zh"],
                           cwd=REPO, capture_output=True, text=True)
     assert "第 3 行，“申报方向”列" in done.stderr and "row 3" not in done.stderr

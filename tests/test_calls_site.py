@@ -22,6 +22,8 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
+from checker.strings import s
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO_ROOT / "build_scripts" / "templates"
 LANGS = ("zh", "en")
@@ -234,9 +236,15 @@ def make_validate(policy: Path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("file,old,new,expected", [
     # The home, process and checker pages state the applicants' deadline: it must say which deadline that is.
     ("call", "    role: applicant_filing\n", "", r"call\.yaml:\d+: deadlines: needs an item with role: applicant_filing"),
-    # The recommending-units, screening and eligibility pages state the DCMM exemption.
-    ("eligibility", "  dcmm_exemption:\n", "  dcmm_exemption_gone:\n",
-     r"eligibility\.yaml:\d+: recommendation: missing required key 'dcmm_exemption'"),
+    # A quota exemption is optional, but whole: a condition with no exemption to name (or the reverse) fails, and
+    # so does an exemption the pages and messages could not name.
+    ("rules", "  units: {ref: eligibility.recommendation.unit_kinds}\n",
+     "  units: {ref: eligibility.recommendation.unit_kinds}\n  exempt_if: {q: own_ip, eq: \"yes\"}\n",
+     r"rules\.yaml:\d+: quota: 'exempt_if' needs 'exemption' beside it \(both or neither\)"),
+    ("eligibility", "  unit_kinds:\n",
+     "  quota_exemption: {text: {zh: 甲, en: A}, citation: {clause: {zh: 二, en: II}, quote: 优先支持开源项目}}\n"
+     "  unit_kinds:\n",
+     r"eligibility\.yaml:\d+: recommendation\.quota_exemption: missing required key 'name'"),
 ])
 def test_a_call_missing_a_fact_a_page_needs_fails_make_validate(tmp_path, fixture_policy, file, old, new,
                                                                 expected):
@@ -250,3 +258,77 @@ def test_a_call_missing_a_fact_a_page_needs_fails_make_validate(tmp_path, fixtur
     assert result.returncode != 0
     assert str(path) in result.stdout + result.stderr
     assert re.search(expected, result.stdout + result.stderr), result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- a call with no quota exemption
+
+EXEMPTION_WORDS = {"zh": "豁免", "en": "exempt"}  # what every heading, label and sentence about one contains
+
+
+def visible_text(page: str) -> str:
+    """The article's text as a reader sees it: without its scripts (the page's strings are JSON there)."""
+    return text_of(re.sub(r"<script\b.*?</script>", " ", article(page), flags=re.S))
+
+
+def headings(page: str) -> list[str]:
+    """The article's headings, as read (without their ¶ permalinks)."""
+    return [text_of(re.sub(r'<a class="headerlink".*?</a>', "", h)).strip()
+            for h in re.findall(r"<h[1-6]\b.*?</h[1-6]>", article(page), re.S)]
+
+
+def test_a_call_without_an_exemption_says_nothing_of_one(built):
+    """The mini call has no quota exemption: none of its pages, in either language, names DCMM (not even in the
+    page's strings for its scripts), has a heading or a sentence about an exemption, or links to a section of one;
+    the screening page's script gets no words for one. (Its "what changed" page compares it with 2022, which has
+    one: there the exemption is said removed, by 2022's name for it.)"""
+    site, policy = built
+    for lang in LANGS:
+        for url in call_pages(policy, NEWEST):
+            if url == "changes/":
+                continue
+            page = read(site, lang, url)
+            assert "dcmm" not in article(page).lower(), (lang, url)
+            assert EXEMPTION_WORDS[lang] not in visible_text(page).lower(), (lang, url)
+            assert not any(EXEMPTION_WORDS[lang] in h.lower() for h in headings(page)), (lang, url)
+            assert "quota-exemption" not in page, (lang, url)
+        screening = read(site, lang, "screening/")
+        strings = json.loads(html.unescape(re.search(
+            r'<script type="application/json" id="screening-strings">(.*?)</script>', screening, re.S).group(1)))
+        assert "done_exemption" not in strings and "exempt" not in strings["summary"]
+
+
+def test_what_changed_names_the_exemption_the_newer_call_dropped(built):
+    """2022 has a quota exemption and the mini call none: the quotas section says it was removed, under 2022's own
+    name for it, with its lowest level before and nothing after, citing 2022's clause."""
+    site, policy = built
+    old = data(policy, OLDER, "eligibility")["recommendation"]["quota_exemption"]
+    for lang in LANGS:
+        body = article(read(site, lang, "changes/"))
+        section = text_of(re.search(r'id="quotas".*?(?=<h2 |$)', body, re.S).group(0))
+        assert old["name"][lang] in section
+        row = next(line for line in re.findall(r"<tr>.*?</tr>", body, re.S) if old["name"][lang] in text_of(line))
+        cells = [text_of(c).strip() for c in re.findall(r"<td\b.*?</td>", row, re.S)]
+        assert cells[1] == s("guide.changes_removed", lang)
+        assert cells[2].startswith(str(old["min_level"])) and cells[3].startswith(s("guide.changes_absent", lang))
+        assert old["citation"]["quote"] in text_of(body)
+
+
+def test_the_2022_pages_state_its_exemption_from_its_data(built):
+    """2022, the call with an exemption, keeps every page that says it, now worded from its data: the
+    recommending-units section (its name as the heading, its words, the standard's levels with the lowest one
+    marked), the eligibility page's link to it, the screening page's rule and the home page's link."""
+    site, policy = built
+    exemption = data(policy, OLDER, "eligibility")["recommendation"]["quota_exemption"]
+    for lang in LANGS:
+        units = read(site, lang, f"{OLDER}/recommending-units/")
+        assert exemption["name"][lang] in headings(units)
+        text = visible_text(units)
+        assert exemption["text"][lang] in text and exemption["standard"]["levels_intro"][lang] in text
+        for level in exemption["standard"]["levels"]:
+            assert level["name"][lang] in text
+        assert 'id="quota-exemption"' in units
+        for page in ("eligibility/", "screening/"):
+            assert exemption["text"][lang] in visible_text(read(site, lang, OLDER + "/" + page)), (lang, page)
+        assert 'recommending-units/#quota-exemption"' in read(site, lang, f"{OLDER}/eligibility/")
+        assert exemption["name"][lang] in visible_text(read(site, lang, f"{OLDER}/"))
+        assert "DCMM" in visible_text(read(site, lang, f"{OLDER}/screening/"))

@@ -214,7 +214,7 @@ def test_the_screenings_ranking_must_lead_to_the_notices_words(copy):
     text and citation (Notice III(2)'s 「名单按优先级排序」 in 2022)."""
     edit, problems = copy
     edit("rules", "ranking: {ref: eligibility.recommendation.ranking}",
-         "ranking: {ref: eligibility.recommendation.dcmm_exemption.min_level}")
+         "ranking: {ref: eligibility.recommendation.quota_exemption.min_level}")
     assert any("screening.ranking: ref does not lead to a fact with text and citation" in p for p in problems())
 
 

@@ -251,7 +251,7 @@ def test_anchors_the_checker_links_to_exist(site):
         "eligibility/": {f"req-{r['id']}" for r in eligibility["requirements"]}
         | {f"priority-{p['id']}" for p in eligibility["priority_conditions"]["items"]},
         "recommending-units/": {f"quota-{u['id']}" for u in eligibility["recommendation"]["unit_kinds"]}
-        | {"dcmm-exemption"},
+        | {"quota-exemption"},
         "process/": {f"deadline-{d['id']}" for d in call["deadlines"]},
     }
     for d in directions:

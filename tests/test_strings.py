@@ -156,3 +156,28 @@ def test_no_language_ternaries_or_string_tables_outside_the_files():
     assert not ternaries and not tables, (f"language ternaries (lang == \"zh\") outside checker/i18n: "
                                           f"{', '.join(ternaries) or '-'}; {{zh, en}} strings outside checker/i18n: "
                                           f"{', '.join(tables) or '-'}")
+
+
+# What a call's quota exemption is (and whether a call has one) is the call's data: the interface never names one.
+# 2022's is the DCMM exemption; its name, words and levels come from policy_data/calls/2022/eligibility.yaml.
+CALL_SPECIFIC = re.compile("dcmm", re.I)
+
+
+def test_no_interface_string_or_template_names_a_calls_exemption():
+    strings = [path for lang in LEAVES for path, value in LEAVES[lang].items()
+               if any(CALL_SPECIFIC.search(text) for text in (value if isinstance(value, list) else [value]))
+               or any(CALL_SPECIFIC.search(key) for key in path)]
+    templates = [path.relative_to(REPO).as_posix() for path in sorted((REPO / "build_scripts" / "templates").rglob("*"))
+                 if path.is_file() and CALL_SPECIFIC.search(path.read_text("utf-8"))]
+    # The code that words a page or a message (checker, the build's hooks and guide modules, the pages' scripts).
+    code = [path.relative_to(REPO).as_posix()
+            for pattern in ("checker/*.py", "build_scripts/hooks/*.py", "build_scripts/guide/*.py",
+                            "docs/assets/**/*.js", "docs/assets/**/*.mjs")
+            for path in sorted(REPO.glob(pattern)) if CALL_SPECIFIC.search(path.read_text("utf-8"))]
+    assert not strings and not templates and not code, (
+        f"names DCMM (say it through the call's data: eligibility.yaml recommendation.quota_exemption.name): "
+        f"strings {dotted(strings) or '-'}; templates {', '.join(templates) or '-'}; code {', '.join(code) or '-'}")
+
+
+def test_the_exemption_check_can_fail():
+    assert CALL_SPECIFIC.search("DCMM 豁免") and CALL_SPECIFIC.search("units_dcmm")

@@ -1,7 +1,8 @@
 """What changed between a call and the previous one, computed from the two calls' data (no text written by hand).
 
-Compared: directions (added, removed, renamed; matched by id), the recommending units' quotas and the DCMM
-exemption level (unit kinds by id), the directions' measurable minimums (by direction id and minimum id), the
+Compared: directions (added, removed, renamed; matched by id), the recommending units' quotas (unit kinds by id)
+and the quota exemption (the one rules.yaml `quota.exemption` names, if any: added, removed, or its lowest level or
+its words changed), the directions' measurable minimums (by direction id and minimum id), the
 deadlines (matched by their role, see policy_data/schema/call.schema.json), the kinds of applicant and the
 priority conditions (by id). Every change carries a citation from each call: the item's own, or, where one call
 has no such item, the citation of the list it would be in (so the page can show where that notice says what it
@@ -63,13 +64,23 @@ def _quotas(old: dict, new: dict) -> list[dict]:
             continue
         rows.append(_row((kb or ka)["label"], ka and _number(ka["quota"]), kb and _number(kb["quota"]),
                          ka["citation"] if ka else ra["citation"], kb["citation"] if kb else rb["citation"]))
-    ea, eb = ra.get("dcmm_exemption"), rb.get("dcmm_exemption")
-    if (ea or eb) and (ea or {}).get("min_level") != (eb or {}).get("min_level"):
-        rows.append(_row({"zh": "DCMM", "en": "DCMM"}, ea and _number(ea["min_level"]),
-                         eb and _number(eb["min_level"]), (ea or ra)["citation"], (eb or rb)["citation"]))
-        rows[-1]["item"] = None  # the template words this row (the exemption's lowest level)
-        rows[-1]["exemption"] = True
+    ea, eb = exemption(old), exemption(new)
+    # Measured by its lowest level when both calls (or the one that has it) give one; else by its words.
+    by_level = all("min_level" in e for e in (ea, eb) if e)
+    value = (lambda e: e and _number(e["min_level"])) if by_level else (lambda e: e and _text(e["text"]))
+    if (ea or eb) and value(ea) != value(eb):
+        row = _row((eb or ea)["name"], value(ea), value(eb), (ea or ra)["citation"], (eb or rb)["citation"])
+        # The template words this row: "the exemption's lowest level" (by_level), else the exemption's name.
+        row["exemption"] = (eb or ea)["name"]
+        row["by_level"] = by_level
+        rows.append(row)
     return rows
+
+
+def exemption(data: dict) -> dict | None:
+    """The call's quota exemption as the checker applies it (rules.yaml `quota.exemption`, a ref), or None."""
+    ref = ((data.get("rules") or {}).get("quota") or {}).get("exemption")
+    return resolve(data, ref, raw=True) if ref else None
 
 
 def _minimums(old: dict, new: dict) -> list[dict]:
@@ -132,4 +143,9 @@ def compare(old: dict, new: dict) -> list[dict]:
         "applicant_kinds": _listed(ea["applicant_kinds"], eb["applicant_kinds"], "label"),
         "priority_conditions": _listed(ea["priority_conditions"], eb["priority_conditions"], "text"),
     }
-    return [{"key": key, "rows": rows[key]} for key in SECTIONS]
+    # The quotas' heading names the exemption (the newer call's name) when either call has one.
+    named = exemption(new) or exemption(old)
+    sections = [{"key": key, "rows": rows[key]} for key in SECTIONS]
+    if named:
+        next(s for s in sections if s["key"] == "quotas")["exemption"] = named["name"]
+    return sections

@@ -113,11 +113,23 @@ def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy
         source = policy_dir / call.data["call"]["source"]["file"]
         ctx = dict(call.data)
         ctx.update(shared, data=call.data, call_id=call.id, this_call=summary(call), compiled=call.ruleset,
+                   exemption_questions=exemption_questions(ruleset, langs),
                    previous_call=summary(call.previous) if call.previous else None,
                    notice=parse_notice(source.read_text("utf-8")),
                    questionnaire=lambda lang, rs=ruleset: questionnaire(rs, lang))
         out[call.id] = ctx
     return out
+
+
+def exemption_questions(ruleset, langs: list[str]) -> dict[str, str]:
+    """{lang: the questions the call's quota exemption reads, by their short names, as the screening names their
+    columns} (empty when the call has no exemption)."""
+    from checker.conditions import questions_in
+    from checker.sheet_template import column_label
+
+    asked = questions_in(ruleset.quota["exempt_if"]) if ruleset.exemption else []
+    return {lang: checker_strings.s("batch.list_sep", lang).join(column_label(ruleset, q, lang) for q in asked)
+            for lang in langs}
 
 
 def is_generated(text: str) -> bool:

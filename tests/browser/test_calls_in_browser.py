@@ -80,8 +80,17 @@ def test_each_calls_screening_plans_under_its_own_quota(calls_site, calls_server
     rs = Ruleset(ruleset)
     plan = batch.screen(rs, sheet_io.read_sheet(rs, text=path.read_text("utf-8")), kind["id"], "zh")
     assert plan["quota"] == kind["quota"] and plan["eligible"] > 0
-    for key in ("quota", "rows_total", "eligible", "counted", "exempt", "over_by", "errors"):
+    for key in ("quota", "rows_total", "eligible", "counted", "over_by", "errors"):
         assert int(page.locator(f'[data-figure="{key}"] dd').inner_text()) == plan[key], key
+    # The exempt rows are a figure only in a call with an exemption (the mini call has none: every row counts).
+    exemption = rs.exemption
+    exempt = page.locator('[data-figure="exempt"]')
+    if exemption is None:
+        assert exempt.count() == 0 and plan["exempt"] == 0 and plan["counted"] == plan["eligible"]
+        assert page.locator('#screening-tbody [data-status="exempt"]').count() == 0
+    else:
+        assert int(exempt.locator("dd").inner_text()) == plan["exempt"]
+        assert exempt.locator("dt").inner_text().startswith(exemption["name"]["zh"])
 
 
 def test_an_amount_question_is_typed_as_people_write_it(calls_site, calls_server, page):

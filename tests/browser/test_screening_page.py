@@ -904,8 +904,9 @@ def test_one_project_per_applicant_is_counted_once_set_aside_shown_and_exported_
     note = rec.locator("#screening-same-applicant-note").inner_text()
     assert rule["citation"]["clause"][lang] in note and rule["citation"]["quote"] in note
     # The row whose DCMM level is blank counts, and says why; a point to confirm is led by its own badge.
-    dcmm_note = rec.locator('#screening-tbody tr[data-row="4"] li[data-flag="dcmm_unknown"]')
-    assert dcmm_note.inner_text() == s("batch.note_row.dcmm_unknown", lang,
+    dcmm_note = rec.locator('#screening-tbody tr[data-row="4"] li[data-flag="exemption_unknown"]')
+    assert dcmm_note.inner_text() == s("batch.note_row.exemption_unknown", lang,
+                                       exemption=RULESET.exemption["name"][lang],
                                        question=sheet_template.column_label(RULESET, "dcmm_level", lang))
     confirm = rec.locator('#screening-tbody tr[data-row="5"] li[data-group="confirm"]')
     assert confirm.count() == 1 and confirm.inner_text().startswith(s("badge.confirm", lang))

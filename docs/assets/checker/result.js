@@ -160,7 +160,7 @@ export function renderResult(result) {
   add("quota", quota, () => keyedSection("quota", S.quota_title,
     el("p", { id: "checker-quota" }, quota.message),
     quota.unit_label ? el("p", {}, fill(S.quota_unit, { unit: quota.unit_label, n: quota.unit_quota })) : null,
-    el("p", {}, quota.exemption), citation(quota.citation)));
+    quota.exemption ? el("p", {}, quota.exemption) : null, citation(quota.citation)));
   if (result.other_directions.length) {
     add("other", result.other_directions, () => keyedSection("other", S.other_title, el("p", {}, S.other_intro), el("ul", { id: "checker-other" },
       result.other_directions.map((o) => el("li", { "data-direction": o.direction },

@@ -16,8 +16,9 @@ export function isRanked(entry) {
 
 export function renderSummary(plan, fileName) {
   const L = T.summary;
-  // In funnel order: rows read -> may be eligible -> counted -> within the quota; then exempt, set aside as the
-  // same applicant (Notice II(1): one project per applicant), not counted.
+  // In funnel order: rows read -> may be eligible -> counted -> within the quota; then exempt (only in a call with
+  // an exemption, named as its data names it), set aside as the same applicant (Notice II(1): one project per
+  // applicant), not counted.
   const items = [
     ["unit", plan.unit_label, "unit"],
     ["quota", plan.quota, "quota"],
@@ -26,7 +27,7 @@ export function renderSummary(plan, fileName) {
     ["counted", plan.counted, "counted"],
     ["within", plan.within, "within"],
     ["over_by", plan.over_by, plan.over_by > 0 ? "over-by screening__figure--over" : "over-by"],
-    ["exempt", plan.exempt, "exempt"],
+    ...(plan.exemption ? [["exempt", plan.exempt, "exempt"]] : []),
     ["same_applicant", plan.same_applicant, plan.same_applicant > 0 ? "same-applicant screening__figure--over" : "same-applicant"],
     ["not_counted", plan.not_counted, "not-counted"],
     ["errors", plan.errors, "errors"],
@@ -34,7 +35,7 @@ export function renderSummary(plan, fileName) {
   const dl = h("dl", { class: "screening__summary", id: "screening-summary-list" });
   for (const [key, value, cls] of items) {
     dl.append(h("div", { class: "screening__figure screening__figure--" + cls.split(" ")[0], "data-figure": key },
-      h("dt", { text: L[key] }),
+      h("dt", { text: fmt(L[key], { exemption: plan.exemption }) }),
       h("dd", { text: String(value), class: cls.includes("--over") ? "screening__over" : null })));
   }
   const note = h("p", {

@@ -228,9 +228,10 @@ async function runBatch(job, source, order) {
   state.fileName = source.name;
   if (!(await showPlan(plan, job))) return;
   hideProgress();
-  announce(fmt(T.done, {
+  // The exempt rows are said only in a call with an exemption, by the name the call's data gives it.
+  announce(fmt(plan.exemption ? T.done_exemption : T.done, {
     total: plan.rows_total, eligible: plan.eligible, counted: plan.counted, quota: plan.quota,
-    exempt: plan.exempt, over: plan.over_by, same: plan.same_applicant, not_counted: plan.not_counted, errors: plan.errors,
+    exempt: plan.exempt, exemption: plan.exemption, over: plan.over_by, same: plan.same_applicant, not_counted: plan.not_counted, errors: plan.errors,
   }));
   // For tests and scripts: what the table shows now.
   root.dataset.file = state.fileName;
