@@ -129,6 +129,18 @@ async function networkFirst(event) {
   }
 }
 
+// A page asks to keep files it may need offline (the screening page: Excel's packages, which only an .xlsx loads):
+// this site's own files only, into the pages' cache (a new release refreshes it; the page asks again).
+self.addEventListener("message", (event) => {
+  const data = event.data;
+  if (!CONFIGURED || !data || data.type !== "keep" || !Array.isArray(data.urls)) return;
+  const scope = new URL("./", self.location.href).href;
+  const urls = data.urls.filter((url) => typeof url === "string" && url.startsWith(scope) && url.length < 2048).slice(0, 20);
+  event.waitUntil(fill(PAGES_CACHE, urls).then(() => {
+    if (event.source) event.source.postMessage({ type: "kept", urls });
+  }));
+});
+
 // The worker's HEAD checks of Pyodide's files (a wrong MIME type, a file that cannot be fetched) must see the
 // cached copy when offline, but the Cache API keeps GET responses only: answer with the cached one's status and
 // headers, and ask the network only for a file not cached yet.

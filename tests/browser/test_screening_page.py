@@ -649,6 +649,36 @@ def test_a_runtime_file_answered_with_a_server_error_is_named_in_the_pages_langu
 WORKBOOK_FILES = r"/openpyxl-|/et_xmlfile-"
 
 
+def test_excel_works_offline_after_one_online_visit_that_never_used_it(site_server, recorded_page, tmp_path):
+    """An official opens the screening page once online and reads a CSV; later, offline, the list is an .xlsx:
+    the page asked the service worker to keep Excel's packages, so it reads it, and writes the .xlsx template."""
+    import openpyxl
+
+    rec = open_page(recorded_page, site_server, "zh")
+    rec.locator("#screening[data-workbook-kept]:not([data-workbook-kept='0'])").wait_for(
+        state="attached", timeout=BOOT_TIMEOUT)
+    assert rec.page_requested(WORKBOOK_FILES) == []  # kept by the service worker, not loaded by the page
+    kind = "city"
+    text = fixture_path(kind).read_text("utf-8")
+    book = openpyxl.Workbook()
+    for record in csv.reader(io.StringIO(text)):
+        book.active.append(record)
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    rec.page.context.set_offline(True)
+    try:
+        rec.reload()
+        rec.locator('#screening[data-state="ready"]').wait_for(state="attached", timeout=BOOT_TIMEOUT)
+        choose_kind(rec, kind)
+        upload(rec, path, kind)
+        assert figures(rec)["rows_total"] == cpython_plan(text, kind, "zh")["rows_total"]
+        data, _name = download(rec, "#screening-template-xlsx")
+        assert data[:4] == b"PK\x03\x04"
+        assert not rec.locator("#screening-error").inner_text().strip()
+    finally:
+        rec.page.context.set_offline(False)
+
+
 def xlsx_table(data: bytes) -> list[list[str]]:
     """The list of an exported workbook: the rows below the header block's blank row, as text."""
     import openpyxl
@@ -686,12 +716,12 @@ def test_excel_template_filled_uploaded_and_exported(site_server, recorded_page,
 
     lang, kind = "zh", "province"
     rec = open_page(recorded_page, site_server, lang)
-    assert rec.requested(WORKBOOK_FILES) == []  # nothing of Excel before a workbook is opened or made
+    assert rec.page_requested(WORKBOOK_FILES) == []  # nothing of Excel before a workbook is opened or made
     data, filename = download(rec, "#screening-template-xlsx")
     assert filename.endswith(".xlsx") and data[:2] == b"PK"
     # Loaded for the template, once (the service worker, when it runs, fetches a file again: count the requests).
-    assert len(set(rec.requested(WORKBOOK_FILES))) == 2
-    fetched = len(rec.requested(WORKBOOK_FILES))
+    assert len(set(rec.page_requested(WORKBOOK_FILES))) == 2
+    fetched = len(rec.page_requested(WORKBOOK_FILES))
     book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book.worksheets[0]
     ids = [c.value for c in sheet[3]]
@@ -727,7 +757,7 @@ def test_excel_template_filled_uploaded_and_exported(site_server, recorded_page,
     listed = xlsx_table(data)
     assert listed == [[str(v) for v in row] for row in exports.export_rows(plan, lang)]
     assert {r[2] for r in listed[1:]} == {c["applicant_name"] for c in candidates()}
-    assert len(rec.requested(WORKBOOK_FILES)) == fetched  # never loaded again
+    assert len(rec.page_requested(WORKBOOK_FILES)) == fetched  # never loaded again
     finish(rec, site_server)
 
 
@@ -748,7 +778,7 @@ def test_a_workbook_written_by_openpyxl_and_a_semicolon_file_and_a_foreign_heade
     note = rec.locator('#screening-notes li[data-note="separator"]')
     assert note.count() == 1 and "semicolons" in note.inner_text()
     assert figures(rec)["rows_total"] == cpython_plan(text, kind, lang)["rows_total"]
-    assert rec.requested(WORKBOOK_FILES) == []  # a CSV never loads the Excel package
+    assert rec.page_requested(WORKBOOK_FILES) == []  # a CSV never loads the Excel package
     # The same list written by openpyxl as a workbook: the same decisions as the CSV.
     book = openpyxl.Workbook()
     for r in records:

@@ -34,6 +34,9 @@
  *                          unit's order, from that base; xlsx: the workbook's bytes as base64
  * An .xlsx (batch with `xlsx`, template or export with format "xlsx") first loads the workbook packages named in
  * the manifest (openpyxl, et_xmlfile), once: other requests never fetch them.
+ *             "workbook_files" {}                      -> {urls}: the worker, not the checker, answers with the
+ *                          workbook packages' file URLs (from the lock file), for the page to ask the service worker
+ *                          to keep them: Excel then works offline after one online visit of the screening page.
  *             "replan"     {plan_id, order_by?, order?} -> that plan's placement in `order` from the base order
  *                          `order_by` (none: the plan's): {plan_id, order_by, custom_order, order_statement,
  *                          figures, rows: [{row, rank, quota_status, quota_status_label}]}
@@ -261,6 +264,7 @@ self.fetch = function fetch(input, init) {
 };
 
 let api = null; // checker.api.handle once ready
+let urls = null; // the manifest's URLs (install.mjs manifestURLs), once booting has read it
 let pyodideInstance = null;
 let meta = null;
 let bootError = null;
@@ -351,7 +355,8 @@ async function boot() {
   const manifestURL = new URL("manifest.json", import.meta.url);
   progress("downloading");
   const manifest = await (await fetchOk(manifestURL, { cache: "no-cache" })).json();
-  const { indexURL, lockFileURL, packageBaseUrl, wheelURL } = manifestURLs(manifest, manifestURL);
+  urls = manifestURLs(manifest, manifestURL);
+  const { indexURL, lockFileURL, packageBaseUrl, wheelURL } = urls;
   progress("downloading", { pyodide_version: manifest.pyodide_version });
   bootFiles = new BootFiles(manifest, manifestURL);
 
@@ -461,6 +466,17 @@ async function loadWorkbook() {
   return workbookLoaded;
 }
 
+/** The workbook packages' file URLs, by their names in the lock file ([] when it cannot be read). */
+async function workbookFiles() {
+  try {
+    const lock = await (await fetch(urls.lockFileURL)).json();
+    return workbookPackages.map((name) => lock.packages?.[name]?.file_name).filter((file) => typeof file === "string")
+      .map((file) => new URL(file, urls.packageBaseUrl).href);
+  } catch {
+    return [];
+  }
+}
+
 async function respond(request) {
   const id = request && typeof request === "object" ? request.id : undefined;
   if (!request || typeof request !== "object" || request.v !== PROTOCOL || typeof request.type !== "string") {
@@ -469,6 +485,10 @@ async function respond(request) {
   }
   if (!api) {
     replyError(id, "not_ready", "the checker could not start", bootError);
+    return;
+  }
+  if (request.type === "workbook_files") {
+    reply(id, JSON.stringify({ id, ok: true, result: { urls: await workbookFiles() } }));
     return;
   }
   try {

@@ -43,6 +43,7 @@ const handlers = {
   },
   onReady: () => {
     engineReady = true;
+    keepWorkbookForOffline();
     ui.engineText.textContent = T.engine_ready;
     ui.engine.querySelector("progress").hidden = true;
     ui.engine.classList.add("screening__engine--ready");
@@ -57,6 +58,20 @@ const handlers = {
   },
   onSlow: (ms) => announce(fmt(T.slow, { s: Math.round(ms / 1000) })), // other requests than a batch (below)
 };
+
+/** Online, and not asked to save data: ask the service worker (docs/sw.js, "keep") to keep Excel's packages now,
+ * so that an .xlsx can be read and written offline after this visit, even if this visit never used Excel. */
+function keepWorkbookForOffline() {
+  if (!navigator.onLine || navigator.connection?.saveData || !navigator.serviceWorker) return;
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data?.type === "kept") root.dataset.workbookKept = String(event.data.urls.length);
+  });
+  checker.request("workbook_files").then(async (response) => {
+    if (!response.ok || !response.result.urls.length) return;
+    const registration = await navigator.serviceWorker.ready;
+    registration.active?.postMessage({ type: "keep", urls: response.result.urls });
+  });
+}
 
 function startChecker() {
   checker = new WorkerClient(root, handlers);
