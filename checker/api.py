@@ -130,7 +130,8 @@ def written(name, content, binary):
 
 def _template(ruleset, req, lang, progress=None):
     name = _field(req, "format", "template_format", "csv")
-    return written(name, *formats.write("template", name, ruleset, lang))
+    return dict(written(name, *formats.write("template", name, ruleset, lang)),
+                file_stem=s("batch.template.file_name", lang, call=ruleset.call["id"]))
 
 
 def _export(ruleset, req, lang, progress=None):

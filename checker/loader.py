@@ -536,7 +536,7 @@ class _Compiler:
             self.l.problem("rules", ("quota", "unit_question"), f"unknown question {out['unit_question']!r}")
         try:
             units = self.l.resolve(quota.get("units", {}).get("ref", ""))
-            out["units"] = [{k: u[k] for k in ("id", "label", "quota", "citation")} for u in units]
+            out["units"] = [{k: u[k] for k in ("id", "label", "short", "quota", "citation") if k in u} for u in units]
         except (LookupError, KeyError, TypeError) as exc:
             self.l.problem("rules", ("quota", "units"), f"ref does not lead to unit kinds with a quota: {exc}")
         # The exemption is optional: a call without one has neither `exemption` nor `exempt_if` (the schema

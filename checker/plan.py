@@ -91,6 +91,8 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
         head,
         notes=[n for n in head["notes"] if n["code"] != "unit_kind"] + _unit_kind_note(results, unit, units, lang),
         unit_label=unit["label"][lang],
+        # The name of the files this plan is written to (suffix added by the format), in the page's language.
+        file_stem=s("batch.export.file_name", lang, unit=unit.get("short", unit["label"])[lang], date=head["screened_on"]),
         quota=unit["quota"],
         exemption=exemption,
         rows_total=len(results),

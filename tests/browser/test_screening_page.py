@@ -211,9 +211,12 @@ def test_quota_figures_table_and_csv_for_each_unit_kind(site_server, recorded_pa
 
         # The downloaded CSV: BOM, the checker's ranks, byte for byte what CPython's checker writes.
         data, filename = download(rec, "#screening-download-csv")
-        assert filename.endswith(".csv") and kind.replace("_", "-") in filename
         text = path.read_text("utf-8")
-        assert data == cpython_plan(text, kind, lang, path.name)["csv"].encode("utf-8")
+        plan = cpython_plan(text, kind, lang, path.name)
+        assert data == plan["csv"].encode("utf-8")
+        # Named in the page's language, by the checker: the list, the kind of unit (the data's short name), the date.
+        unit = next(u for u in RULESET.quota["units"] if u["id"] == kind)
+        assert filename == s("batch.export.file_name", lang, unit=unit["short"][lang], date=plan["screened_on"]) + ".csv"
         records = csv_records(data)
         assert len(records) == 1 + expected["rows_total"]
         assert [r[0] for r in records[1:]] == [str(i) for i in range(1, expected["eligible"] + 1)] + \
@@ -335,7 +338,8 @@ def test_html_in_a_project_name_is_shown_as_text_and_not_run(site_server, record
 def test_template_download_fill_and_upload(site_server, recorded_page, tmp_path, lang):
     rec = open_page(recorded_page, site_server, lang)
     data, filename = download(rec, "#screening-template-csv")
-    assert data.startswith(b"\xef\xbb\xbf") and filename.endswith(".csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert filename == s("batch.template.file_name", lang, call=RULESET.call["id"]) + ".csv"
     expected = api.handle_request({"id": 1, "call": "2022", "type": "template", "lang": lang})["result"]["csv"]
     assert data == expected.encode("utf-8")
     records = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))

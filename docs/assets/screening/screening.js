@@ -128,9 +128,10 @@ async function downloadTemplate(button) {
   clearError();
   button.setAttribute("aria-busy", "true");
   announce(T.template_busy);
-  const name = fmt(T.template_file, { suffix: button.dataset.suffix });
   try {
-    saveWritten(button, await ask("template", { format: button.dataset.templateFormat }), name);
+    const written = await ask("template", { format: button.dataset.templateFormat });
+    const name = written.file_stem + button.dataset.suffix; // named by the checker, in the page's language
+    saveWritten(button, written, name);
     announce(fmt(T.template_done, { file: name }));
   } catch (error) {
     showError(fmt(T.err_file, { message: error.message }));
@@ -525,8 +526,7 @@ async function download(button) {
     showError(fmt(T.err_file, { message: error.message }));
     return;
   }
-  const unit = state.plan.unit_kind.replace(/_/g, "-");
-  const name = fmt(T.result_file, { unit, suffix: button.dataset.suffix });
+  const name = state.plan.file_stem + button.dataset.suffix; // named by the checker, in the page's language
   saveWritten(button, result, name);
   announce(fmt(T.download_done, { file: name }));
 }
