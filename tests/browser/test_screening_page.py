@@ -26,6 +26,8 @@ from checker import export as exports
 from checker.ruleset import load_default
 from checker.strings import s
 
+import pdf_text
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "screening"
 BOOT_TIMEOUT = 180_000   # ms: first boot of Pyodide on a slow machine
@@ -572,7 +574,7 @@ def test_accessibility_with_results(site_server, recorded_page, axe_violations, 
     finish(rec, site_server)
 
 
-def test_print_shows_the_summary_and_table_only(site_server, recorded_page):
+def test_print_shows_the_summary_and_the_list_only(site_server, recorded_page):
     rec = open_page(recorded_page, site_server, "en")
     kind = "other"
     choose_kind(rec, kind)
@@ -582,12 +584,79 @@ def test_print_shows_the_summary_and_table_only(site_server, recorded_page):
     assert rec.evaluate("window.__printed") == 1
     rec.emulate_media(media="print")
     assert rec.locator("#screening-summary").is_visible()
-    assert rec.locator("#screening-result-table").is_visible()
     assert rec.locator("#screening-printed").is_visible()
+    # The list to sign is printed, not the screen's table (which mixes it with the rows not recommended).
+    assert rec.locator("#screening-print-rows table, #screening-print-last table").first.is_visible()
+    assert rec.locator("#screening-print-title").is_visible()
     for hidden in ("#screening-kinds", "#screening-drop", "#screening-download-csv", "#rules",
-                   "#screening-tbody button[data-move]"):
+                   "#screening-result-table", "#screening-tbody button[data-move]"):
         assert not rec.locator(hidden).first.is_visible(), hidden
     rec.emulate_media(media="screen")
+    assert not rec.locator("#screening-print-list").is_visible() and not rec.locator("#screening-print-title").is_visible()
+    assert rec.locator("#screening-result-table").is_visible()
+    finish(rec, site_server)
+
+
+RECOMMENDED = ("within", "exempt")  # the quota statuses of the list to sign (checker/plan.py)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_printed_list_is_fit_to_sign(site_server, recorded_page, tmp_path, lang):
+    """Issue 29: printed to PDF, the list is titled from the call's data with the unit's name, its first page
+    holds recommended rows, every page is numbered "Page N of M" in the page's words, the signature block shares
+    its page with recommended rows, and the rows not recommended come only after it, as an annex."""
+    rec = open_page(recorded_page, site_server, lang)
+    path = tmp_path / "candidates-400.csv"
+    path.write_text(fx.large_csv(400), "utf-8")
+    kind = "province"
+    choose_kind(rec, kind)
+    upload(rec, path, kind)
+    unit = "某某省工业和信息化厅" if lang == "zh" else "Department of Industry and IT, Province X"
+    rec.locator("#screening-unit-name").fill(unit)
+
+    plan = cpython_plan(path.read_text("utf-8"), kind, lang, path.name)
+    listed = [r for r in plan["rows"] if r["quota_status"] in RECOMMENDED]
+    annex = [r for r in plan["rows"] if r["quota_status"] not in RECOMMENDED]
+    assert figures(rec)["quota"] == plan["quota"] and len(listed) > 2 * plan["quota"] and annex
+    assert {r["quota_status"] for r in annex} >= {"over", "not_counted", "error"}
+    listed_names = {r["project_name"] for r in listed}
+    # Names only the annex has (the fixture repeats a few names): each must come after the signature.
+    annex_names = sorted({r["project_name"] for r in annex} - listed_names)
+
+    pages = pdf_text.pages_text(rec.page.pdf(format="A4"))
+    whole = "".join(pdf_text.squeeze(p) for p in pages)
+    starts = [sum(len(pdf_text.squeeze(p)) for p in pages[:i]) for i in range(len(pages))]
+    page_of = lambda at: max(i for i, start in enumerate(starts) if start <= at)  # noqa: E731
+    print(f"\n{lang}: {len(pages)} pages; {len(listed)} rows to sign, {len(annex)} in the annex")
+
+    # Every page numbered, in the page's words, with the right N and M.
+    words = s("guide.screening_page.script.page_number", lang)
+    for n, text in enumerate(pages, start=1):
+        # Once per page ("Page 2 of 24" is drawn apart from what follows it, which may start with a digit).
+        assert pdf_text.find(text, s("guide.screening_page.script.page_number", lang, page=n, pages=len(pages))) >= 0
+        assert [page for page, _ in pdf_text.page_numbers(text, words)] == [n], (n, text[:200])
+    assert len(pages) >= 3
+
+    # Page 1: the title from the call's data, the unit's name, and rows of the list to sign.
+    title = s("guide.screening_page.script.print_title", lang, call=plan["call_title"])
+    assert pdf_text.find(pages[0], title) >= 0 and pdf_text.find(pages[0], unit) >= 0
+    assert pdf_text.find(pages[0], s("guide.screening_page.html.quota_item", lang, n=plan["quota"])) >= 0
+    assert pdf_text.find(pages[0], listed[0]["project_name"]) >= 0
+
+    # The signature block: after every row of the list to sign, on a page with at least one of them.
+    sign = pdf_text.find(whole, s("guide.screening_page.html.sign_opinion", lang))
+    assert sign >= 0
+    print(f"{lang}: the signature block is on page {page_of(sign) + 1}")
+    positions = [pdf_text.find(whole, name) for name in sorted(listed_names)]
+    assert all(0 <= at < sign for at in positions), positions
+    sign_page = whole[starts[page_of(sign)]:sign]  # the signature's page, up to the signature
+    assert any(pdf_text.find(sign_page, name) >= 0 for name in listed_names)
+    # The annex: its heading and each of its rows after the signature, none before it.
+    annex_title = pdf_text.find(whole, s("guide.screening_page.script.print_annex_title", lang))
+    assert annex_title > sign
+    for name in annex_names:
+        first = pdf_text.find(whole, name)
+        assert first > annex_title, (name, first, sign)
     finish(rec, site_server)
 
 

@@ -80,19 +80,24 @@ export function renderErrors(plan) {
   ui.errors.replaceChildren(...parts);
 }
 
-function rowElement(entry) {
-  const ranked = isRanked(entry);
-  const C = T.col;
-  const tr = h("tr", { "data-row": entry.row, "data-verdict": entry.verdict, class: ranked ? "screening__ranked" : "screening__unranked" });
-  const reasons = h("td", { class: "screening__reasons", "data-label": C.reasons });
-  // A reason comes led by its group's badge (checker/batch.py): a point to confirm never reads as a failure.
-  const items = [
+/** A row's errors, flags, reasons and notes, in the order the table lists them. A reason comes led by its group's
+ * badge (checker/batch.py): a point to confirm never reads as a failure. */
+export function reasonItems(entry) {
+  return [
     ...(entry.errors || []).map((e) => ({ text: errorText(entry.row, e), error: true })),
     ...(entry.flags || []).map((f) => ({ text: f.message, error: true, flag: f.code })),
     ...(entry.reasons || []).map((r) => ({ text: r.text, error: false, group: r.group })),
     ...(entry.quota_notes || []).map((n) => ({ text: n.message, error: false, flag: n.code })),
     ...(entry.loose || []).map((l) => ({ text: l.message, error: false, flag: "loose" })),
   ];
+}
+
+function rowElement(entry) {
+  const ranked = isRanked(entry);
+  const C = T.col;
+  const tr = h("tr", { "data-row": entry.row, "data-verdict": entry.verdict, class: ranked ? "screening__ranked" : "screening__unranked" });
+  const reasons = h("td", { class: "screening__reasons", "data-label": C.reasons });
+  const items = reasonItems(entry);
   if (items.length) {
     reasons.append(h("ul", {}, ...items.map((item) => h("li", {
       class: item.error ? "screening__row-error" : item.group ? "screening__reason--" + item.group : null,

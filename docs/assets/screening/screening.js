@@ -12,7 +12,8 @@
  * - `export` {plan_id, format} -> {csv} or {xlsx}: the plan's result file as it stands.
  * A workbook (upload, template or export as .xlsx) makes the worker load openpyxl first, once; CSV never does.
  * Modules beside this one: page.js (elements, strings, status lines), file-reading.js (FileReader, encodings),
- * plan-view.js (the figures and the table). Every value from the file is set as text, never as HTML.
+ * plan-view.js (the figures and the table), print-list.js (the list printed to sign). Every value from the file is
+ * set as text, never as HTML.
  */
 
 import { bootValues } from "../common/boot-words.js";
@@ -21,6 +22,7 @@ import { WorkerClient } from "../common/worker-client.js";
 import { countRows, fromBase64, readAsArrayBuffer, toBase64 } from "./file-reading.js";
 import { LANG, T, announce, clearError, fmt, hideProgress, root, setProgress, showError, ui } from "./page.js";
 import { displayName, isRanked, renderErrors, renderSummary, renderTable, updateButtons, updateRows } from "./plan-view.js";
+import { renderPrintList, setPageNumbers } from "./print-list.js";
 
 
 // ------------------------------------------------------------------------------------------------ the worker
@@ -534,6 +536,17 @@ async function download(button) {
 for (const button of ui.downloadButtons) button.addEventListener("click", () => download(button));
 
 ui.print.addEventListener("click", () => window.print());
+
+// The printed list is built from the plan shown as the page is printed: by the Print button, the browser's menu or
+// keys (beforeprint), or a print preview of the page's print style (the media query turning to print).
+function preparePrint() {
+  if (state.plan) renderPrintList(state.plan, ui.unitName.value.trim());
+}
+window.addEventListener("beforeprint", preparePrint);
+window.matchMedia("print").addEventListener("change", (event) => {
+  if (event.matches) preparePrint();
+});
+setPageNumbers();
 
 // ------------------------------------------------------------------------------------------------ inputs
 
