@@ -15,7 +15,8 @@ It writes:
   (build_scripts/build_wheel.py builds it into build/checker/, or reuses it when its inputs did not change).
 * ``<site>/assets/checker/checker-lock-<sha12>.json``: the site's Pyodide lock file. The worker checks the checker
   wheel's sha256 against it and unpacks the wheel itself (not ``loadPackage``: Pyodide refuses a memory snapshot
-  once that has run), and loads the workbook packages by name from it (``loadPackage``, sha256 checked):
+  once that has run), and loads the package sets (openpyxl's "workbook", python-calamine's "calamine") by name
+  from it (``loadPackage``, sha256 checked), each only when the checker asks for it:
   docs/assets/checker/install.mjs, which the Node parity test uses too. It is made with ``pyodide lockfile
   add-wheels`` (pyodide-build, run with this Python) from Pyodide's own lock file, then cut down to the checker and
   its dependencies (none): the other ~350 entries name wheels this site does not ship, and would only be dead
@@ -60,10 +61,16 @@ MANIFEST = "manifest.json"
 LOCK_PREFIX = "checker-lock-"
 
 
-# Pure-Python wheels from PyPI that read and write .xlsx workbooks (checker/workbook.py): pinned in requirements.txt,
-# downloaded at build time, listed with their sha256 in the site's lock file, and loaded by the worker only when a
-# workbook is opened or produced (the checker page and a CSV-only screening never fetch them).
-WORKBOOK_PACKAGES = ("openpyxl", "et_xmlfile")
+# Wheels from PyPI the worker loads only when a request needs them, by package set (checker/formats.py
+# PACKAGE_SETS: the checker answers `needs_workbook` naming the set): pinned in requirements.txt, downloaded at build
+# time, listed with their sha256 in the site's lock file. "workbook": the pure-Python openpyxl and its dependency,
+# which read and write .xlsx (the checker page and a CSV-only screening never fetch them); "calamine":
+# python-calamine, a compiled wheel built for this Pyodide's ABI, which reads an old .xls/.et or an .ods only
+# (checker/old_workbook.py). PyPI publishes it for Pyodide's platform (pyemscripten_<abi>_wasm32): the same pin
+# gives the manylinux wheel the command line uses and the wheel the browser loads.
+PACKAGE_SETS = {"workbook": ("openpyxl", "et_xmlfile"), "calamine": ("python_calamine",)}
+WORKBOOK_PACKAGES = PACKAGE_SETS["workbook"]
+COMPILED_PACKAGES = ("python_calamine",)  # downloaded for Pyodide's platform, not this machine's
 WORKBOOK_DIR = "workbook"  # beside the lock file, in build/checker/ and in the site
 
 
@@ -83,39 +90,59 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _packages() -> tuple:
+    return tuple(p for names in PACKAGE_SETS.values() for p in names)
+
+
 def _pins() -> dict:
-    """{package: "name==version"} of WORKBOOK_PACKAGES, as requirements.txt pins them."""
+    """{package: "name==version"} of the package sets' packages, as requirements.txt pins them."""
     pins = {}
     for line in (REPO_ROOT / "requirements.txt").read_text("utf-8").splitlines():
         name, _, version = line.split("#")[0].strip().partition("==")
-        if name.replace("-", "_").lower() in WORKBOOK_PACKAGES and version:
+        if name.replace("-", "_").lower() in _packages() and version:
             pins[name.replace("-", "_").lower()] = f"{name}=={version.strip()}"
-    missing = [p for p in WORKBOOK_PACKAGES if p not in pins]
+    missing = [p for p in _packages() if p not in pins]
     if missing:
         raise AssetsError(f"requirements.txt pins no version of {', '.join(missing)}")
     return pins
 
 
-def workbook_wheels(build_dir: Path = BUILD_DIR) -> list[Path]:
-    """The workbook packages' wheels in build/checker/workbook/, downloaded from the registry once per pin."""
+def pyodide_platform(pyodide_dir: Path = PYODIDE_DIR) -> tuple[str, str]:
+    """(platform tag, Python version "3.x") of this Pyodide's compiled wheels, from its lock file's info, e.g.
+    ("pyemscripten_2026_0_wasm32", "3.14")."""
+    try:
+        info = json.loads((pyodide_dir / "pyodide-lock.json").read_text("utf-8"))["info"]
+        python = ".".join(info["python"].split(".")[:2])
+        return f"pyemscripten_{info['abi_version']}_{info['arch']}", python
+    except (OSError, ValueError, KeyError) as exc:
+        raise AssetsError(f"{pyodide_dir}/pyodide-lock.json has no usable info ({exc}): run `make node_modules`"
+                          " (npm ci)") from None
+
+
+def workbook_wheels(build_dir: Path = BUILD_DIR, pyodide_dir: Path = PYODIDE_DIR) -> list[Path]:
+    """The package sets' wheels in build/checker/workbook/, downloaded from the registry once per pin (a compiled
+    one for this Pyodide's platform)."""
     folder = build_dir / WORKBOOK_DIR
     wheels, wanted = [], []
+    platform, python = pyodide_platform(pyodide_dir)
     for package, pin in _pins().items():
         version = pin.split("==")[1]
-        found = sorted(folder.glob(f"{package}-{version}-*.whl"))
+        pattern = f"{package}-{version}-*-{platform}.whl" if package in COMPILED_PACKAGES else f"{package}-{version}-*.whl"
+        found = sorted(folder.glob(pattern))
         if found:
             wheels.append(found[0])
         else:
-            wanted.append(pin)
-    if wanted:
+            wanted.append((package, pin))
+    for package, pin in wanted:
         folder.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--dest", str(folder),
-               *wanted]
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--dest", str(folder)]
+        if package in COMPILED_PACKAGES:
+            cmd += ["--platform", platform, "--python-version", python, "--implementation", "cp"]
+        cmd.append(pin)
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0:
-            raise AssetsError(f"downloading {', '.join(wanted)} failed ({' '.join(cmd)}):\n{result.stdout}{result.stderr}")
-        return workbook_wheels(build_dir)
-    return wheels
+            raise AssetsError(f"downloading {pin} failed ({' '.join(cmd)}):\n{result.stdout}{result.stderr}")
+    return workbook_wheels(build_dir, pyodide_dir) if wanted else wheels
 
 
 def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BUILD_DIR,
@@ -132,8 +159,9 @@ def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BU
     with tempfile.TemporaryDirectory(prefix="checker-lock-") as tmp:
         output = Path(tmp) / "pyodide-lock.json"
         # add-wheels names each wheel relative to --base-path: the wheel sits beside the lock file in the site.
+        pure = [w for w in extra if _package_of(w) not in COMPILED_PACKAGES]
         cmd = [sys.executable, "-m", "pyodide_cli", "lockfile", "add-wheels", "--input", str(source_lock),
-               "--output", str(output), "--base-path", str(wheel.parent), str(wheel), *map(str, extra)]
+               "--output", str(output), "--base-path", str(wheel.parent), str(wheel), *map(str, pure)]
         result = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
         if result.returncode != 0 or not output.is_file():
             raise AssetsError(f"`pyodide lockfile add-wheels` failed ({' '.join(cmd)}):\n"
@@ -142,6 +170,8 @@ def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BU
         lock = json.loads(output.read_text("utf-8"))
     name = build_wheel.DIST_NAME
     packages = lock["packages"]
+    for compiled in (w for w in extra if _package_of(w) in COMPILED_PACKAGES):
+        _add_compiled(packages, compiled, wheel.parent)
     if name not in packages:
         raise AssetsError(f"add-wheels wrote no entry for {name}")
     extra_names = [packages_name(packages, w) for w in extra]
@@ -163,6 +193,36 @@ def make_lock(wheel: Path, pyodide_dir: Path = PYODIDE_DIR, build_dir: Path = BU
     target.write_text(text, encoding="utf-8")
     record_path.write_text(json.dumps({"key": key, "lock": target.name}) + "\n", encoding="utf-8")
     return target
+
+
+def _add_compiled(packages: dict, wheel: Path, base: Path) -> None:
+    """Put a compiled wheel built for this Pyodide into the lock's packages by hand. `pyodide lockfile add-wheels`
+    (pyodide-lock 0.2.1) refuses it: it expects the platform tag emscripten_<version>_wasm32, while this Pyodide's own
+    wheels, and PyPI's, are tagged pyemscripten_<abi>_wasm32 (pyodide_platform()). The entry is Pyodide's own entry
+    for the package when it has one (python-calamine is in Pyodide's package set), with this wheel's file, version and
+    sha256; a wheel that needs other packages is refused, as their entries would have to be added too."""
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next((archive.read(n).decode("utf-8") for n in archive.namelist()
+                         if n.endswith(".dist-info/METADATA")), "")
+        imports = sorted({n.split("/")[0] for n in archive.namelist()
+                          if "/" in n and not n.split("/")[0].endswith((".dist-info", ".data"))})
+    fields = dict(line.split(": ", 1) for line in metadata.splitlines() if ": " in line and not line.startswith(" "))
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    if requires:
+        raise AssetsError(f"{wheel.name} needs other packages ({'; '.join(requires)}): add their wheels to the lock")
+    name = fields.get("Name", _package_of(wheel)).lower().replace("_", "-")
+    entry = dict(packages.get(name, {"install_dir": "site", "package_type": "package", "tool": {},
+                                     "unvendored_tests": False}))
+    entry.update(name=name, version=fields["Version"], file_name=wheel.relative_to(base).as_posix(),
+                 sha256=_sha256(wheel), depends=[], imports=imports)
+    packages[name] = entry
+
+
+def _package_of(wheel: Path) -> str:
+    """The normalised package name of a wheel file (its name up to the first "-")."""
+    return wheel.name.split("-")[0].lower()
 
 
 def packages_name(packages: dict, wheel: Path) -> str:
@@ -250,7 +310,7 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
     except build_wheel.BuildError as exc:
         raise AssetsError(f"building the checker wheel failed: {exc}") from None
     wheel = Path(wheel_record["path"])
-    extra = tuple(workbook_wheels())
+    extra = tuple(workbook_wheels(pyodide_dir=pyodide_dir))
     lock = make_lock(wheel, pyodide_dir, extra=extra)
     lock_packages = json.loads(lock.read_text("utf-8"))["packages"]
 
@@ -266,8 +326,10 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
         "wheel_sha256": wheel_record["sha256"],
         "checker_version": wheel_record["version"],
         "rulesets": wheel_record["rulesets"],
-        # Loaded by name (with their dependencies) only for a request that opens or produces a workbook.
-        "workbook_packages": [packages_name(lock_packages, w) for w in extra],
+        # Loaded by name (with their dependencies) only for a request that needs the set (checker/api.py
+        # needs_workbook, details [{packages: set}]): {set: [lock file names]}.
+        "package_sets": {name: [packages_name(lock_packages, w) for w in extra if _package_of(w) in packages]
+                         for name, packages in PACKAGE_SETS.items()},
     }
     manifest_path = checker_dir / MANIFEST
     copied = 0

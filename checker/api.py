@@ -237,11 +237,13 @@ def handle_request(request, progress=None):
     except answers_mod.AnswersError as exc:
         return _error(req_id, "invalid_answers", "; ".join(e["message"] for e in exc.errors), exc.errors)
     except ModuleNotFoundError as exc:
-        if exc.name not in formats.WORKBOOK_MODULES:  # a bug: still a response
+        if exc.name not in formats.PACKAGE_SETS:  # a bug: still a response
             return _error(req_id, "internal", s("request.internal", lang, kind=type(exc).__name__))
-        # In the browser the workbook packages are loaded only when a request needs them: the worker loads them
-        # and sends the request again (docs/assets/checker/worker.mjs). In CPython they are always installed.
-        return _error(req_id, "needs_workbook", s("request.needs_workbook", lang))
+        # In the browser the workbook packages are loaded only when a request needs them: the worker loads the set
+        # named in details (openpyxl's "workbook", or "calamine" for an .xls/.ods) and sends the request again
+        # (docs/assets/checker/worker.mjs). In CPython they are always installed.
+        return _error(req_id, "needs_workbook", s("request.needs_workbook", lang),
+                      [{"packages": formats.PACKAGE_SETS[exc.name]}])
     except sheet_errors.BatchError as exc:
         return _error(req_id, "invalid_file", exc.message(lang), [{"code": exc.code}])
     except RequestError as exc:

@@ -1,6 +1,6 @@
 """The file formats, in one list: what each can write (the list template, a screened plan), its suffix and media
 type, and the Python modules it needs (which the browser's worker loads only when a request needs them: the
-checker answers `needs_workbook` when they are missing, checker/api.py). The command line's --format choices, the
+checker answers `needs_workbook`, naming the package set, when they are missing, checker/api.py). The command line's --format choices, the
 API's format fields and the screening page's download buttons all come from here: a new format is a writer plus
 one entry. Reading needs no entry: sheet_io tells a file's kind by its bytes."""
 
@@ -49,6 +49,10 @@ FORMATS = {f.name: f for f in (
            ascii_plan=lambda plan, lang: _plan_json(plan, lang, True)),
 )}
 WORKBOOK_MODULES = tuple(m for f in FORMATS.values() for m in f.modules)
+# The package set the browser's worker loads for a module that is missing (the manifest's package_sets, written by
+# build_scripts/pyodide_assets.py): "workbook" writes and reads .xlsx; "calamine" only reads an old .xls/.et or an
+# .ods (checker/old_workbook.py), so a visitor who never opens one never fetches it.
+PACKAGE_SETS = {**{m: "workbook" for m in WORKBOOK_MODULES}, "python_calamine": "calamine"}
 
 
 def names(what, page=False):

@@ -21,6 +21,7 @@ MAX_CELL_CHARS = 10_000        # characters in one CSV cell
 MAX_COLUMNS = 200              # columns of a sheet read (a list has a few dozen; the rest of a row is cut)
 MAX_HEADER_ROWS = 10           # rows above the header (titles, section names) looked through to find it
 MAX_SHEET_ROWS = 5_000         # rows of a sheet or CSV file looked through, blank and # comment rows included
+MAX_SHEET_CELLS = 1_000_000    # cells of one sheet's data area (rows x columns) an .xls/.ods may span (it is built whole)
 MAX_FILE_BYTES = 5_000_000     # bytes of a file to screen, CSV or workbook (a list of MAX_CSV_ROWS rows is far smaller)
 MAX_XLSX_BYTES = MAX_FILE_BYTES  # (the same limit, by the name the workbook reader uses)
 MAX_XLSX_UNPACKED = 100_000_000  # bytes its parts may unpack to (a zip bomb is refused before it is opened)

@@ -153,10 +153,8 @@ def read_upload(ruleset, data):
     if len(data) > limits.MAX_FILE_BYTES:
         raise BatchError("too_large_bytes", size=len(data), limit=limits.MAX_FILE_BYTES)
     kind = sniff(bytes(data[:limits.MAX_FILE_BYTES]))
-    if kind in ("xlsx", "ole2"):  # an old .xls/.et is refused by the workbook reader, saying how to save it
+    if kind in ("xlsx", "ole2", "ods"):  # .xlsx (openpyxl), an old .xls/.et or an .ods (python-calamine)
         return read_sheet(ruleset, data=bytes(data))
-    if kind == "ods":
-        raise BatchError("ods_workbook")
     if kind != "text":
         raise BatchError("wrong_kind", kind=lambda lang: s("batch.file_kind." + kind, lang))
     text, encoding = decode(bytes(data))

@@ -1,8 +1,8 @@
 """Excel workbooks (.xlsx) in and out. openpyxl is imported here only, and only when a workbook is read or
 written, so the checker page and a CSV-only visit never need it (the browser loads its wheel on demand).
 
-Old binary workbooks (.xls, and WPS's .et) are told apart by their first bytes (checker/filekind.py), not their
-name, and refused with a message saying how to save the file as .xlsx.
+Old binary workbooks (.xls, and WPS's .et) and OpenDocument spreadsheets (.ods) are told apart by their first bytes
+(checker/filekind.py), not their name, and read by checker/old_workbook.py (python-calamine) into the same lines.
 """
 
 import datetime
@@ -75,8 +75,10 @@ def _check_archive(data):
 def read_lines(data):
     """[(row number, [cell text])] of the first visible sheet that holds any data, bounded like a CSV file."""
     found = sniff(data)
-    if found == "ole2":
-        raise WorkbookError("old_workbook")
+    if found in ("ole2", "ods"):
+        from . import old_workbook
+
+        return old_workbook.read_lines(data, found)
     if found != "xlsx":
         raise WorkbookError("bad_xlsx")
     _check_archive(data)
@@ -107,8 +109,14 @@ def _sheet_lines(sheet):
     A1:XFD1048576 made openpyxl pad a million empty rows of 16,384 cells, and one that understates the data made it
     drop rows without a word. Every row looked at counts, blank ones too, so the work is bounded by the limits."""
     sheet.reset_dimensions()
+    return bounded_lines(enumerate(sheet.iter_rows(values_only=True), start=1))
+
+
+def bounded_lines(rows):
+    """[(row number, [cell text])] of (row number, cell values) pairs, without blank rows and trailing blank cells,
+    bounded like a CSV file (the .xlsx and the old workbook readers share it)."""
     lines, chars = [], 0
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, row in rows:
         if number > limits.MAX_SHEET_ROWS:
             raise WorkbookError("too_many_sheet_rows", limit=limits.MAX_SHEET_ROWS)
         cells = [cell_text(value) for value in row[:limits.MAX_COLUMNS]]

@@ -212,7 +212,7 @@ def test_the_checker_is_loaded_as_the_worker_loads_it(parity, manifest_path):
     assert meta["calls"] == sorted(manifest["rulesets"]) and meta["calls"]
     assert meta["workbook_loaded"] is True
     assert manifest["package"] not in meta["loaded_packages"], "the checker is unpacked, not loaded by loadPackage"
-    assert set(manifest["workbook_packages"]) <= set(meta["loaded_packages"])
+    assert set(manifest["package_sets"]["workbook"]) <= set(meta["loaded_packages"])
 
 
 def test_pyodide_is_the_shipped_python_and_imports_no_build_code(parity):
@@ -244,7 +244,7 @@ def test_the_wheel_holds_the_runtime_only(site_lock):
     # The checker, and the workbook packages the worker loads only for an .xlsx, each with its wheel's sha256.
     import pyodide_assets
 
-    workbook = sorted(name.replace("_", "-") for name in pyodide_assets.WORKBOOK_PACKAGES)
+    workbook = sorted(name.replace("_", "-") for names in pyodide_assets.PACKAGE_SETS.values() for name in names)
     assert sorted(lock["packages"]) == sorted(["bdpilot-checker", *workbook])
     for name in workbook:
         entry = lock["packages"][name]

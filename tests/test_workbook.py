@@ -158,18 +158,20 @@ def test_an_xlsx_written_by_openpyxl_with_an_id_header_reads_numbers_and_dates(r
     assert plan["rows"][0]["errors"] == [] and plan["rows"][0]["verdict"] == "eligible"
 
 
-def test_an_old_binary_workbook_is_refused_by_its_bytes_whatever_its_name(ruleset, tmp_path):
+def test_an_ole2_file_that_is_no_workbook_is_named_as_an_unreadable_xls(ruleset, tmp_path):
+    """An old .xls/.et is read by checker/old_workbook.py (tests/test_old_workbook.py); an OLE2 file it cannot read
+    is named as such, whatever its name."""
     ole2 = filekind.OLE2_MAGIC + b"\0" * 504
     with pytest.raises(sheet_errors.BatchError) as caught:
         sheet_io.read_sheet(ruleset, data=ole2)
-    assert caught.value.code == "old_workbook"
+    assert caught.value.code == "bad_xls"
     assert "另存为" in caught.value.message("zh") and ".xlsx" in caught.value.message("en")
     for name in ("list.xls", "list.et", "renamed.xlsx"):
         path = tmp_path / name
         path.write_bytes(ole2)
         done = subprocess.run([sys.executable, "-m", "checker", "batch", str(path), "--unit-kind", "city",
                                "--lang", "en"], cwd=REPO, capture_output=True, text=True)
-        assert done.returncode == 2 and "Save as" in done.stderr and "Traceback" not in done.stderr
+        assert done.returncode == 2 and ".xls file cannot be read" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_zip_that_is_not_a_workbook(ruleset):

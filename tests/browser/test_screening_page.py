@@ -392,10 +392,10 @@ def test_drag_and_drop_gbk_and_bad_files(site_server, recorded_page, tmp_path):
     alert = rec.locator("#screening-error")
     assert alert.get_attribute("role") == "alert" and s("batch.bad_xlsx", "zh") in alert.inner_text()
     assert not rec.locator("#screening-results").is_visible()
-    # An old binary workbook (.xls, WPS .et): how to save it as .xlsx.
+    # An OLE2 file that is no old workbook (.xls, WPS .et): named as an .xls that cannot be read.
     drop("old.xls", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 504)
     rec.wait_for_function("(text) => document.getElementById('screening-error').textContent.includes(text)",
-                          arg=s("batch.old_workbook", "zh"), timeout=RUN_TIMEOUT)
+                          arg=s("batch.bad_xls", "zh"), timeout=RUN_TIMEOUT)
     assert rec.locator("#screening").get_attribute("data-state") == "error"
 
     # A file whose header is not the template's: the checker's file-level error names what it expected.
@@ -720,6 +720,7 @@ def test_a_runtime_file_answered_with_a_server_error_is_named_in_the_pages_langu
 # ------------------------------------------------------------------------------------------------ Excel both ways
 
 WORKBOOK_FILES = r"/openpyxl-|/et_xmlfile-"
+CALAMINE_FILES = r"/python_calamine-"
 
 
 def test_excel_works_offline_after_one_online_visit_that_never_used_it(site_server, recorded_page, tmp_path):
@@ -870,6 +871,29 @@ def test_a_workbook_written_by_openpyxl_and_a_semicolon_file_and_a_foreign_heade
     rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
     message = rec.locator("#screening-error").inner_text()
     assert "Firm, Sector, Built?" in message and s("batch.column.credit_code", lang) in message
+    finish(rec, site_server)
+
+
+def test_an_old_xls_and_an_ods_load_calamine_only_then_and_screen_as_the_csv(site_server, recorded_page):
+    """tests/fixtures/screening/candidates-province.xls (xlwt) and .ods: the same rows and figures as the CSV of
+    the same list; python-calamine's wheel is fetched only when such a file is opened, once, and openpyxl's never."""
+    lang, kind = "zh", "province"
+    rec = open_page(recorded_page, site_server, lang)
+    choose_kind(rec, kind)
+    upload(rec, fixture_path(kind), kind)
+    expected = table_rows(rec)
+    expected_figures = figures(rec)
+    assert rec.requested(CALAMINE_FILES) == [] and rec.requested(WORKBOOK_FILES) == []
+    fixtures = fixture_path(kind).parent
+    upload(rec, fixtures / "candidates-province.xls", kind)
+    assert table_rows(rec) == expected and figures(rec) == expected_figures
+    assert "计入项目 01 counted" in [r["name"] for r in table_rows(rec)]
+    assert len(set(rec.requested(CALAMINE_FILES))) == 1
+    fetched = len(rec.requested(CALAMINE_FILES))
+    upload(rec, fixtures / "candidates-province.ods", kind)
+    assert table_rows(rec) == expected and figures(rec) == expected_figures
+    assert len(rec.requested(CALAMINE_FILES)) == fetched  # never loaded again
+    assert rec.requested(WORKBOOK_FILES) == []  # reading an .xls/.ods needs no openpyxl
     finish(rec, site_server)
 
 

@@ -10,7 +10,7 @@
 // (manifestURLs), Pyodide booted on the site's lock file with packages from beside it, the wheel's sha256 checked
 // against the lock file and the wheel unpacked into site-packages, checker.api imported and every call's meta
 // answered (installChecker), and the workbook packages loaded with loadPackage (sha256 checked) the first time a
-// request needs them (needsWorkbook, loadLockedPackages). Only reading the files differs: from the disk, not fetch().
+// request needs them (neededPackages, loadLockedPackages). Only reading the files differs: from the disk, not fetch().
 //
 // requests.json is a JSON list of request objects for checker.api.handle (or strings, sent verbatim: bad JSON);
 // the output is a JSON object {responses: [the parsed JSON responses, in order], meta: {...}} on stdout (or in
@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import {
-  installChecker, loadLockedPackages, manifestURLs, needsWorkbook,
+  installChecker, loadLockedPackages, manifestURLs, neededPackages,
 } from "../../docs/assets/checker/install.mjs";
 
 const { values: args } = parseArgs({
@@ -65,19 +65,20 @@ const loaded = performance.now();
 
 const requests = JSON.parse(fs.readFileSync(args.requests, "utf-8"));
 const responses = [];
-let workbookLoaded = false;
+const setsLoaded = new Set();
 for (const request of requests) {
   // Requests may be objects (sent as JSON) or strings (sent verbatim, e.g. to test bad JSON).
   const text = typeof request === "string" ? request : JSON.stringify(request);
   let answer = handle(text);
-  if (!workbookLoaded && needsWorkbook(answer)) { // as the worker does: the checker says when it needs them
+  const needed = neededPackages(answer); // as the worker does: the checker says when it needs a set, and which
+  if (needed && !setsLoaded.has(needed)) {
     try {
-      await loadLockedPackages(pyodide, manifest.workbook_packages || []);
+      await loadLockedPackages(pyodide, (manifest.package_sets || {})[needed] || []);
     } catch (error) {
-      console.error(`loading the workbook packages failed: ${error.message || error}`);
+      console.error(`loading the package set ${needed} failed: ${error.message || error}`);
       process.exit(1);
     }
-    workbookLoaded = true;
+    setsLoaded.add(needed);
     answer = handle(text);
   }
   responses.push(JSON.parse(answer));
@@ -95,7 +96,8 @@ const result = {
     run_ms: Math.round(finished - loaded),
     checker_modules: JSON.parse(modules),
     calls: installed.calls.map((c) => c.call),
-    workbook_loaded: workbookLoaded,
+    workbook_loaded: setsLoaded.has("workbook"),
+    package_sets_loaded: [...setsLoaded].sort(),
     loaded_packages: Object.keys(pyodide.loadedPackages).sort(),
   },
 };

@@ -6,8 +6,9 @@
  *
  * The checker's wheel is not installed with loadPackage: it is checked against the lock file's sha256 here and
  * unpacked into site-packages (Pyodide refuses to make a memory snapshot once loadPackage has run: see
- * worker.mjs, "memory snapshots"). The workbook packages (openpyxl, et_xmlfile) are loaded with loadPackage by
- * name from the lock file, sha256-checked by Pyodide, only for a request that needs them.
+ * worker.mjs, "memory snapshots"). The package sets (openpyxl and et_xmlfile for .xlsx; python-calamine for an old
+ * .xls/.et or an .ods) are loaded with loadPackage by name from the lock file, sha256-checked by Pyodide, each only
+ * for a request that needs it.
  */
 
 /** Where the files the manifest names are: URLs resolved against the manifest's own URL (http: in the worker,
@@ -78,14 +79,18 @@ export async function installChecker(pyodide, manifest, wheel) {
   return { handle, calls };
 }
 
-/** Whether the checker's answer (JSON text) says the request needs the workbook packages: the checker, not this
- * code, tells which requests do (checker/api.py, error code "needs_workbook"); the request is then sent again. */
-export function needsWorkbook(answer) {
+/** The package set (a key of the manifest's package_sets) the checker's answer (JSON text) says the request needs,
+ * or null: the checker, not this code, tells which requests do (checker/api.py, error code "needs_workbook", details
+ * [{packages: "workbook" | "calamine"}]); the request is then sent again once the set is loaded. */
+export function neededPackages(answer) {
   // An error answer is short; a result may be megabytes, and is never parsed here.
-  return answer.length < 4096 && JSON.parse(answer).error?.code === "needs_workbook";
+  if (answer.length >= 4096) return null;
+  const error = JSON.parse(answer).error;
+  if (error?.code !== "needs_workbook") return null;
+  return error.details?.[0]?.packages || "workbook";
 }
 
-/** Load packages named in the lock file (the manifest's workbook_packages) with their sha256 checked; rejects
+/** Load packages named in the lock file (one of the manifest's package_sets) with their sha256 checked; rejects
  * with what Pyodide said when one does not load. */
 export async function loadLockedPackages(pyodide, names) {
   const problems = [];

@@ -7,8 +7,8 @@
  * Files (all beside or below this file, written by build_scripts/pyodide_assets.py at build time):
  *   manifest.json                      {pyodide_version, index_url, lock_file, package, rulesets, ...}
  *   ../pyodide/<version>/              Pyodide core (pyodide.mjs, pyodide.asm.mjs/.wasm, python_stdlib.zip)
- *   checker-lock-<hash>.json           the site's lock file: the checker wheel and the workbook packages by name,
- *                                      with their sha256
+ *   checker-lock-<hash>.json           the site's lock file: the checker wheel and the package sets' packages
+ *                                      (workbook/: openpyxl, et_xmlfile, python-calamine) by name, with their sha256
  *   bdpilot_checker-<version>.whl      the checker, fetched beside the boot, checked against the lock file's sha256
  *                                      and unpacked into site-packages (not loadPackage: see "memory snapshots")
  * How the wheel and the workbook packages are put into Pyodide is ./install.mjs, which the Node parity test
@@ -32,11 +32,13 @@
  *                          plan (checker/batch.py) with its `csv` export and a `plan_id`; `order_by`: the base
  *                          order, "file" (the default) or "suggested" (the tool's); `order`: row numbers in the
  *                          unit's order, from that base; xlsx: the workbook's bytes as base64
- * An .xlsx (batch with `xlsx`, template or export with format "xlsx") first loads the workbook packages named in
- * the manifest (openpyxl, et_xmlfile), once: other requests never fetch them.
+ * An .xlsx (batch with `xlsx`, template or export with format "xlsx") first loads the manifest's package set
+ * "workbook" (openpyxl, et_xmlfile), once; an old .xls/.et or an .ods (batch with `file`) the set "calamine"
+ * (python-calamine), once: other requests never fetch them.
  *             "workbook_files" {}                      -> {urls}: the worker, not the checker, answers with the
- *                          workbook packages' file URLs (from the lock file), for the page to ask the service worker
- *                          to keep them: Excel then works offline after one online visit of the screening page.
+ *                          package sets' file URLs (from the lock file), for the page to ask the service worker
+ *                          to keep them: Excel and old workbooks then work offline after one online visit of the
+ *                          screening page.
  *             "replan"     {plan_id, order_by?, order?} -> that plan's placement in `order` from the base order
  *                          `order_by` (none: the plan's): {plan_id, order_by, custom_order, order_statement,
  *                          figures, rows: [{row, rank, quota_status, quota_status_label}]}
@@ -85,7 +87,7 @@
  * the worker after a while (the checker page waits 60 s, data-boot-timeout).
  */
 
-import { BootError, installChecker, loadLockedPackages, manifestURLs, needsWorkbook, sha256Hex } from "./install.mjs";
+import { BootError, installChecker, loadLockedPackages, manifestURLs, neededPackages, sha256Hex } from "./install.mjs";
 
 const PROTOCOL = 1;
 const started = performance.now();
@@ -444,33 +446,38 @@ async function boot() {
   };
   api = installed.handle;
   pyodideInstance = pyodide;
-  workbookPackages = manifest.workbook_packages || [];
+  packageSets = manifest.package_sets || {};
   progress("ready", { meta, boot_ms: elapsed() });
   // Compressed and stored in the background, once the first requests have had their turn.
   if (made) setTimeout(() => saveSnapshot(made.bytes, made.ms), 100);
 }
 
-// The workbook packages (openpyxl and its dependency), loaded the first time a request needs them. The worker does
-// not guess which request does: the checker reads the file's bytes (checker/sheet_io.py) and, when it needs a
-// workbook package that is not loaded, answers with the error code "needs_workbook"; the request is then sent again.
-let workbookPackages = null;
-let workbookLoaded = null;
+// The package sets of the manifest ("workbook": openpyxl and its dependency; "calamine": python-calamine, for an old
+// .xls/.et or an .ods), each loaded the first time a request needs it. The worker does not guess which request
+// does: the checker reads the file's bytes (checker/sheet_io.py) and, when it needs a package that is not loaded,
+// answers with the error code "needs_workbook" naming the set; the request is then sent again.
+let packageSets = null;
+const setsLoaded = new Map();
 
-async function loadWorkbook() {
-  if (!workbookLoaded) {
-    workbookLoaded = loadLockedPackages(pyodideInstance, workbookPackages).catch((error) => {
-      workbookLoaded = null; // try again with the next workbook
+async function loadPackageSet(name) {
+  if (!setsLoaded.has(name)) {
+    const names = packageSets[name];
+    const loading = names
+      ? loadLockedPackages(pyodideInstance, names)
+      : Promise.reject(new Error(`the manifest names no package set "${name}"`));
+    setsLoaded.set(name, loading.catch((error) => {
+      setsLoaded.delete(name); // try again with the next such file
       throw error;
-    });
+    }));
   }
-  return workbookLoaded;
+  return setsLoaded.get(name);
 }
 
-/** The workbook packages' file URLs, by their names in the lock file ([] when it cannot be read). */
+/** The package sets' file URLs, by their names in the lock file ([] when it cannot be read). */
 async function workbookFiles() {
   try {
     const lock = await (await fetch(urls.lockFileURL)).json();
-    return workbookPackages.map((name) => lock.packages?.[name]?.file_name).filter((file) => typeof file === "string")
+    return Object.values(packageSets).flat().map((name) => lock.packages?.[name]?.file_name).filter((file) => typeof file === "string")
       .map((file) => new URL(file, urls.packageBaseUrl).href);
   } catch {
     return [];
@@ -498,9 +505,11 @@ async function respond(request) {
     const working = (done, total) => progress("working", { id, done, total });
     const text = JSON.stringify(body);
     let answer = api(text, working);
-    if (needsWorkbook(answer)) {
+    // At most once per set: a second "needs_workbook" after loading it is answered as it is.
+    const needed = neededPackages(answer);
+    if (needed) {
       try {
-        await loadWorkbook();
+        await loadPackageSet(needed);
       } catch (error) {
         // Offline, or the packages are missing on the server: the page says it in the visitor's language.
         replyError(id, "workbook_unavailable", String(error.message || error));
