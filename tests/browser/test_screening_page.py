@@ -876,24 +876,25 @@ def test_a_workbook_written_by_openpyxl_and_a_semicolon_file_and_a_foreign_heade
 
 def test_an_old_xls_and_an_ods_load_calamine_only_then_and_screen_as_the_csv(site_server, recorded_page):
     """tests/fixtures/screening/candidates-province.xls (xlwt) and .ods: the same rows and figures as the CSV of
-    the same list; python-calamine's wheel is fetched only when such a file is opened, once, and openpyxl's never."""
+    the same list; python-calamine's wheel is fetched by the page only when such a file is opened, once, and
+    openpyxl's never (the service worker may fetch both in the background, to keep them for offline use)."""
     lang, kind = "zh", "province"
     rec = open_page(recorded_page, site_server, lang)
     choose_kind(rec, kind)
     upload(rec, fixture_path(kind), kind)
     expected = table_rows(rec)
     expected_figures = figures(rec)
-    assert rec.requested(CALAMINE_FILES) == [] and rec.requested(WORKBOOK_FILES) == []
+    assert rec.page_requested(CALAMINE_FILES) == [] and rec.page_requested(WORKBOOK_FILES) == []
     fixtures = fixture_path(kind).parent
     upload(rec, fixtures / "candidates-province.xls", kind)
     assert table_rows(rec) == expected and figures(rec) == expected_figures
     assert "计入项目 01 counted" in [r["name"] for r in table_rows(rec)]
-    assert len(set(rec.requested(CALAMINE_FILES))) == 1
-    fetched = len(rec.requested(CALAMINE_FILES))
+    assert len(set(rec.page_requested(CALAMINE_FILES))) == 1
+    fetched = len(rec.page_requested(CALAMINE_FILES))
     upload(rec, fixtures / "candidates-province.ods", kind)
     assert table_rows(rec) == expected and figures(rec) == expected_figures
-    assert len(rec.requested(CALAMINE_FILES)) == fetched  # never loaded again
-    assert rec.requested(WORKBOOK_FILES) == []  # reading an .xls/.ods needs no openpyxl
+    assert len(rec.page_requested(CALAMINE_FILES)) == fetched  # never loaded again
+    assert rec.page_requested(WORKBOOK_FILES) == []  # reading an .xls/.ods needs no openpyxl
     finish(rec, site_server)
 
 
