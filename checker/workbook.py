@@ -117,7 +117,7 @@ def _sheet_lines(sheet):
     A1:XFD1048576 made openpyxl pad a million empty rows of 16,384 cells, and one that understates the data made it
     drop rows without a word. Every row looked at counts, blank ones too, so the work is bounded by the limits."""
     sheet.reset_dimensions()
-    lines, chars = [], 0
+    lines, chars, counted = [], 0, 0
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if number > limits.MAX_SHEET_ROWS:
             raise WorkbookError("too_many_sheet_rows", limit=limits.MAX_SHEET_ROWS)
@@ -133,7 +133,10 @@ def _sheet_lines(sheet):
         if chars > limits.MAX_CSV_CHARS:
             raise WorkbookError("too_large", size=chars, limit=limits.MAX_CSV_CHARS)
         lines.append((number, cells))
-        if len(lines) > limits.MAX_CSV_ROWS + limits.MAX_HEADER_ROWS:
+        # Counted as the CSV reader counts: # comment rows are bounded by the rows looked through (above), not by
+        # the project rows (a list of 1,000 projects with a comment row each was refused as a workbook, not as CSV).
+        counted += not cells[0].lstrip().startswith("#")
+        if counted > limits.MAX_CSV_ROWS + limits.MAX_HEADER_ROWS:
             raise WorkbookError("too_many_rows", limit=limits.MAX_CSV_ROWS)
     return lines
 
