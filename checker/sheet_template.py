@@ -238,11 +238,23 @@ class HeaderReader:
         return bool(filled) and all(c in self.ids for c in filled)
 
     def is_example(self, cells):
-        first = next((fold(c) for c in cells if c.strip()), "")
-        return any(first.startswith(m) for m in self.markers)
+        first = next((c for c in cells if c.strip()), "")
+        return any(_folded_start(first, len(m)).startswith(m) for m in self.markers)
 
     def expected(self, lang):
         return s("batch.list_sep", lang).join(column_label(self.ruleset, c, lang) for c, _g in columns(self.ruleset))
+
+
+def _folded_start(text, size):
+    """fold(text) at least `size` characters long (or whole), folding no more of `text` than that takes: the first
+    cell of a row is most often the applicant's name, up to limits.MAX_CELL_CHARS long, and it is folded once, when
+    the rows naming one applicant are found (issue 32), not again here to see whether it starts with a marker."""
+    end = size + 1
+    while True:
+        folded = fold(text[:end])
+        if len(folded) > size or end >= len(text):
+            return folded
+        end *= 2  # white space folds to nothing: a longer piece, and the work stays linear in the cell
 
 
 def locate(ruleset, lines):
