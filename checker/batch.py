@@ -9,8 +9,8 @@ from . import kinds, limits
 from . import sheet_template
 from .conditions import questions_in
 from .engine import COUNTABLE, GROUPS, decide
-from .loose import CellReader, fold
-from .plan import ORDER_BY, per_applicant_rule, plan, unit_kind_id
+from .loose import CellReader
+from .plan import ORDER_BY, Applicants, named_rows, per_applicant_rule, plan, rows_text, unit_kind_id
 from .present import finding_message
 from .sheet_errors import worded
 from .strings import s
@@ -87,7 +87,7 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
         results.append(entry)
     if progress is not None:
         progress(len(rows), len(rows))
-    _same_applicant(ruleset, results, lang)
+    applicants = _same_applicant(ruleset, results, lang)
     notes = [{"code": code, "message": s("batch.note." + code, lang, **worded(values, lang))}
              for code, values in sheet["notes"]]
     loose_count = sum(len(r["loose"]) for r in results)
@@ -98,7 +98,7 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
             "ruleset_version": ruleset.version, "lang": lang, "unit_kind": unit_id, "source_name": limits.shorten(source_name or ""),
             "screened_on": (as_of or datetime.date.today()).isoformat(), "notes": notes,
             "unknown_columns": [unknown] if unknown else []}
-    return plan(head, results, ruleset, order, order_by)
+    return plan(head, results, ruleset, order, order_by, applicants)
 
 
 def _reason(group, message, lang):
@@ -135,31 +135,24 @@ def _loose_note(ruleset, reader, column, value, read, lang):
 
 
 def _same_applicant(ruleset, results, lang):
-    """Find, for every row, the other rows naming the same applicant: the same credit code, or the same name
-    where the codes do not differ (a row with a name and no code is the same applicant as any row of that name).
-    Pairwise, not grouped: "甲" with no code matches both "甲, 91A" and "甲, 91B", which are two applicants.
-    Each row keeps them (`same_applicant_rows`, for the plan), and a row that has more of them than the rule
-    that limits the projects of an applicant allows is flagged (its value and citation come from the data)."""
+    """Find, for every row, the other rows naming the same applicant (plan.Applicants: the same credit code, or the
+    same name where the codes do not differ) and return them, for the plan. Each row keeps the first of them
+    (`same_applicant_rows`, at most limits.MAX_ROWS_NAMED: a note naming every row of a large group made the work
+    and the answer grow with the square of the rows), and a row that has more of them than the rule that limits
+    the projects of an applicant allows is flagged (its value and citation come from the data)."""
     rule, limit = per_applicant_rule(ruleset)
-    keys = [(fold(e["credit_code"]), fold(e["applicant_name"])) for e in results]
-    by_code, by_name = {}, {}
-    for i, (code, name) in enumerate(keys):
-        if code:
-            by_code.setdefault(code, []).append(i)
-        if name:
-            by_name.setdefault(name, []).append(i)
-    for i, entry in enumerate(results):
-        code, name = keys[i]
-        related = set(by_code.get(code, ())) if code else set()
-        related.update(j for j in by_name.get(name, ()) if not (code and keys[j][0] and keys[j][0] != code))
-        related.discard(i)
-        others = sorted(related)
-        entry["same_applicant_rows"] = [results[j]["row"] for j in others]
+    applicants = Applicants(results)
+    for entry in results:
+        code, name = key = applicants.keys[entry["row"]]
+        related = applicants.related(key)
+        count = sum(map(len, related)) - (1 if related else 0)  # the row itself is in one of the lists
+        entry["same_applicant_rows"] = named_rows(related, leave_out=entry["row"])
         entry["flags"] = []
-        if rule is None or len(others) < limit:
+        if rule is None or count < limit:
             continue
-        by = "credit_code" if code and all(keys[j][0] == code for j in others) else "applicant_name"
+        by = "credit_code" if code and not (name and applicants.by_name_uncoded.get(name)) else "applicant_name"
         entry["flags"].append({"code": "same_applicant", "message": s(
-            "batch.flag.same_applicant", lang, rows=s("batch.list_sep", lang).join(map(str, entry["same_applicant_rows"])),
+            "batch.flag.same_applicant", lang, rows=rows_text(entry["same_applicant_rows"], lang, count),
             by=s("batch.column." + by, lang), value=entry[by],
             clause=rule["citation"]["clause"][lang], quote=rule["citation"]["quote"])})
+    return applicants

@@ -15,6 +15,7 @@ MAX_VALUE_CHARS = 10_000       # characters in one answer (text questions have t
 MAX_LIST_ITEMS = 100           # items in one multiple-choice answer
 MAX_ERRORS = 50                # problems listed one by one in an error; the rest are counted
 MAX_SHOWN_CHARS = 80           # characters of a wrong value quoted back in a message
+MAX_ROWS_NAMED = 10            # rows a row's note names as the same applicant (more are shown as "…")
 MAX_CSV_CHARS = 5_000_000      # characters of a CSV file to screen
 MAX_CSV_ROWS = 1_000           # candidate rows in one CSV file (the header and # comment rows not counted)
 MAX_CELL_CHARS = 10_000        # characters in one CSV cell

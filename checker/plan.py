@@ -2,8 +2,12 @@
 request, or the unit's moves), one place per applicant, the exempt rows, within and over the unit's quota.
 """
 
+import heapq
+import itertools
+
 from . import limits
 from .engine import COUNTABLE
+from .loose import fold
 from .sheet_errors import BatchError
 from .strings import s
 
@@ -44,13 +48,52 @@ def per_applicant_rule(ruleset):
     return rule, limit["value"] if isinstance(limit, dict) else limit
 
 
-def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
+class Applicants:
+    """The rows naming one applicant (Notice II(1)): the same credit code, or the same name where the codes do not
+    differ. Pairwise, not grouped: "甲" with no code is the same applicant as both "甲, 91A" and "甲, 91B", which are
+    two. Rows are found through indexes by code and by name, each name and code folded once, never compared row by
+    row: a list of 1,000 rows of one applicant made a million comparisons and 1,000 notes naming 999 rows each
+    (issue 32: every check linear in the rows)."""
+
+    def __init__(self, entries=()):
+        self.keys = {}
+        self.by_code, self.by_name, self.by_name_uncoded = {}, {}, {}
+        for entry in entries:
+            self.add(entry["row"], (fold(entry["credit_code"]), fold(entry["applicant_name"])))
+
+    def add(self, row, key):
+        code, name = self.keys[row] = key
+        if code:
+            self.by_code.setdefault(code, []).append(row)
+        if name:
+            self.by_name.setdefault(name, []).append(row)
+            if not code:
+                self.by_name_uncoded.setdefault(name, []).append(row)
+
+    def related(self, key):
+        """The rows (added so far) naming the applicant of `key`, as disjoint lists in the order they were added:
+        with a code, those of that code and those of the name without one; without, all those of the name."""
+        code, name = key
+        if code:
+            return [self.by_code.get(code, []), self.by_name_uncoded.get(name, []) if name else []]
+        return [self.by_name.get(name, [])] if name else []
+
+
+def named_rows(lists, leave_out=None):
+    """The first rows of `related` lists (each in row order) in row order, leaving out `leave_out`: at most
+    limits.MAX_ROWS_NAMED, so a note about a large group stays short (rows_text shows the rest as "…")."""
+    rows = (row for row in heapq.merge(*lists) if row != leave_out)
+    return list(itertools.islice(rows, limits.MAX_ROWS_NAMED))
+
+
+def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0], applicants=None):
     """Rank the countable rows (in the base order `order_by` names, BASE_ORDERS; then in `order`, a list of row
     numbers, rows it leaves out following in the base order) and fill the quota in that order: one place per
     applicant (Notice II(1): a row naming an applicant already placed the limit's number of times is set aside,
     naming those rows, and never takes a place), exempt rows (in a call with an exemption) do not count, the first
     `quota` counted rows are within it, the rest over. Rows that name another kind of recommending unit than the
-    one screening are said in one note for the file (which rows, which kind), not on every row."""
+    one screening are said in one note for the file (which rows, which kind), not on every row. `applicants`: the
+    results' Applicants, when the caller has them (else they are found here)."""
     lang = head["lang"]
     unit = next(u for u in ruleset.quota["units"] if u["id"] == head["unit_kind"])
     units = {u["id"]: u for u in ruleset.quota["units"]}
@@ -62,16 +105,22 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     rule, limit = per_applicant_rule(ruleset)
     # The call's exemption, by the name its data gives it; None: the call has none, and every row counts.
     exemption = ruleset.exemption["name"][lang] if ruleset.exemption else None
-    placed = set()  # rows that took their applicant's place (within, over or exempt)
+    applicants = applicants or Applicants(results)
+    placed = Applicants()  # rows that took their applicant's place (within, over or exempt), in the order they did
+    aside = {}  # row -> how many placed rows it is set aside for (it names at most limits.MAX_ROWS_NAMED of them)
     used = 0
     for rank, entry in enumerate(countable, start=1):
         entry["rank"] = rank
-        before = [row for row in entry.get("same_applicant_rows", ()) if row in placed]
-        entry["set_aside_for"] = before if rule is not None and len(before) >= limit else []
+        key = applicants.keys[entry["row"]]
+        before = placed.related(key)
+        count = sum(map(len, before))
+        entry["set_aside_for"] = sorted(itertools.islice(itertools.chain(*before), limits.MAX_ROWS_NAMED)) if (
+            rule is not None and count >= limit) else []
         if entry["set_aside_for"]:
+            aside[entry["row"]] = count
             entry["quota_status"] = "same_applicant"
             continue
-        placed.add(entry["row"])
+        placed.add(entry["row"], key)
         if entry["exempt"] is True:
             entry["quota_status"] = "exempt"
         else:
@@ -85,7 +134,8 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0]):
     for entry in results:
         entry["verdict_label"] = s("batch.verdict." + entry["verdict"], lang)
         entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang,
-                                        rows=rows_text(entry["set_aside_for"], lang), exemption=exemption)
+                                        rows=rows_text(entry["set_aside_for"], lang, aside.get(entry["row"], 0)),
+                                        exemption=exemption)
     custom = [r["row"] for r in countable] != default
     return dict(
         head,
@@ -133,11 +183,13 @@ def _unit_kind_note(results, unit, units, lang):
                                                which=which)}]
 
 
-def rows_text(rows, lang):
-    """Row numbers as a list people read, the first limits.MAX_ERRORS of them and then how many more."""
-    shown = s("batch.list_sep", lang).join(map(str, rows[:limits.MAX_ERRORS]))
-    rest = len(rows) - limits.MAX_ERRORS
-    return shown if rest <= 0 else s("batch.rows_more", lang, rows=shown, more=rest)
+def rows_text(rows, lang, count=None):
+    """Row numbers as a list people read: the first limits.MAX_ROWS_NAMED of `rows`, then how many more of the
+    `count` rows (default: all of `rows`) there are."""
+    shown = s("batch.list_sep", lang).join(map(str, rows[:limits.MAX_ROWS_NAMED]))
+    total = len(rows) if count is None else max(count, len(rows))
+    more = total - min(len(rows), limits.MAX_ROWS_NAMED)
+    return shown if more <= 0 else s("batch.rows_more", lang, rows=shown, more=more, total=total)
 
 
 def order_statement(ruleset, order_by, custom, lang):

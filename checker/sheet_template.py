@@ -230,6 +230,9 @@ class HeaderReader:
         self.group_of = {c: {fold(group_title(ruleset, g, lang)) for lang in LANGS} for c, g in columns(ruleset)}
         self.titles = set().union(*self.group_of.values())
         self.markers = [fold(s("batch.template.example_marker", lang)) for lang in LANGS]
+        # No heading is longer than this: a longer cell (an applicant's name of thousands of characters in the row
+        # under the headings) is told apart without folding it (each cell of a list is folded once: issue 32).
+        self.longest = 2 * max(len(x) for x in [*self.names, *self.shared, *self.titles, *self.ids]) + 8
 
     def column(self, cell):
         return self.names.get(fold(cell))
@@ -254,7 +257,8 @@ class HeaderReader:
         """A row of the template's own headings (labels, ids or section names), e.g. a label row moved below the
         id row: never a project."""
         filled = [c for c in cells if c.strip()]
-        return bool(filled) and all(self.knows(c) or c.strip() in self.ids or fold(c) in self.titles for c in filled)
+        return bool(filled) and all(len(c) <= self.longest and (self.knows(c) or c.strip() in self.ids
+                                                                  or fold(c) in self.titles) for c in filled)
 
     def is_section_row(self, cells):
         return all(fold(c) in self.titles for c in cells if c.strip())
@@ -264,11 +268,23 @@ class HeaderReader:
         return bool(filled) and all(c in self.ids for c in filled)
 
     def is_example(self, cells):
-        first = next((fold(c) for c in cells if c.strip()), "")
-        return any(first.startswith(m) for m in self.markers)
+        first = next((c for c in cells if c.strip()), "")
+        return any(_folded_start(first, len(m)).startswith(m) for m in self.markers)
 
     def expected(self, lang):
         return s("batch.list_sep", lang).join(column_label(self.ruleset, c, lang) for c, _g in columns(self.ruleset))
+
+
+def _folded_start(text, size):
+    """fold(text) at least `size` characters long (or whole), folding no more of `text` than that takes: the first
+    cell of a row is most often the applicant's name, up to limits.MAX_CELL_CHARS long, and it is folded once, when
+    the rows naming one applicant are found (issue 32), not again here to see whether it starts with a marker."""
+    end = size + 1
+    while True:
+        folded = fold(text[:end])
+        if len(folded) > size or end >= len(text):
+            return folded
+        end *= 2  # white space folds to nothing: a longer piece, and the work stays linear in the cell
 
 
 def locate(ruleset, lines):

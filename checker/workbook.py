@@ -115,7 +115,7 @@ def _sheet_lines(sheet):
 def bounded_lines(rows):
     """[(row number, [cell text])] of (row number, cell values) pairs, without blank rows and trailing blank cells,
     bounded like a CSV file (the .xlsx and the old workbook readers share it)."""
-    lines, chars = [], 0
+    lines, chars, counted = [], 0, 0
     for number, row in rows:
         if number > limits.MAX_SHEET_ROWS:
             raise WorkbookError("too_many_sheet_rows", limit=limits.MAX_SHEET_ROWS)
@@ -131,7 +131,10 @@ def bounded_lines(rows):
         if chars > limits.MAX_CSV_CHARS:
             raise WorkbookError("too_large", size=chars, limit=limits.MAX_CSV_CHARS)
         lines.append((number, cells))
-        if len(lines) > limits.MAX_CSV_ROWS + limits.MAX_HEADER_ROWS:
+        # Counted as the CSV reader counts: # comment rows are bounded by the rows looked through (above), not by
+        # the project rows (a list of 1,000 projects with a comment row each was refused as a workbook, not as CSV).
+        counted += not cells[0].lstrip().startswith("#")
+        if counted > limits.MAX_CSV_ROWS + limits.MAX_HEADER_ROWS:
             raise WorkbookError("too_many_rows", limit=limits.MAX_CSV_ROWS)
     return lines
 

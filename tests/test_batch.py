@@ -209,6 +209,26 @@ def test_one_applicant_by_name_when_a_code_is_blank_but_not_when_codes_differ(ru
     assert [r["quota_status"] for r in plan["rows"]] == ["within", "same_applicant", "within"]
 
 
+def test_a_large_group_of_one_applicant_names_its_first_rows_and_counts_every_row(ruleset):
+    """Many rows of one applicant: each note names at most limits.MAX_ROWS_NAMED of the others, then "…" (naming
+    them all made the answer grow with the square of the rows, issue 32), while the plan still sets aside every row
+    after the first, and the name-only rows are the same applicant as the coded one and each other."""
+    from checker import limits
+
+    size = limits.MAX_ROWS_NAMED + 5
+    rows = [counting("coded", applicant_name="甲公司", credit_code="91A")]
+    rows += [counting(f"name only {i}", applicant_name="甲 公司") for i in range(size - 1)]
+    plan = screen(ruleset, rows, "province", lang="zh")
+    assert [r["quota_status"] for r in plan["rows"]] == ["within"] + ["same_applicant"] * (size - 1)
+    last = plan["rows"][-1]
+    assert last["same_applicant_rows"] == list(range(2, 2 + limits.MAX_ROWS_NAMED))
+    named = batch.s("batch.list_sep", "zh").join(map(str, last["same_applicant_rows"])) + f" 等 {size - 1} 行"
+    assert named in last["flags"][0]["message"]
+    assert last["set_aside_for"] == [2]
+    assert last["quota_status_label"] == batch.s("batch.quota_status.same_applicant", "zh", rows="2")
+    assert plan["same_applicant"] == size - 1 and plan["counted"] == 1
+
+
 def test_the_export_counts_and_names_the_rows_set_aside(ruleset):
     """Notice II(1) 「每个申报主体限申报 1 个项目」 in the export: the header block says the rule, its clause and how
     many rows it set aside; the row's quota cell names the row that is counted."""

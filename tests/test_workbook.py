@@ -288,8 +288,10 @@ def test_rows_naming_another_kind_of_unit_are_one_note_for_the_file_that_follows
 def test_a_long_list_of_rows_is_cut_and_counted(ruleset):
     from checker import limits
 
-    text = planning.rows_text(list(range(1, limits.MAX_ERRORS + 11)), "zh")
-    assert text.endswith("等（另有 10 行）") and str(limits.MAX_ERRORS + 1) not in text.split("、")
+    text = planning.rows_text(list(range(1, limits.MAX_ROWS_NAMED + 11)), "zh")
+    assert text.endswith(f"等 {limits.MAX_ROWS_NAMED + 10}") and str(limits.MAX_ROWS_NAMED + 1) not in text.split("、")
+    assert planning.rows_text([3, 4], "zh", count=5) == "3、4 等 5"  # "第 3、4 等 5 行": rows named of more there are
+    assert planning.rows_text([3, 4], "en", count=5) == "3, 4 and 3 more"
 
 
 # ------------------------------------------------------------------------------------------------ the export
