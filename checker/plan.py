@@ -189,7 +189,7 @@ def rows_text(rows, lang, count=None):
     shown = s("batch.list_sep", lang).join(map(str, rows[:limits.MAX_ROWS_NAMED]))
     total = len(rows) if count is None else max(count, len(rows))
     more = total - min(len(rows), limits.MAX_ROWS_NAMED)
-    return shown if more <= 0 else s("batch.rows_more", lang, rows=shown, more=more, total=total)
+    return shown if more <= 0 else s("batch.rows_more", lang, rows=shown, total=total)
 
 
 def order_statement(ruleset, order_by, custom, lang):

@@ -291,7 +291,7 @@ def test_a_long_list_of_rows_is_cut_and_counted(ruleset):
     text = planning.rows_text(list(range(1, limits.MAX_ROWS_NAMED + 11)), "zh")
     assert text.endswith(f"等 {limits.MAX_ROWS_NAMED + 10}") and str(limits.MAX_ROWS_NAMED + 1) not in text.split("、")
     assert planning.rows_text([3, 4], "zh", count=5) == "3、4 等 5"  # "第 3、4 等 5 行": rows named of more there are
-    assert planning.rows_text([3, 4], "en", count=5) == "3, 4 and 3 more"
+    assert planning.rows_text([3, 4], "en", count=5) == "3, 4 and others (5 in all)"
 
 
 # ------------------------------------------------------------------------------------------------ the export
