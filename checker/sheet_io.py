@@ -86,7 +86,13 @@ def read_sheet(ruleset, text=None, data=None):
         from . import workbook
 
         try:
-            lines = workbook.read_lines(data)
+            kind = sniff(data)
+            if kind in ("ole2", "ods"):  # an old .xls/.et or an .ods: python-calamine's reader
+                from . import old_workbook
+
+                lines = old_workbook.read_lines(data, kind)
+            else:
+                lines = workbook.read_lines(data)
         except workbook.WorkbookError as exc:
             raise BatchError(exc.code, **exc.values) from None
     else:

@@ -75,11 +75,7 @@ def _check_archive(data):
 def read_lines(data):
     """[(row number, [cell text])] of the first visible sheet that holds any data, bounded like a CSV file."""
     found = sniff(data)
-    if found in ("ole2", "ods"):
-        from . import old_workbook
-
-        return old_workbook.read_lines(data, found)
-    if found != "xlsx":
+    if found != "xlsx":  # an old .xls/.et or an .ods is read by checker/old_workbook.py (sheet_io chooses)
         raise WorkbookError("bad_xlsx")
     _check_archive(data)
     import openpyxl  # only here: a CSV never needs it

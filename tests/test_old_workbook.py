@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import api, filekind, sheet_io, workbook
+from checker import api, filekind, old_workbook, sheet_io, workbook
 from checker.sheet_errors import BatchError
 from checker.strings import s
 
@@ -63,7 +63,7 @@ def test_an_old_or_open_workbook_screens_as_its_csv_does(suffix, kind, tmp_path)
 def test_cells_become_the_text_a_person_typed():
     """A date cell as YYYY-MM-DD, a whole number without .0, a fraction as it is, true/false as the .xlsx reader
     gives them; the row numbers are the sheet's."""
-    lines = workbook.read_lines((FIXTURES / "typed.xls").read_bytes())
+    lines = old_workbook.read_lines((FIXTURES / "typed.xls").read_bytes(), "ole2")
     header, (number, cells) = lines[0][1], lines[1]
     row = dict(zip(header, cells))
     assert number == 2 and row["project_name"] == "日期项目"
@@ -72,7 +72,7 @@ def test_cells_become_the_text_a_person_typed():
 
 
 def test_a_hidden_sheet_is_skipped():
-    lines = workbook.read_lines((FIXTURES / "candidates-province.xls").read_bytes())
+    lines = old_workbook.read_lines((FIXTURES / "candidates-province.xls").read_bytes(), "ole2")
     assert lines[0][0] == 1 and lines[0][1][0] == "project_name"
 
 
