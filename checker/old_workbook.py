@@ -16,7 +16,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from . import limits
-from .workbook import WorkbookError, bounded_lines
+from .workbook import WorkbookError, bounded_lines, first_sheet_lines
 
 NAMES = {"ole2": "xls", "ods": "ods"}
 
@@ -37,22 +37,12 @@ def read_lines(data, kind):
     except Exception:  # CalamineError ("Cannot detect file format"), or a panic surfaced as an exception
         raise WorkbookError(bad) from None
     with book:
-        try:
-            for index, meta in enumerate(book.sheets_metadata):
-                if meta.visible != python_calamine.SheetVisibleEnum.Visible:
-                    continue
-                if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                    continue
-                # iter_rows() starts at A1 (the rows above the data come as blank rows): row numbers as shown.
-                rows = enumerate(book.get_sheet_by_index(index).iter_rows(), start=1)
-                lines = bounded_lines(rows)
-                if lines:
-                    return lines
-            return []
-        except WorkbookError:
-            raise
-        except Exception:
-            raise WorkbookError(bad) from None
+        # iter_rows() starts at A1 (the rows above the data come as blank rows): row numbers as shown.
+        return first_sheet_lines(lambda: [
+            lambda index=index: bounded_lines(enumerate(book.get_sheet_by_index(index).iter_rows(), start=1))
+            for index, meta in enumerate(book.sheets_metadata)
+            if meta.visible == python_calamine.SheetVisibleEnum.Visible
+            and meta.typ == python_calamine.SheetTypeEnum.WorkSheet], bad)
 
 
 def _check_area(rows, columns):

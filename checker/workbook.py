@@ -85,19 +85,26 @@ def read_lines(data):
     except Exception:  # openpyxl's own errors, KeyError for a missing part: not a usable workbook
         raise WorkbookError("bad_xlsx") from None
     try:
-        for sheet in book.worksheets:
-            if sheet.sheet_state != "visible":
-                continue
-            lines = _sheet_lines(sheet)
+        return first_sheet_lines(lambda: [lambda sheet=sheet: _sheet_lines(sheet)
+                                          for sheet in book.worksheets if sheet.sheet_state == "visible"], "bad_xlsx")
+    finally:
+        book.close()
+
+
+def first_sheet_lines(sheets, bad):
+    """The lines of the first visible sheet that holds any data, else []: `sheets()` lists a function reading each
+    one's lines. A reader's own error, other than a WorkbookError, is the file's `bad` one (the .xlsx and the old
+    workbook readers share it)."""
+    try:
+        for lines_of in sheets():
+            lines = lines_of()
             if lines:
                 return lines
         return []
     except WorkbookError:
         raise
     except Exception:
-        raise WorkbookError("bad_xlsx") from None
-    finally:
-        book.close()
+        raise WorkbookError(bad) from None
 
 
 def _sheet_lines(sheet):
