@@ -339,9 +339,17 @@ def locate(ruleset, lines):
             unidentified.append((_letter(position + 1), limits.shorten(header[position])))
             column = None
         found.append(column)
-    if unidentified:
-        raise BatchError("unidentified_columns", columns=lambda lang: s("batch.list_sep", lang).join(
-            s("batch.column_at", lang, letter=letter, label=label) for letter, label in unidentified[:limits.MAX_ERRORS]))
+    # Two columns taken for one question (a shared label moved under another direction's title, or a column copied):
+    # which one holds the answers cannot be told, so neither is guessed.
+    seen = {}
+    for position, column in enumerate(found):
+        seen.setdefault(column, []).append(position)
+    twice = [(_letter(p + 1), limits.shorten(header[p] or (ids[p] if p < len(ids) else "")))
+             for column, positions in seen.items() if column is not None and len(positions) > 1 for p in positions]
+    for code, columns in (("unidentified_columns", unidentified), ("duplicate_columns", twice)):
+        if columns:
+            raise BatchError(code, columns=lambda lang, columns=columns: s("batch.list_sep", lang).join(
+                s("batch.column_at", lang, letter=letter, label=label) for letter, label in columns[:limits.MAX_ERRORS]))
     body = [(n, cells) for n, cells in rest
             if any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#") and not reader.is_example(cells)]
     return found, header, body, reader

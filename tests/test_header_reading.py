@@ -101,3 +101,24 @@ def test_an_xlsx_template_whose_id_row_was_deleted_gives_the_same_list(ruleset, 
     book.save(out)
     plan = pipeline.screen_upload(ruleset, "province", "zh", data=out.getvalue())
     assert [(r["verdict"], r["missing"]) for r in plan["rows"]] == [("eligible", [])] * len(PROJECTS)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_shared_label_copied_under_another_directions_title_is_refused_not_taken_twice(ruleset, lang):
+    """Without the id row, a copy of one direction's "cases" column pasted into another direction's group would be
+    read as that direction's, beside the real one: two columns for one question are refused, naming both."""
+    sections, labels, ids, example = sheet_template._rows(ruleset, lang)
+    shared = [i for i, column in enumerate(ids) if column.endswith("_cases")]
+    first, other = shared[0], shared[-1]
+    order = list(range(len(ids)))
+    order.insert(order.index(other) + 1, first)  # a copy of the first direction's column, after the other's
+    copied = lambda row, blank=False: [("" if blank and n == order.index(other) + 1 else row[i])  # noqa: E731
+                                       for n, i in enumerate(order)]
+    out = io.StringIO()
+    csv.writer(out).writerows([copied(sections, blank=True), copied(labels), copied(example)]
+                              + [copied(row) for row in project_rows(ruleset, lang)])
+    with pytest.raises(BatchError) as caught:
+        pipeline.screen_upload(ruleset, "province", lang, text=out.getvalue())
+    assert caught.value.code == "duplicate_columns"
+    message = caught.value.message(lang)
+    assert message.count(labels[other]) == 2, message
