@@ -362,6 +362,44 @@ def test_template_download_fill_and_upload(site_server, recorded_page, tmp_path,
     finish(rec, site_server)
 
 
+SHARED_LABEL_CASES = ("eligible_d1_owner", "eligible_d3_provider", "eligible_d5", "eligible_d8")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_template_whose_id_row_was_deleted_is_read_column_by_column(site_server, recorded_page, tmp_path, lang):
+    """The CSV template's id row looks like junk, so people delete it: the page still reads every column (the
+    section row tells apart the labels several directions share); with the section row deleted too, it refuses the
+    file naming those columns instead of counting answers under the wrong question."""
+    rec = open_page(recorded_page, site_server, lang)
+    data, _ = download(rec, "#screening-template-csv")
+    sections, labels, _ids, example = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))[:4]
+    columns = [c for c, _g in sheet_template.columns(RULESET)]
+    rows = []
+    for i, name in enumerate(SHARED_LABEL_CASES):
+        answers = case_row(name)
+        cells = {"applicant_name": f"单位 {i}", "credit_code": f"91110000000000{i:04d}"}
+        cells.update({q: sheet_template._answer_text(RULESET, q, v, lang) for q, v in answers.items()})
+        rows.append([str(cells.get(c, "")) for c in columns])
+    kind = "province"
+    choose_kind(rec, kind)
+    for head, refused in (([sections, labels, example], False), ([labels, example], True)):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\r\n").writerows(head + rows)
+        path = tmp_path / f"edited-{lang}-{len(head)}.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+        if refused:
+            rec.locator("#screening-file").set_input_files(str(path))
+            rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+            message = rec.locator("#screening-error").inner_text()
+            role = sheet_template.column_label(RULESET, "d1_role", lang)
+            assert message.count(role) >= 2 and "d1_role" not in message, message  # labels people see, no ids
+        else:
+            upload(rec, path, kind)
+            assert figures(rec)["rows_total"] == figures(rec)["eligible"] == len(SHARED_LABEL_CASES)
+            assert rec.locator("#screening-notes li").count() == 0  # no column ignored, none missing
+    finish(rec, site_server)
+
+
 def test_drag_and_drop_gbk_and_bad_files(site_server, recorded_page, tmp_path):
     rec = open_page(recorded_page, site_server, "zh")
     kind = KIND_IDS[0]
