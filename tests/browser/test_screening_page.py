@@ -994,7 +994,9 @@ def test_a_screened_list_stays_in_its_tab_unless_remembered_on_this_computer(sit
     # The next person at a shared computer opens the page in a new tab: no list, no names.
     other = rec.page.context.new_page()
     other.goto(page_url(site_server, "zh"))
-    other.locator('#screening[data-state="ready"]').wait_for(state="attached", timeout=BOOT_TIMEOUT)
+    # Its checker started too, so that closing the tab cuts off no download (a closed tab's worker requests never
+    # report their end, and settle() below would wait for them).
+    other.locator(".screening__engine--ready").wait_for(state="attached", timeout=BOOT_TIMEOUT)
     assert not other.locator("#screening-results").is_visible()
     other.close()
     # Ticked with the keyboard: kept on this computer, and a new tab shows the list with the box ticked.
