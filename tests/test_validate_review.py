@@ -171,3 +171,14 @@ def test_make_validate_lists_the_review_in_english(edited):
     assert done.returncode != 0
     assert "citation(s) to review" in done.stdout
     assert "number: 5 → 3" in done.stdout and "clause number: 通知 二（一） → 通知 二（四）" in done.stdout
+
+
+def test_the_maintainers_page_shows_real_output(review, edited):
+    """docs/adding-a-call.<lang>.md shows this run's output (paths as in the page's example call folder)."""
+    lang, _code, out, _err = review
+    page = (REPO / "docs" / f"adding-a-call.{lang}.md").read_text(encoding="utf-8")
+    example = re.search(r"```text\n(.*?)```", page, re.S).group(1)
+    shown = out.replace(str(edited / "calls" / "2022"), "policy_data/calls/2023")
+    for line in example.splitlines():
+        assert line in shown.splitlines(), line
+    assert len(blocks(example)) >= 4  # a number, a date, a moved clause, a deleted sentence
