@@ -16,8 +16,9 @@ _TOP = re.compile(rf"^([{NUMERALS}]+)、")
 _SUB = re.compile(rf"^[（(]([{NUMERALS}]+)[）)]")
 _ITEM = re.compile(r"^(\d+)[.．]")
 _LEAD = re.compile(r"^([\u4e00-\u9fff]{2,6})：")
-# The line that opens the annex (附件) on its own; the notice's "附件：<title>" line only names it.
 PARTS = ("通知", "附件")
+# The line that opens the annex: "附件" (or "附件1") on its own; the notice's "附件：<title>" line only names it.
+_ANNEX = re.compile(r"^附件\d*[:：]?$")
 _ENDS = "。；！？"
 _PIECE = re.compile(rf"[^{_ENDS}]+[{_ENDS}]*|[{_ENDS}]+")
 
@@ -85,7 +86,7 @@ class Outline:
             if not para:
                 continue
             heading = False
-            if para == PARTS[1]:
+            if _ANNEX.match(para):
                 part, top, sub, item, lead = PARTS[1], None, None, None, None
                 heading = True
             elif found := _TOP.match(para):

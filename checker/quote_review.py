@@ -22,6 +22,7 @@ CANDIDATES = 4  # sentences (or pairs of neighbouring sentences) compared in ful
 _TOKEN = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d+(?:\.\d+)?|.", re.S)
 _DATE = re.compile(r"\d{1,2}月|\d{4}年")
 _NUMBER = re.compile(r"\d")
+_CHINESE_NUMBER = re.compile(r"[零一二两三四五六七八九十百千万]+")  # 两年 → 三年, 三级 → 二级
 _ENDS = "。；！？"
 
 
@@ -156,6 +157,8 @@ class _Finder:
         right = last.b + last.size + (len(quote) - last.a - last.size)
         stops = [text.find(mark, last.b + last.size) for mark in _ENDS]
         right = min([right, len(text)] + [stop + 1 for stop in stops if stop >= 0])
+        if right > left and text[right - 1] in _ENDS and quote[-1] not in _ENDS:
+            right -= 1  # the sentence's closing mark, when the quote stops short of one
         # widened to whole numbers and dates at both ends: "2022年5月1" never stands for a date
         for token in _TOKEN.finditer(text):
             if token.start() < left < token.end():
@@ -181,7 +184,12 @@ def differences(old, new):
             continue
         before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
         both = before + after
-        kind = "date" if _DATE.search(both) and _NUMBER.search(both) else "number" if _NUMBER.search(both) else "text"
+        if _DATE.search(both) and _NUMBER.search(both):
+            kind = "date"
+        elif _NUMBER.search(both) or (before and after and all(map(_CHINESE_NUMBER.fullmatch, (before, after)))):
+            kind = "number"
+        else:
+            kind = "text"
         changes.append(Change(kind, before, after))
     order = {"date": 0, "number": 1, "text": 2}
     return sorted(changes, key=lambda c: order[c.kind])
