@@ -14,10 +14,12 @@ from difflib import SequenceMatcher
 from .notice_outline import Label, Outline, parse_label, squash
 from .strings import s
 
-# Below this share of the quote's characters matched in order, the best sentence is shown as "not close": the
-# quoted text is probably gone from the notice. (Measured: a changed number or date keeps 0.9 or more; an
-# unrelated sentence of the same notice shares 0.2–0.5 through common words such as 申报主体.)
+# Similarity is difflib's ratio of the quote and the notice's stretch that lines up with it: twice the characters
+# matched in order over both lengths. Below CLOSE the best stretch is shown as "not close": the quoted text is
+# probably gone. (Measured on 2022's notice: a changed number or date keeps about 0.9 or more, a deleted clause in a
+# long quote about 0.8; the best stretch for a deleted sentence about 0.4, through common words such as 申报主体.)
 CLOSE = 0.6
+NEAR = 0.05  # a second stretch is shown when it is this close to the best one (the same words twice in the notice)
 CANDIDATES = 4  # sentences (or pairs of neighbouring sentences) compared in full for each missing quote
 _TOKEN = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月|\d+(?:\.\d+)?|.", re.S)
 _DATE = re.compile(r"\d{1,2}月|\d{4}年")
@@ -141,7 +143,7 @@ class _Finder:
             return matches[:1]
         seen, out = set(), []
         for match in best:
-            if match.similarity >= best[0].similarity - 0.05 and match.text not in seen:
+            if match.similarity >= best[0].similarity - NEAR and match.text not in seen:
                 seen.add(match.text)
                 out.append(match)
         return out[:2]
@@ -206,7 +208,8 @@ def render(items, lang, notice):
         out.append("")
         if item.kind == "moved":
             out.append(s("validate.review.moved", lang, where=where, quote=item.quote))
-            out.append(s("validate.review.clause_now", lang, old=item.clause, new="；".join(item.labels)))
+            out.append(s("validate.review.clause_now", lang, old=item.clause,
+                         new=s("validate.review.label_sep", lang).join(item.labels)))
             continue
         out.append(s("validate.review.missing", lang, where=where, quote=item.quote))
         if not item.matches:

@@ -182,3 +182,19 @@ def test_the_maintainers_page_shows_real_output(review, edited):
     for line in example.splitlines():
         assert line in shown.splitlines(), line
     assert len(blocks(example)) >= 4  # a number, a date, a moved clause, a deleted sentence
+
+
+def test_other_problems_are_still_reported_beside_the_review_list(edited, tmp_path):
+    """A defect that is not a quote (here an unknown key) is reported as before; the quotes are in the list only."""
+    root = tmp_path / "policy_data"
+    shutil.copytree(edited, root)
+    call = root / "calls" / "2022" / "call.yaml"
+    call.write_text(call.read_text(encoding="utf-8").replace("year: 2022", "year: 2022\nyeer: 2022", 1),
+                    encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(["--call-dir", str(root / "calls" / "2022"), "validate", "--lang", "en"])
+    assert code != 0
+    assert "call.yaml:" in err.getvalue() and "unknown key 'yeer'" in err.getvalue()
+    assert "quote not found" not in err.getvalue()
+    assert set(blocks(out.getvalue())) == set().union(*expected(root / "calls" / "2022").values())
