@@ -61,7 +61,8 @@ help:
 	@echo "  node_modules  npm ci from package-lock.json (pyodide, axe-core, esbuild)"
 	@echo "  browser       /usr/bin/chromium and CJK fonts (apt-get install chromium fonts-noto-cjk if root)"
 	@echo "  nginx         /usr/sbin/nginx (apt-get install nginx if root)"
-	@echo "  validate      python -m checker validate, for every call folder under policy_data/calls/"
+	@echo "  validate      python -m checker validate, for every call folder under policy_data/calls/: problems, and the"
+	@echo "                citations to review against the notice (VALIDATE_LANG=en for the list in English)"
 	@echo "  build, site   build the site into site/ (build_scripts/build_site.py)"
 	@echo "  serve         build, serve site/ at http://127.0.0.1:$(PORT)/, rebuild on change of policy_data/, templates, docs/"
 	@echo "  test          setup, build, then pytest over tests/ (what CI runs)"
@@ -108,13 +109,15 @@ nginx:
 
 # ---------------------------------------------------------------- build
 
-# GUIDE_POLICY_DATA_DIR (as for the build) validates another policy_data folder.
+# GUIDE_POLICY_DATA_DIR (as for the build) validates another policy_data folder; VALIDATE_LANG (zh or en) is the
+# language of the review list (quotes not found in the notice, with the closest text; clauses that moved).
 POLICY_DATA ?= $(or $(GUIDE_POLICY_DATA_DIR),policy_data)
+VALIDATE_LANG ?= zh
 
 validate: venv
 	@found=0; for dir in $(POLICY_DATA)/calls/*/; do \
 	  [ -f "$$dir/call.yaml" ] || continue; found=1; \
-	  $(VPY) -m checker --call-dir "$${dir%/}" validate || exit 1; \
+	  $(VPY) -m checker --call-dir "$${dir%/}" validate --lang $(VALIDATE_LANG) || exit 1; \
 	done; [ $$found = 1 ] || { echo "make: no call folder in $(POLICY_DATA)/calls/" >&2; exit 1; }
 
 build: venv node_modules

@@ -57,7 +57,9 @@ DEFAULT_OUT = Path(os.environ.get("GUIDE_BUILD_DIR") or REPO_ROOT / "build").res
 
 DIST_NAME = "bdpilot-checker"  # the name the worker loads (Pyodide's lock file key)
 WHEEL_NAME = "bdpilot_checker"  # the same, normalised for file names
-EXCLUDED_MODULES = ("loader", "yamlsource", "cli", "__main__")
+# The maintainer's validator (quote_review, notice_outline: the review list of `validate`) reads YAML and the notice:
+# command line only, like the loader.
+EXCLUDED_MODULES = ("loader", "yamlsource", "cli", "__main__", "quote_review", "notice_outline")
 # Every other module of checker/ is the runtime: a new module needs no entry here (the wheel's own run checks it).
 RUNTIME_MODULES = tuple(sorted(p.stem for p in CHECKER_DIR.glob("*.py")
                                if p.stem not in EXCLUDED_MODULES))

@@ -147,19 +147,42 @@ def _date(value):
 
 
 def cmd_validate(args):
+    """Problems in the policy data on stderr; then the review list (quotes not found in the notice, with the
+    closest text; quotes under another clause number) on stdout. Non-zero when either has anything."""
     from .loader import PolicyDataError, load_bundle
+    from .quote_review import render, review_call
 
     folder = _call_folder(args)
+    problems, bundle = [], None
     try:
         bundle = load_bundle(folder, root=folder.parent.parent, cases=True)
     except PolicyDataError as exc:
-        print(f"{len(exc.problems)} problem(s) in {folder}:", file=sys.stderr)
-        for problem in exc.problems:
+        problems = exc.problems
+    items = review_call(folder, folder.parent.parent)
+    if items is not None:  # the review list says more about each quote than "not found"
+        problems = [p for p in problems if p.kind != "quote"]
+    if problems:
+        print(f"{len(problems)} problem(s) in {folder}:", file=sys.stderr)
+        for problem in problems:
             print(f"  {problem}", file=sys.stderr)
+    if items:
+        _write(render(items, args.lang, _notice_name(folder)))
+    if problems or items:
         return EXIT_NOT_ELIGIBLE
     print(f"OK: call {bundle['call']['id']} in {folder}: {len(bundle['questions'])} questions, "
           f"{len(bundle['rules'])} rules, rule set {bundle['version']}")
     return EXIT_OK
+
+
+def _notice_name(folder):
+    """The notice file call.yaml names (for the review list's heading)."""
+    from .yamlsource import YamlError, load_file
+
+    try:
+        call, _lines = load_file(Path(folder) / "call.yaml")
+        return str(Path(folder).parent.parent / call["source"]["file"])
+    except (YamlError, KeyError, TypeError):
+        return str(folder)
 
 
 def cmd_compile(args):
@@ -272,8 +295,10 @@ def build_parser():
     parser.add_argument("--call-dir", help="a call folder anywhere (its ../../source holds the notice)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("validate", help="check the policy data and the call's answer cases; report every problem as "
-                                    "file:line: key: message")
+    p = sub.add_parser("validate", help="check the policy data and the call's answer cases; report every problem as "
+                       "file:line: key: message, and list the citations to review against the notice (a quote "
+                       "not found: the closest text and what differs; a quote under another clause number)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the review list")
     p = sub.add_parser("compile", help="write the compiled rule set (JSON) the browser uses")
     p.add_argument("--output", "-o")
     p = sub.add_parser("questions", help="print the questionnaire")

@@ -21,10 +21,11 @@ EXEMPTION_KEYS = ("name", "text", "citation", "min_level", "standard")
 
 
 class Problem:
-    """One defect in the policy data, located by file, line and key path."""
+    """One defect in the policy data, located by file, line and key path; `kind` "quote" for a quote (or a verbatim
+    text) not found in the notice, which `validate` reports in its review list instead."""
 
-    def __init__(self, file, line, path, message):
-        self.file, self.line, self.message = str(file), line, message
+    def __init__(self, file, line, path, message, kind=""):
+        self.file, self.line, self.message, self.kind = str(file), line, message, kind
         self.path = ".".join(str(p) for p in path) or "(top)"
 
     def __str__(self):
@@ -148,9 +149,9 @@ class _Loading:
         self.folder, self.root = Path(folder), Path(root)
         self.data, self.lines, self.problems = {}, {}, []
 
-    def problem(self, name, path, message):
+    def problem(self, name, path, message, kind=""):
         file = self.folder / f"{name}.yaml"
-        self.problems.append(Problem(file, line_of(self.lines.get(name, {}), path), path, message))
+        self.problems.append(Problem(file, line_of(self.lines.get(name, {}), path), path, message, kind))
 
     # -- reading and schema --------------------------------------------------------------------------
     def read(self):
@@ -194,13 +195,13 @@ class _Loading:
                 if isinstance(node, dict) and "quote" in node and "clause" in node:
                     quote = node["quote"]
                     if isinstance(quote, str) and _squash(quote) not in text:
-                        self.problem(name, path + ("quote",), f"quote not found in the notice: {quote[:40]!r}")
+                        self.problem(name, path + ("quote",), f"quote not found in the notice: {quote[:40]!r}", "quote")
         for index, direction in enumerate(_list(self.data.get("directions"), "directions")):
             for part in ("needs", "content", "results"):
                 zh = (direction.get(part) or {}).get("zh") if isinstance(direction, dict) else None
                 if isinstance(zh, str) and _squash(zh) not in text:
                     self.problem("directions", ("directions", index, part, "zh"),
-                                 f"Chinese text is not verbatim from the notice: {zh[:40]!r}")
+                                 f"Chinese text is not verbatim from the notice: {zh[:40]!r}", "quote")
         return text
 
     def check_call_id(self):
