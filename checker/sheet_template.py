@@ -311,7 +311,8 @@ class HeaderReader:
         applicant's name, once the columns are known: columns may have been moved), starts with the marker."""
         first = next((c for c in cells if c.strip()), "")
         named = cells[at] if at is not None and at < len(cells) else ""
-        return any(_folded_start(cell, len(m)).startswith(m) for m in self.markers for cell in (first, named))
+        looked = (first,) if named in ("", first) else (first, named)  # most often one cell: folded once
+        return any(_folded_start(cell, len(m)).startswith(m) for m in self.markers for cell in looked)
 
     def expected(self, lang):
         return s("batch.list_sep", lang).join(column_label(self.ruleset, c, lang) for c, _g in columns(self.ruleset))
