@@ -11,6 +11,7 @@ grouped by section, and the questions of one direction under that direction's na
 import csv
 import io
 import string
+import weakref
 
 from . import kinds, limits
 from .conditions import evaluate
@@ -24,11 +25,44 @@ LISTS_SHEET = "_lists"
 
 
 def column_label(ruleset, column, lang):
-    """What a column's header says: a pass-through column's name, a question's short name (else its label)."""
+    """What a column's header says: its plain label, prefixed with its direction (or section) when other columns
+    of the template share that label, so that every label names one column even when the id row is deleted
+    (issue 29: "方向1：本方向中的角色")."""
+    label = plain_label(ruleset, column, lang)
+    return _prefixed(ruleset, column, lang, label) if column in _shared_columns(ruleset) else label
+
+
+def plain_label(ruleset, column, lang):
+    """A column's label without any prefix (as templates before issue 29 wrote it): a pass-through column's name, a
+    question's short name (else its label)."""
     if column in PASS_THROUGH:
         return s("batch.column." + column, lang)
     question = ruleset.questions[column]
     return question.get("short", question["label"])[lang]
+
+
+def _prefixed(ruleset, column, lang, label):
+    """`label` under the name of the direction (its number, as the guide numbers directions) or else the section
+    the column belongs to."""
+    section_id, direction = dict(columns(ruleset))[column]
+    if direction is not None:
+        return s("batch.template.label_in_direction", lang, number=ruleset.directions[direction]["number"], label=label)
+    return s("batch.template.label_in_section", lang, section=group_title(ruleset, (section_id, None), lang), label=label)
+
+
+_SHARED = weakref.WeakKeyDictionary()  # rule set -> the columns whose plain label another column shares
+
+
+def _shared_columns(ruleset):
+    """The columns whose plain label, in either language, is another column's too (compared as the reader
+    compares headers): worked out once per rule set, as messages name columns row by row."""
+    if ruleset not in _SHARED:
+        owners = {}
+        for column, _group in columns(ruleset):
+            for lang in LANGS:
+                owners.setdefault(fold(plain_label(ruleset, column, lang)), set()).add(column)
+        _SHARED[ruleset] = frozenset().union(*(cols for cols in owners.values() if len(cols) > 1))
+    return _SHARED[ruleset]
 
 
 def columns(ruleset):
@@ -221,10 +255,15 @@ class HeaderReader:
             if column in ruleset.questions:
                 q = ruleset.questions[column]
                 spellings += [q["label"][lang] for lang in LANGS] + [q["short"][lang] for lang in LANGS if "short" in q]
+            if column in _shared_columns(ruleset):  # the template's own label, and the full question so prefixed
+                spellings += [column_label(ruleset, column, lang) for lang in LANGS]
+                spellings += [_prefixed(ruleset, column, lang, ruleset.questions[column]["label"][lang])
+                              for lang in LANGS if column in ruleset.questions]
             for spelling in {fold(x) for x in spellings}:
                 self.names.setdefault(spelling, set()).add(column)
-        # A label several columns share (each direction's "role") names none of them alone: the id row tells them
-        # apart, else the section row above them (the direction's name), else the file is refused naming them.
+        # A label several columns share (each direction's "role") names none of them alone: the template prefixes
+        # it with the direction ("方向1：本方向中的角色"); written plain (a template downloaded before), the id row
+        # tells them apart, else the section row above them (the direction's name), else the file is refused.
         self.shared = {spelling: cols for spelling, cols in self.names.items() if len(cols) > 1}
         self.names = {spelling: cols.pop() for spelling, cols in self.names.items() if len(cols) == 1}
         self.group_of = {c: {fold(group_title(ruleset, g, lang)) for lang in LANGS} for c, g in columns(ruleset)}
@@ -267,9 +306,13 @@ class HeaderReader:
         filled = [c.strip() for c in cells if c.strip()]
         return bool(filled) and all(c in self.ids for c in filled)
 
-    def is_example(self, cells):
+    def is_example(self, cells, at=None):
+        """Whether a row is the template's example: its first filled cell, or its cell at position `at` (the
+        applicant's name, once the columns are known: columns may have been moved), starts with the marker."""
         first = next((c for c in cells if c.strip()), "")
-        return any(_folded_start(first, len(m)).startswith(m) for m in self.markers)
+        named = cells[at] if at is not None and at < len(cells) else ""
+        looked = (first,) if named in ("", first) else (first, named)  # most often one cell: folded once
+        return any(_folded_start(cell, len(m)).startswith(m) for m in self.markers for cell in looked)
 
     def expected(self, lang):
         return s("batch.list_sep", lang).join(column_label(self.ruleset, c, lang) for c, _g in columns(self.ruleset))
@@ -350,8 +393,9 @@ def locate(ruleset, lines):
         if columns:
             raise BatchError(code, columns=lambda lang, columns=columns: s("batch.list_sep", lang).join(
                 s("batch.column_at", lang, letter=letter, label=label) for letter, label in columns[:limits.MAX_ERRORS]))
-    body = [(n, cells) for n, cells in rest
-            if any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#") and not reader.is_example(cells)]
+    name_at = found.index("applicant_name") if "applicant_name" in found else None  # where _rows puts the marker
+    body = [(n, cells) for n, cells in rest if any(c.strip() for c in cells) and not cells[0].lstrip().startswith("#")
+            and not reader.is_example(cells, name_at)]
     return found, header, body, reader
 
 

@@ -11,7 +11,9 @@ import pytest
 import yaml
 
 from checker import pipeline, sheet_template
+from checker.loose import fold
 from checker.sheet_errors import BatchError
+from checker.strings import s
 
 from test_batch import CASES
 
@@ -31,9 +33,12 @@ def project_rows(ruleset, lang):
     return rows
 
 
-def template_csv(ruleset, lang, edit):
-    """The CSV template (section row, labels, ids, example) edited by `edit`, then the projects."""
+def template_csv(ruleset, lang, edit, old=False):
+    """The CSV template (section row, labels, ids, example) edited by `edit`, then the projects. `old`: as
+    templates were written before issue 29, a label several directions share written plain over each of them."""
     sections, labels, ids, example = sheet_template._rows(ruleset, lang)
+    if old:
+        labels = [sheet_template.plain_label(ruleset, column, lang) for column in ids]
     out = io.StringIO()
     csv.writer(out).writerows(edit([sections, labels, ids, example]) + project_rows(ruleset, lang))
     return out.getvalue()
@@ -54,7 +59,10 @@ EDITS = {
     "the section row deleted": lambda head: [head[1], head[2], head[3]],
     "the section row and the example deleted": lambda head: [head[1], head[2]],
     "the id row shown between the sections and the labels": lambda head: [head[0], head[2], head[1], head[3]],
+    "the id row and the section row deleted": lambda head: [head[1], head[3]],
 }
+# Edits after which an older template's plain shared labels still have the id row or the section row over them.
+TOLD_APART = [edit for edit in EDITS if edit != "the id row and the section row deleted"]
 
 
 @pytest.fixture(scope="module")
@@ -76,13 +84,62 @@ def test_a_template_whose_heading_rows_were_edited_gives_the_same_list(ruleset, 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("edit", TOLD_APART)
+def test_an_older_template_with_shared_labels_still_gives_the_same_list(ruleset, downloaded, edit, lang):
+    """Templates downloaded before the labels were made unique keep working: the id row or the section row tells
+    their shared labels apart."""
+    plan = pipeline.screen_upload(ruleset, "province", lang, text=template_csv(ruleset, lang, EDITS[edit], old=True))
+    assert [(r["verdict"], r["missing"]) for r in plan["rows"]] == [("eligible", [])] * len(PROJECTS)
+    assert figures(plan) == figures(downloaded[lang])
+    assert not plan["unknown_columns"] and not plan["notes"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_label_of_the_template_names_one_column_in_either_language(ruleset, lang):
+    """Unique labels (issue 29): a shared label is prefixed with its direction, numbered as the data numbers it;
+    no two labels of the template are read as the same heading, and each is read as its own column."""
+    _sections, labels, ids, _example = sheet_template._rows(ruleset, lang)
+    folded = [fold(label) for label in labels]
+    assert len(set(folded)) == len(folded), [label for label in labels if folded.count(fold(label)) > 1]
+    reader = sheet_template.HeaderReader(ruleset)
+    assert [reader.column(label) for label in labels] == ids
+    plain = [sheet_template.plain_label(ruleset, column, lang) for column in ids]
+    prefixed = [(column, label) for column, label, was in zip(ids, labels, plain) if label != was]
+    assert {column for column, _label in prefixed} == {c for c, was in zip(ids, plain) if plain.count(was) > 1} != set()
+    for column, label in prefixed:
+        direction = ruleset.directions[sheet_template._direction_of(ruleset, column)]
+        assert label == s("batch.template.label_in_direction", lang, number=direction["number"],
+                          label=sheet_template.plain_label(ruleset, column, lang))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("ids_kept", [True, False], ids=["id row kept", "id row deleted"])
+def test_rows_and_columns_reordered_give_the_same_figures(ruleset, downloaded, lang, ids_kept):
+    """Columns moved about in a spreadsheet (a whole column, its section cell with it) and the projects sorted
+    differently: the same figures and the same verdict for each project, with or without the id row."""
+    sections, labels, ids, example = sheet_template._rows(ruleset, lang)
+    order = list(range(len(ids)))[::-1]  # every column moved, the shared-label ones away from their section title
+    moved = lambda row: [row[i] for i in order]  # noqa: E731
+    head = [sections, labels, ids, example] if ids_kept else [sections, labels, example]
+    out = io.StringIO()
+    csv.writer(out).writerows([moved(row) for row in head] + [moved(row) for row in project_rows(ruleset, lang)[::-1]])
+    plan = pipeline.screen_upload(ruleset, "province", lang, text=out.getvalue())
+    expected = downloaded[lang]
+    assert figures(plan) == figures(expected)
+    verdicts = lambda p: sorted((r["applicant_name"], r["verdict"], r["missing"], r["reasons"]) for r in p["rows"])  # noqa: E731
+    assert verdicts(plan) == verdicts(expected)
+    assert not plan["unknown_columns"] and not plan["notes"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_labels_several_directions_share_with_nothing_to_tell_them_apart_refuse_the_file(ruleset, lang):
-    text = template_csv(ruleset, lang, lambda head: [head[1], head[3]])  # labels only: no ids, no sections
+    """An older template (plain shared labels) with neither its id row nor its section row."""
+    text = template_csv(ruleset, lang, lambda head: [head[1], head[3]], old=True)
     with pytest.raises(BatchError) as caught:
         pipeline.screen_upload(ruleset, "province", lang, text=text)
     assert caught.value.code == "unidentified_columns"
     message = caught.value.message(lang)
-    labels = sheet_template._rows(ruleset, lang)[1]
+    labels = [sheet_template.plain_label(ruleset, column, lang) for column in sheet_template._rows(ruleset, lang)[2]]
     shared = {label for label in labels if labels.count(label) > 1}
     assert shared and all(label in message for label in shared)
     # Each column named by its letter as the spreadsheet shows it.
@@ -104,10 +161,14 @@ def test_an_xlsx_template_whose_id_row_was_deleted_gives_the_same_list(ruleset, 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_shared_label_copied_under_another_directions_title_is_refused_not_taken_twice(ruleset, lang):
-    """Without the id row, a copy of one direction's "cases" column pasted into another direction's group would be
-    read as that direction's, beside the real one: two columns for one question are refused, naming both."""
+@pytest.mark.parametrize("old", [True, False], ids=["older template", "unique labels"])
+def test_a_shared_label_copied_under_another_directions_title_is_refused_not_taken_twice(ruleset, lang, old):
+    """Without the id row, a copy of one direction's "cases" column pasted into another direction's group is read
+    as that direction's (an older template's plain label, under that title) or as its own (a unique label), beside
+    the real one: two columns for one question are refused, naming both."""
     sections, labels, ids, example = sheet_template._rows(ruleset, lang)
+    if old:
+        labels = [sheet_template.plain_label(ruleset, column, lang) for column in ids]
     shared = [i for i, column in enumerate(ids) if column.endswith("_cases")]
     first, other = shared[0], shared[-1]
     order = list(range(len(ids)))
@@ -121,4 +182,4 @@ def test_a_shared_label_copied_under_another_directions_title_is_refused_not_tak
         pipeline.screen_upload(ruleset, "province", lang, text=out.getvalue())
     assert caught.value.code == "duplicate_columns"
     message = caught.value.message(lang)
-    assert message.count(labels[other]) == 2, message
+    assert message.count(labels[other if old else first]) == 2, message

@@ -14,6 +14,7 @@ import io
 import json
 import re
 import time
+import zipfile
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -365,38 +366,120 @@ def test_template_download_fill_and_upload(site_server, recorded_page, tmp_path,
 SHARED_LABEL_CASES = ("eligible_d1_owner", "eligible_d3_provider", "eligible_d5", "eligible_d8")
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_template_whose_id_row_was_deleted_is_read_column_by_column(site_server, recorded_page, tmp_path, lang):
-    """The CSV template's id row looks like junk, so people delete it: the page still reads every column (the
-    section row tells apart the labels several directions share); with the section row deleted too, it refuses the
-    file naming those columns instead of counting answers under the wrong question."""
-    rec = open_page(recorded_page, site_server, lang)
-    data, _ = download(rec, "#screening-template-csv")
-    sections, labels, _ids, example = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))[:4]
-    columns = [c for c, _g in sheet_template.columns(RULESET)]
+def shared_label_rows(lang: str, columns: list[str]) -> list[list[str]]:
+    """Projects of the directions whose questions share a plain label (本方向中的角色, 应用案例数), typed as a person
+    picks them from the template's lists, in the order of `columns`."""
     rows = []
     for i, name in enumerate(SHARED_LABEL_CASES):
         answers = case_row(name)
         cells = {"applicant_name": f"单位 {i}", "credit_code": f"91110000000000{i:04d}"}
         cells.update({q: sheet_template._answer_text(RULESET, q, v, lang) for q, v in answers.items()})
+        cells["project_name"] = f"项目 {i} {name}"
         rows.append([str(cells.get(c, "")) for c in columns])
+    return rows
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_template_whose_id_row_was_deleted_is_read_column_by_column(site_server, recorded_page, tmp_path, lang):
+    """The CSV template's id row looks like junk, so people delete it: the page still reads every column, by its
+    label (each names one column: a shared one carries its direction), with the section row deleted too. A template
+    downloaded before the labels were made unique, its plain shared labels under no section row, is refused naming
+    those columns instead of counting answers under the wrong question."""
+    rec = open_page(recorded_page, site_server, lang)
+    data, _ = download(rec, "#screening-template-csv")
+    sections, labels, _ids, example = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))[:4]
+    columns = [c for c, _g in sheet_template.columns(RULESET)]
+    assert len(set(labels)) == len(labels)  # one label, one column
+    older = [sheet_template.plain_label(RULESET, c, lang) for c in columns]
+    rows = shared_label_rows(lang, columns)
     kind = "province"
     choose_kind(rec, kind)
-    for head, refused in (([sections, labels, example], False), ([labels, example], True)):
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerows(head + rows)
-        path = tmp_path / f"edited-{lang}-{len(head)}.csv"
-        path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    for name, head, refused in (("no-ids", [sections, labels, example], False),
+                                ("labels-only", [labels, example], False),
+                                ("older-labels-only", [older, example], True)):
+        path = write_csv(tmp_path / f"{name}-{lang}.csv", head + rows)
         if refused:
             rec.locator("#screening-file").set_input_files(str(path))
             rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
             message = rec.locator("#screening-error").inner_text()
-            role = sheet_template.column_label(RULESET, "d1_role", lang)
+            role = sheet_template.plain_label(RULESET, "d1_role", lang)
             assert message.count(role) >= 2 and "d1_role" not in message, message  # labels people see, no ids
         else:
             upload(rec, path, kind)
             assert figures(rec)["rows_total"] == figures(rec)["eligible"] == len(SHARED_LABEL_CASES)
             assert rec.locator("#screening-notes li").count() == 0  # no column ignored, none missing
+    finish(rec, site_server)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_template_with_rows_and_columns_moved_gives_the_same_figures(site_server, recorded_page, tmp_path, lang):
+    """Issue 29: the template downloaded from the page, filled, then its columns moved about (each with its
+    section cell) and its projects sorted the other way: the same figures and the same status for each project as
+    the untouched file, with the id row kept and with it deleted (the unique labels name the columns)."""
+    rec = open_page(recorded_page, site_server, lang)
+    data, _ = download(rec, "#screening-template-csv")
+    head = list(csv.reader(io.StringIO(data[3:].decode("utf-8"))))[:4]
+    columns = [c for c, _g in sheet_template.columns(RULESET)]
+    rows = shared_label_rows(lang, columns)
+    kind = "province"
+    choose_kind(rec, kind)
+    upload(rec, write_csv(tmp_path / f"untouched-{lang}.csv", head + rows), kind)
+    expected_figures = figures(rec)
+    shown = lambda: sorted((r["name"], r["status"], r["statusText"]) for r in table_rows(rec))  # noqa: E731
+    expected_rows = shown()
+    assert expected_figures["eligible"] == len(SHARED_LABEL_CASES)
+    # The direction's columns first, then the applicant's, the rest after: every shared label away from its
+    # direction's section title, the applicant's name (where the example is marked) no longer first.
+    groups = [group for _c, group in sheet_template.columns(RULESET)]
+    order = [i for i, g in enumerate(groups) if g[1]][::-1] + [i for i, g in enumerate(groups) if not g[1]]
+    moved = lambda row: [row[i] for i in order]  # noqa: E731
+    sections, labels, ids, example = head
+    for name, kept in (("moved-with-ids", [sections, labels, ids, example]), ("moved-no-ids", [sections, labels, example])):
+        upload(rec, write_csv(tmp_path / f"{name}-{lang}.csv", [moved(r) for r in kept] + [moved(r) for r in rows[::-1]]),
+               kind)
+        assert figures(rec) == expected_figures, name
+        assert shown() == expected_rows, name
+        assert rec.locator("#screening-notes li").count() == 0, name
+        assert [r["name"] for r in table_rows(rec)] == [f"项目 {i} {n}" for i, n in enumerate(SHARED_LABEL_CASES)][::-1]
+    finish(rec, site_server)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_image_and_a_word_document_are_named_for_what_they_are(site_server, recorded_page, tmp_path, lang):
+    """Issue 29: a PNG is never read as a header of strange characters, a .docx never called an .xlsx: the page
+    names the kind of file in its own language and says what to upload instead; whatever the file's name says."""
+    rec = open_page(recorded_page, site_server, lang)
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    for name, data, kind in (("名单.png", png, "image"), ("名单.docx", docx.getvalue(), "docx"),
+                             ("名单.csv", png, "image")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        rec.locator("#screening-file").set_input_files(str(path))
+        rec.locator('#screening[data-state="error"]').wait_for(state="attached", timeout=RUN_TIMEOUT)
+        alert = rec.locator("#screening-error")
+        rec.wait_for_function("(text) => document.getElementById('screening-error').textContent.includes(text)",
+                              arg=s("batch.file_kind." + kind, lang).strip(), timeout=RUN_TIMEOUT)
+        message = alert.inner_text()
+        expected = api.handle_request({"id": 1, "call": "2022", "type": "batch", "lang": lang, "unit_kind": KIND_IDS[0],
+                                       "file": base64.b64encode(data).decode("ascii"), "file_name": name})
+        assert not expected["ok"] and expected["error"]["details"] == [{"code": "wrong_kind"}]
+        assert message.strip() == s("guide.screening_page.script.err_file", lang, message=expected["error"]["message"])
+        assert s("batch.wrong_kind", lang, kind=s("batch.file_kind." + kind, lang)) in message  # what it is, what to do
+        # Never its bytes read as a header, never taken for a damaged workbook.
+        assert "NG" not in message and s("batch.bad_xlsx", lang) not in message
+        assert "表头" not in message and "header" not in message.lower()
+        assert alert.get_attribute("role") == "alert" and not rec.locator("#screening-results").is_visible()
     finish(rec, site_server)
 
 
