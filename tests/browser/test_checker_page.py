@@ -420,30 +420,68 @@ def test_desktop_panel_stays_in_view_beside_the_questions(site_server, page):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_progress_counts_the_questions_shown(site_server, page, lang):
+def test_progress_counts_required_questions_with_a_total_that_never_moves(site_server, page, lang):
+    """The progress line counts the questionnaire's required questions that are always asked; optional ones (the
+    project name, the filing date) never count, and a follow-up question counts under the question that showed it,
+    so the total stays put while questions appear and disappear."""
     open_checker(page, checker_url(site_server, lang))
     S = strings(lang)
+    form = json.loads(page.text_content("#checker-questionnaire"))
+    questions = [q for s in form["sections"] for q in s["questions"]]
+    total = sum(1 for q in questions if q["required"] and not q["conditional"])
+    optional = [q["id"] for q in questions if not q["required"] and not q["conditional"]]
+    assert total and "project_name" in optional and "filing_date" in optional
 
-    def expected():
-        return page.evaluate("""() => {
-          const shown = [...document.querySelectorAll('#checker-form [data-question]')].filter((w) => !w.hidden);
-          const answered = shown.filter((w) => [...w.querySelectorAll('input')].some((i) =>
-            (i.type === 'radio' || i.type === 'checkbox') ? i.checked : i.value.trim() !== ''));
-          return [answered.length, shown.length];
-        }""")
+    def shows(answered):
+        page.wait_for_function("t => document.getElementById('checker-progress').textContent === t",
+                               arg=fill_in(S["progress"], answered=answered, total=total))
 
-    answered, total = expected()
-    assert answered == 0 and total > 0
-    page.wait_for_function("t => document.getElementById('checker-progress').textContent === t",
-                           arg=fill_in(S["progress"], answered=0, total=total))
-    page.check("#in-law_abiding--yes")
+    shows(0)
     page.fill("#in-project_name", "x")
+    page.fill("#in-filing_date", "2022-05-01")
+    shows(0)  # optional questions are not counted
+    page.check("#in-law_abiding--yes")
+    shows(1)
     page.check("#in-direction--d4")
     page.locator("#q-d4_scenarios").wait_for(state="visible")
-    answered, total_now = expected()
-    assert answered == 3 and total_now > total  # the direction's own questions count once shown
-    page.wait_for_function("t => document.getElementById('checker-progress').textContent === t",
-                           arg=fill_in(S["progress"], answered=3, total=total_now))
+    shows(1)  # the direction's own questions appeared: same total, the direction not done until they are answered
+    page.fill("#in-d4_scenarios", "5")
+    page.check("#in-d4_breakthrough--yes")
+    page.check("#in-d4_replicable--yes")
+    shows(2)
+    page.check("#in-previously_listed--yes")
+    page.locator("#q-demo_period_running").wait_for(state="visible")
+    shows(2)
+    page.check("#in-demo_period_running--no")
+    shows(3)
+    page.check("#in-previously_listed--no")
+    page.locator("#q-demo_period_running").wait_for(state="hidden")
+    shows(3)
+
+
+@pytest.mark.parametrize("lang, width", [("zh", 1280), ("en", 360)])
+def test_enter_in_a_field_moves_to_the_next_question(site_server, page, lang, width):
+    """Enter in a text or number field moves the keyboard to the next question: it never submits the form (which
+    would move the page to the result far below)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    open_checker(page, checker_url(site_server, lang))
+    order = page.eval_on_selector_all("#checker-form [data-question]:not([hidden])", "els => els.map(e => e.dataset.question)")
+    page.click("#in-project_name")
+    page.keyboard.type("数据平台")
+    page.evaluate("window.__submitted = 0; document.getElementById('checker-form')"
+                  ".addEventListener('submit', () => { window.__submitted += 1; })")
+    page.keyboard.press("Enter")
+    after = order[order.index("project_name") + 1]
+    assert focused(page)["name"] == after
+    assert within_viewport(page, f"#q-{after} legend, #q-{after} > label")
+    page.click("#in-projects_filed")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    after = order[order.index("projects_filed") + 1]
+    assert focused(page)["name"] == after
+    assert within_viewport(page, f"#q-{after} legend, #q-{after} > label")
+    assert page.evaluate("window.__submitted") == 0
+    assert page.input_value("#in-project_name") == "数据平台" and page.input_value("#in-projects_filed") == "2"
 
 
 def test_check_your_answers_change_link_moves_focus(site_server, page):
