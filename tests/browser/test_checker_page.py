@@ -1585,3 +1585,51 @@ def test_guide_pages_load_no_pyodide(site_server, recorded_page):
         recorded_page.goto(site_server + path, wait_until="networkidle")
     # The page itself loads none; the service worker it registers caches them in the background (for offline use).
     assert [u for u in recorded_page.page_requests if re.search(r"pyodide|\.wasm|\.whl|worker\.mjs", u)] == []
+
+
+# ------------------------------------------------------------------ target sizes and what floats over the form
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    '#checker-form input[type=radio], #checker-form input[type=checkbox], #checker-summary a, #checker-details a,'
+    + ' #checker summary, #checker-panel a')]
+  .filter((e) => e.getClientRects().length)
+  .map((e) => { const r = e.getBoundingClientRect(); return [e.id || e.textContent.trim().slice(0, 30), r.width, r.height]; })
+  .filter(([, w, h]) => w < 24 || h < 24)"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_targets_are_at_least_24_px_on_a_phone(site_server, page, lang):
+    """WCAG 2.2 2.5.8 at 360 px: every radio button and check box, every "Change" link of the answers to check, the
+    links standing on their own in the result and the clause summaries measure at least 24 × 24 px."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_checker(page, checker_url(site_server, lang))
+    fill(page, {"applicant_kind": "enterprise", "law_abiding": "yes", "projects_filed": "1", "direction": "d4"})
+    page.locator("#q-d4_scenarios").wait_for(state="visible")
+    page.wait_for_function("() => document.querySelectorAll('#checker-summary-body a.checker-change').length > 5"
+                           " && document.querySelector('#checker-details .checker-finding__guide a')")
+    wait_verdict(page, "incomplete")
+    assert page.locator("#checker-summary-body a.checker-change").count() > 5
+    assert page.evaluate(SMALL_TARGETS) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_back_to_top_never_covers_a_question_on_a_phone(site_server, page, lang):
+    """Material's back-to-top pill appears while scrolling up, over the middle of the screen: not on this page."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_form(page, checker_url(site_server, lang))
+    page.locator("#checker-submit").scroll_into_view_if_needed()
+    page.mouse.move(180, 300)
+    for _ in range(4):
+        page.mouse.wheel(0, -300)
+    page.wait_for_function("() => window.scrollY > 0")
+    covered = page.evaluate("""() => {
+      const top = document.querySelector('.md-top');
+      if (!top || !top.getClientRects().length || getComputedStyle(top).visibility === 'hidden') return [];
+      const t = top.getBoundingClientRect();
+      return [...document.querySelectorAll('#checker-form [data-question]:not([hidden])')].filter((q) => {
+        const r = q.getBoundingClientRect();
+        return r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom;
+      }).map((q) => q.dataset.question);
+    }""")
+    assert covered == []
