@@ -266,3 +266,26 @@ def test_a_missing_page_answers_404_in_both_languages_with_links(site_server, pa
     # click() returns once the navigation commits, before the new page is parsed: wait for its load, then look.
     page.wait_for_url(site_server + ("en/" if lang == "en" else "") + "directions/#finder", wait_until="load")
     assert page.locator("#finder").is_visible()
+
+
+@pytest.mark.parametrize("path", ["", "en/", "checker/", "en/screening/"])
+def test_the_titles_follow_the_visitors_date_as_the_banner(browser, site_server, path):
+    """The heading and the window title say whether the call is open or closed for the visitor's own date (the
+    build date's state is only the fallback), with the same rule as the banner."""
+    call_id = sorted(p.name for p in CALLS.iterdir() if (p / "call.yaml").is_file())[-1]
+    call, applicant = call_data(call_id)
+    deadline = next(d for d in call["deadlines"] if d["id"] == applicant)["date"]
+    lang = lang_of(path)
+    for moment, state in ((_at(deadline, 23), "open"), (_at(deadline + datetime.timedelta(days=1), 0), "closed")):
+        context = browser.new_context()
+        context.route(re.compile(r".*/assets/(pyodide|checker|screening)/.*"), lambda route: route.abort())
+        page = context.new_page()
+        page.clock.set_fixed_time(moment)
+        page.goto(site_server + path)
+        other = "closed" if state == "open" else "open"
+        word, other_word = UI[f"status_phase_{state}"][lang], UI[f"status_phase_{other}"][lang]
+        heading = page.locator("h1").inner_text()
+        assert word in heading and other_word not in heading and str(call["year"]) in heading, heading
+        title = page.title()
+        assert word in title and other_word not in title and str(call["year"]) in title, title
+        context.close()
