@@ -411,6 +411,26 @@ def test_titles_say_it_is_a_guide_to_the_call_and_whether_it_is_closed(site, key
         assert words["open"] in html.unescape(meta.group(1)) and words["closed"] in html.unescape(meta.group(2))
 
 
+def test_home_says_where_a_newer_call_would_be(site):
+    """A visitor years later: the home says the site covers this call only, who publishes later calls (the notice's
+    issuer, said to be the site's reading) and links the application system the notice named, each cited."""
+    from checker.strings import s
+
+    call = load("call")
+    system = call["application_system"]
+    for lang in LANGS:
+        page = article(read_page(site, lang, ""))
+        section = re.search(r'<h2 id="newer-calls">.*?(?=<h2 )', page, re.S)
+        assert section, lang
+        text = text_of(section.group(0))
+        expected = s("guide.newer_calls", lang, year=call["year"], document=call["document_number"]["text"]["zh"],
+                     issuer=call["issuer"]["text"][lang], system=system["name"][lang], url=system["url"])
+        assert expected in text, (lang, text)
+        assert f'href="{system["url"]}"' in section.group(0)
+        for cited in (call["issuer"], system):
+            assert cited["citation"]["clause"][lang] in text
+
+
 def test_pages_list_facts_in_the_order_the_data_gives_them(site):
     """Mappings keep their YAML order through the compiled bundle (build/bundles/<call>.json): the eligibility
     page lists the limits as eligibility.yaml does, not alphabetically."""

@@ -1633,3 +1633,39 @@ def test_back_to_top_never_covers_a_question_on_a_phone(site_server, page, lang)
       }).map((q) => q.dataset.question);
     }""")
     assert covered == []
+
+
+# ------------------------------------------------------------------ where a newer call would be
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_result_footer_says_where_later_calls_are_once_the_call_has_closed(site_server, browser, lang):
+    """A closed call's result never says "apply through …": it says the site covers this call only, who publishes
+    later calls (the notice's issuer) and names the system the notice gave, with its clause. While the call is open
+    (the visitor's date on the deadline day), the footer says where to apply."""
+    call = yaml.safe_load((CASES.parent / "call.yaml").read_text("utf-8"))
+    rules = yaml.safe_load((CASES.parent / "rules.yaml").read_text("utf-8"))
+    deadline = next(d for d in call["deadlines"] if d["id"] == rules["timeline"]["applicant_deadline"])["date"]
+    S = strings(lang)
+    system = call["application_system"]
+    for moment, is_open in ((None, False), (datetime.datetime.combine(deadline, datetime.time(12)), True)):
+        context = browser.new_context()
+        page = context.new_page()
+        if moment:
+            page.clock.set_fixed_time(moment)
+        open_checker(page, checker_url(site_server, lang))
+        page.check("#in-law_abiding--yes")
+        wait_verdict(page, "incomplete")
+        footer = page.locator("#checker-where-to-apply")
+        text = footer.text_content()
+        assert footer.locator("a").get_attribute("href") == system["url"]
+        assert system["name"][lang] in text and system["url"] in text
+        if is_open:
+            assert text.startswith(S["official"])
+        else:
+            assert text.startswith(fill_in(S["later_calls"], year=call["year"], issuer=call["issuer"]["text"][lang]))
+            assert S["official"] not in text
+            cite = page.locator("#checker-where-to-apply + .checker-cite")
+            assert system["citation"]["clause"][lang] in cite.text_content()
+            assert system["citation"]["quote"] in cite.text_content()
+        context.close()
