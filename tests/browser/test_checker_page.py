@@ -1504,9 +1504,13 @@ def test_keyboard_only(site_server, page):
         "the key reached Material's keyboard handler"
     assert page.url == url
 
-    # A number that is not whole, then Enter: the error summary has the focus and its link leads to the field.
+    # A number that is not whole; Enter moves on to the next question (it never submits), and "See my result" gives
+    # the error summary the focus, whose link leads to the field.
     page.focus("#in-projects_filed")
     page.keyboard.type("1e3")
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "in-directions_covered"
+    page.focus("#checker-submit")
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.id === 'checker-errors'")
     page.keyboard.press("Tab")
@@ -1516,6 +1520,7 @@ def test_keyboard_only(site_server, page):
     assert focused(page)["id"] == "in-projects_filed"
     page.keyboard.press("Control+A")
     page.keyboard.type("1")
+    page.focus("#checker-submit")
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.id === 'checker-results-title'")
     assert page.text_content("#checker-errors") == ""
@@ -1592,7 +1597,7 @@ def test_guide_pages_load_no_pyodide(site_server, recorded_page):
 
 SMALL_TARGETS = """() => [...document.querySelectorAll(
     '#checker-form input[type=radio], #checker-form input[type=checkbox], #checker-summary a, #checker-details a,'
-    + ' #checker summary, #checker-panel a')]
+    + ' #checker summary')]
   .filter((e) => e.getClientRects().length)
   .map((e) => { const r = e.getBoundingClientRect(); return [e.id || e.textContent.trim().slice(0, 30), r.width, r.height]; })
   .filter(([, w, h]) => w < 24 || h < 24)"""
