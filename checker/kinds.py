@@ -8,6 +8,7 @@ radio buttons, "many": check boxes, "field": one input, drawn by the partial bui
 """
 
 import datetime
+import math
 import re
 import unicodedata
 
@@ -17,6 +18,8 @@ from .strings import LANGS, s
 # Split on the separator only and strip the items afterwards: `\s*[;,]\s*` is quadratic on long runs of spaces.
 LIST_SPLIT = re.compile(r"[;；,，、|]")
 TRISTATE = ("yes", "no", "unsure")
+# A number with a fractional part, as typed ("2.5", "-0.5", "2，5" is not one): refused as not whole, not as no number.
+DECIMAL = re.compile(r"[+-]?[0-9]{1,18}\.[0-9]{1,18}")
 
 
 def text_of(value):
@@ -248,16 +251,27 @@ class Integer(_Number):
 
     def normalise(self, question, value, lang):
         if isinstance(value, bool):
-            return None, ("not_integer", {})
+            return None, ("not_integer", self.example(question))
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, str):
             text = _without_unit(value, [u for lang_ in LANGS for u in s("answer.count_units", lang_)])
             if re.fullmatch(r"[+-]?[0-9]{1,18}", text):  # longer: not a count
                 value = int(text)
+            elif DECIMAL.fullmatch(text):
+                return None, ("not_whole", self.example(question))
+        if isinstance(value, float) and math.isfinite(value):
+            return None, ("not_whole", self.example(question))
         if not isinstance(value, int):
-            return None, ("not_integer", {})
+            return None, ("not_integer", self.example(question))
         return _in_range(question, value)
+
+    @staticmethod
+    def example(question):
+        """The number a refusal offers as an example ("Enter a number, like 4"): the question's own minimum, the one
+        number every count question has in its data (the values the rules compare it with are not at hand here,
+        and would read as a hint of the answer wanted)."""
+        return {"example": question.get("min", 0)}
 
 
 

@@ -1,6 +1,7 @@
 """The questionnaire in one language: sections and questions as a reader (or a form) needs them."""
 
 from . import kinds
+from .conditions import questions_in
 
 
 def questionnaire(ruleset, lang="zh"):
@@ -18,7 +19,10 @@ def questionnaire(ruleset, lang="zh"):
             # control, input and numeric tell the form how to draw and read it (templates/kinds/, form.js).
             question = {"id": qid, "kind": q["kind"], "control": kind.control, "input": kind.input,
                         "numeric": kind.numeric, "verbatim": kind.verbatim, "label": q["label"][lang], "help": q["help"][lang],
-                        "required": q["required"], "conditional": "show_if" in q}
+                        "required": q["required"], "conditional": "show_if" in q,
+                        # The questions whose answers show this one: the page's progress line counts a follow-up
+                        # question under the question that brought it, so its total never moves (form.js).
+                        "follows": questions_in(q["show_if"]) if "show_if" in q else []}
             question.update(kind.questionnaire_extra(q, lang))
             if q.get("citation"):
                 question["citation"] = {"clause": q["citation"]["clause"][lang], "quote": q["citation"]["quote"]}

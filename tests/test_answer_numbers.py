@@ -39,11 +39,42 @@ def test_counts_as_people_write_them(spelling, unit):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("value", ["1e3", "2.5", 2.5, "3.0x", "three", "1,5", "½"])
-def test_not_a_whole_number_is_refused_naming_the_label(value, lang):
+@pytest.mark.parametrize("value", ["1e3", "3.0x", "three", "1,5", "½", True])
+def test_not_a_number_is_refused_naming_the_label(value, lang):
     error = refusal(value, lang)
     assert error["code"] == "not_integer" and error["question"] == COUNT
     assert QUESTION["label"][lang] in error["message"] and COUNT not in error["message"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("value", ["2.5", 2.5, "-0.5", "３.５", f"{LOW}.5 {UNITS[0]}"])
+def test_a_decimal_is_refused_as_not_whole(value, lang):
+    """A number with decimals is a number: the refusal says what is wrong with it (decimals), not "not a number"."""
+    error = refusal(value, lang)
+    assert error["code"] == "not_whole" and error["question"] == COUNT
+    assert QUESTION["label"][lang] in error["message"] and COUNT not in error["message"]
+
+
+@pytest.mark.parametrize("code", ["not_integer", "not_whole"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_number_refusals_give_an_example_from_the_data(code, lang):
+    """GOV.UK style ("Enter a number, like 4"): the example is the question's own minimum, from the questions'
+    data, through a placeholder (no number written into the wording), for every count question."""
+    import json
+    from pathlib import Path
+
+    wording = json.loads((Path(__file__).parents[1] / "checker" / "i18n" / f"{lang}.json").read_text("utf-8"))
+    assert "{example}" in wording["error"][code] and not any(c.isdigit() for c in wording["error"][code])
+    value = "2.5" if code == "not_whole" else "many"
+    for qid in RULES.order:
+        question = RULES.questions[qid]
+        if question["kind"] != "integer":
+            continue
+        with pytest.raises(answers.AnswersError) as caught:
+            answers.validate(RULES, {qid: value}, lang)
+        (error,) = caught.value.errors
+        assert error["code"] == code
+        assert error["message"].endswith(f" {question.get('min', 0)}"), error["message"]
 
 
 @pytest.mark.parametrize("lang", LANGS)

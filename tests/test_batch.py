@@ -296,7 +296,7 @@ def test_malformed_row_names_row_and_column_and_others_continue(ruleset):
     bad = [r for r in plan["rows"] if r["verdict"] == "error"]
     assert len(bad) == 1 and bad[0]["row"] == 3
     assert bad[0]["errors"][0]["column"] == "d4_scenarios"
-    assert "需要填写整数" in bad[0]["errors"][0]["message"]
+    assert "请填写数字" in bad[0]["errors"][0]["message"]
     assert plan["eligible"] == 2 and plan["errors"] == 1
 
 

@@ -79,7 +79,7 @@ def test_unknown_direction(tmp_path):
 def test_word_for_a_number(tmp_path):
     done = run("assess", write_answers(tmp_path, {"direction": "d4", "d4_scenarios": "three"}), "--lang", "zh")
     assert done.returncode == 2
-    assert "问题“项目产品已在多少个场景实现应用？”需要填写整数（只用数字，不带小数点、负号或指数），收到的是“three”" in done.stderr
+    assert "“项目产品已在多少个场景实现应用？”：请填写数字，例如 0" in done.stderr
 
 
 def test_a_value_error_names_the_line_of_the_yaml_file(tmp_path):
@@ -87,7 +87,7 @@ def test_a_value_error_names_the_line_of_the_yaml_file(tmp_path):
     path.write_text("answers:\n  direction: d4\n  own_ip: 'yes'\n  d4_scenarios: three\n", encoding="utf-8")
     done = run("assess", path, "--lang", "en")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert f"{path}:4: Question “In how many scenarios is the project's product in use?” needs a whole number" \
+    assert f"{path}:4: “In how many scenarios is the project's product in use?”: enter a number, like 0" \
         in done.stderr
 
 

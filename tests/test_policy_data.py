@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from checker.loader import POLICY_DIR, PolicyDataError, load_bundle, load_call_data
 
@@ -223,3 +224,28 @@ def test_glossary_aliases_are_lists_of_names_per_language(copy, bad):
     edit, problems = copy
     edit("glossary", "aliases: {zh: [央企], en: [central SOE]}", f"aliases: {bad}")
     assert any("glossary.yaml:" in p and "aliases" in p for p in problems()), problems()
+
+
+def test_the_direction_finders_kinds_of_project_lead_to_real_directions():
+    """directions.yaml finder: every kind of project, in both languages, leads to directions the call has, and
+    every direction can be reached from some kind (the finder never hides a direction for good)."""
+    from checker.strings import LANGS
+
+    found = []
+    for folder in sorted((Path(__file__).resolve().parents[1] / "policy_data" / "calls").iterdir()):
+        if not (folder / "directions.yaml").is_file():
+            continue
+        data = yaml.safe_load((folder / "directions.yaml").read_text("utf-8"))
+        finder = data.get("finder")
+        if finder is None:
+            continue  # optional: the page asks for the notice's areas instead
+        found.append(folder.name)
+        ids = [d["id"] for d in data["directions"]]
+        kinds = finder["kinds"]
+        assert len({k["id"] for k in kinds}) == len(kinds)
+        for kind in kinds:
+            assert kind["directions"] and set(kind["directions"]) <= set(ids), (folder.name, kind["id"])
+            assert all(kind["label"][lang].strip() for lang in LANGS)
+        assert {d for k in kinds for d in k["directions"]} == set(ids), folder.name
+        assert all(finder["reading"][lang].strip() for lang in LANGS)
+    assert found, "no call has a direction finder in plain words"

@@ -355,10 +355,15 @@ def test_pages_work_under_a_sub_path(site):
             assert '"base": "/' not in config.group(1) and '"base":"/' not in config.group(1), path
 
 
+# The state in a page title: one element per state, shown for the visitor's date (assets/theme/call-status.js).
+STATE_VARIANT = re.compile(r'<span data-call-when="(open|closed)"( hidden)?>(.*?)</span>')
+
+
 def test_key_dates_are_stated_as_dates_not_as_open_or_closed(site):
     call = load("call")
     for lang in LANGS:
-        text = text_of(article(read_page(site, lang, "")))
+        # The title's state switches with the visitor's date, as the banner: it is no static claim.
+        text = text_of(STATE_VARIANT.sub("", article(read_page(site, lang, ""))))
         for deadline in call["deadlines"]:
             y, m, d = (int(x) for x in str(deadline["date"]).split("-"))
             stated = f"{y}年{m}月{d}日" if lang == "zh" else f"{d} {calendar.month_name[m]} {y}"
@@ -367,6 +372,63 @@ def test_key_dates_are_stated_as_dates_not_as_open_or_closed(site):
             assert not re.search(r"\b(is|are) (now )?(open|closed)\b", text, re.I)
         else:
             assert "已截止" not in text and "正在受理" not in text
+
+
+@pytest.mark.parametrize("key, tool", [("", None), ("checker/", "checker_title"), ("screening/", "screening_title")])
+def test_titles_say_it_is_a_guide_to_the_call_and_whether_it_is_closed(site, key, tool):
+    """The home and tool pages' heading and window title name the call's year and say whether the call is open or
+    closed (the build date's state shown, the other ready for call-status.js), never "call for applications"."""
+    import datetime
+
+    from checker.engine import phase_status
+    from checker.ruleset import load_default
+    from checker.strings import s
+
+    data = load("call")
+    timeline = load_default(str(data["id"])).timeline
+    applicant = next(d for d in timeline["deadlines"] if d["id"] == timeline["applicant_deadline"])
+    built_state = phase_status(str(applicant["date"]), datetime.date.today())  # the build was today
+    for lang in LANGS:
+        page = read_page(site, lang, key)
+        h1 = re.search(r"<h1\b[^>]*>(.*?)</h1>", page, re.S).group(1)
+        variants = {m.group(1): (m.group(2) is None, m.group(3)) for m in STATE_VARIANT.finditer(h1)}
+        words = {state: s(f"guide.status_phase_{state}", lang) for state in ("open", "closed")}
+        assert {state: word for state, (_, word) in variants.items()} == words
+        shown = [state for state, (visible, _) in variants.items() if visible]
+        assert len(shown) == 1
+        state = shown[0]
+        assert state == built_state
+        assert str(data["year"]) in text_of(h1)
+        assert text_of(data["title"]["text"][lang]) not in text_of(h1)  # the call's own "call for applications"
+        if tool:
+            assert s(f"guide.{tool}", lang) in text_of(h1)
+        else:
+            assert s("guide.site_name", lang).format(year=data["year"]) in text_of(h1)
+        title = html.unescape(re.search(r"<title>(.*?)</title>", page, re.S).group(1))
+        assert words[state] in title and str(data["year"]) in title
+        meta = re.search(r'<meta name="bdpilot-titles" data-open="([^"]*)" data-closed="([^"]*)">', page)
+        assert meta and html.unescape(meta.group(2 if state == "closed" else 1)) == title
+        assert words["open"] in html.unescape(meta.group(1)) and words["closed"] in html.unescape(meta.group(2))
+
+
+def test_home_says_where_a_newer_call_would_be(site):
+    """A visitor years later: the home says the site covers this call only, who publishes later calls (the notice's
+    issuer, said to be the site's reading) and links the application system the notice named, each cited."""
+    from checker.strings import s
+
+    call = load("call")
+    system = call["application_system"]
+    for lang in LANGS:
+        page = article(read_page(site, lang, ""))
+        section = re.search(r'<h2 id="newer-calls">.*?(?=<h2 )', page, re.S)
+        assert section, lang
+        text = text_of(section.group(0))
+        expected = s("guide.newer_calls", lang, year=call["year"], document=call["document_number"]["text"]["zh"],
+                     issuer=call["issuer"]["text"][lang], system=system["name"][lang], url=system["url"])
+        assert expected in text, (lang, text)
+        assert f'href="{system["url"]}"' in section.group(0)
+        for cited in (call["issuer"], system):
+            assert cited["citation"]["clause"][lang] in text
 
 
 def test_pages_list_facts_in_the_order_the_data_gives_them(site):

@@ -37,6 +37,37 @@ def phases(call: Call, as_of: datetime.date) -> tuple[list[dict], str]:
     return out, timeline["applicant_deadline"]
 
 
+def call_state(call: Call, as_of: datetime.date | None = None) -> str:
+    """"open" or "closed": the state of the applicants' deadline on `as_of` (the build date), as the banner says it.
+    The page titles use it (build_scripts/templates/pages: "…（已截止）"); a title cannot switch with the visitor's
+    date as the banner does, so it is the build's: the banner right above it says the visitor's day."""
+    deadlines, applicant_id = phases(call, as_of or build_date())
+    return next(d["status"] for d in deadlines if d["id"] == applicant_id)
+
+
+def titles(call: Call, u: dict, tool: str | None = None, as_of: datetime.date | None = None) -> dict:
+    """The titles of the home page (`tool` None) or of a tool page (`tool`: the key of its short name in `u`, the
+    page language's strings): they say it is a guide to this call and whether the call is open or closed.
+    "h1": the heading's HTML, the state as one element per state (the build date's shown; call-status.js shows the
+    visitor's date's, as the banner); "html": the window title for each state (the same script picks one)."""
+    state = call_state(call, as_of)
+    words = {s: u["status_phase_" + s] for s in STATES}
+
+    def title(word: str) -> str:
+        if tool is None:
+            return u["title_state"].format(title=u["site_name"].format(year=call.year), state=word)
+        return u["tool_title_state"].format(tool=u[tool], year=call.year, state=word)
+
+    marker = "\0"  # where the state goes in the heading (a title has no NUL in it)
+    spans = "".join(f'<span data-call-when="{s}"{"" if s == state else " hidden"}>{html.escape(words[s])}</span>'
+                    for s in STATES)
+    h1 = html.escape(title(marker)).replace(marker, spans)
+    site = u["site_name"].format(year=call.year)
+    window = {s: title(words[s]) if tool is None else u["html_title"].format(page=title(words[s]), site=site)
+              for s in STATES}
+    return {"state": state, "h1": h1, "html": window}
+
+
 def _variants(scope: str, state: str, texts: dict[str, str], tag: str = "span") -> str:
     """One element per state; all but the state decided at build time start hidden."""
     return "".join(f'<{tag} data-scope="{scope}" data-when="{when}"{"" if when == state else " hidden"}>'

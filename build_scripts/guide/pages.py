@@ -20,7 +20,7 @@ from typing import Any
 
 from checker import strings as checker_strings
 
-from . import changes, paths, render, strings
+from . import call_status, changes, paths, render, strings
 from .calls import CALLS_PAGE, Call
 from .notice import parse_notice
 
@@ -113,6 +113,8 @@ def contexts(calls: list[Call], ui: dict, langs: list[str], default: str, policy
         source = policy_dir / call.data["call"]["source"]["file"]
         ctx = dict(call.data)
         ctx.update(shared, data=call.data, call_id=call.id, this_call=summary(call), compiled=call.ruleset,
+                   # The home and tool pages' titles: a guide to this call, open or closed (call_status.titles).
+                   call_titles=lambda u, tool=None, c=call: call_status.titles(c, u, tool),
                    exemption_questions=exemption_questions(ruleset, langs),
                    previous_call=summary(call.previous) if call.previous else None,
                    notice=parse_notice(source.read_text("utf-8")),

@@ -420,30 +420,68 @@ def test_desktop_panel_stays_in_view_beside_the_questions(site_server, page):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_progress_counts_the_questions_shown(site_server, page, lang):
+def test_progress_counts_required_questions_with_a_total_that_never_moves(site_server, page, lang):
+    """The progress line counts the questionnaire's required questions that are always asked; optional ones (the
+    project name, the filing date) never count, and a follow-up question counts under the question that showed it,
+    so the total stays put while questions appear and disappear."""
     open_checker(page, checker_url(site_server, lang))
     S = strings(lang)
+    form = json.loads(page.text_content("#checker-questionnaire"))
+    questions = [q for s in form["sections"] for q in s["questions"]]
+    total = sum(1 for q in questions if q["required"] and not q["conditional"])
+    optional = [q["id"] for q in questions if not q["required"] and not q["conditional"]]
+    assert total and "project_name" in optional and "filing_date" in optional
 
-    def expected():
-        return page.evaluate("""() => {
-          const shown = [...document.querySelectorAll('#checker-form [data-question]')].filter((w) => !w.hidden);
-          const answered = shown.filter((w) => [...w.querySelectorAll('input')].some((i) =>
-            (i.type === 'radio' || i.type === 'checkbox') ? i.checked : i.value.trim() !== ''));
-          return [answered.length, shown.length];
-        }""")
+    def shows(answered):
+        page.wait_for_function("t => document.getElementById('checker-progress').textContent === t",
+                               arg=fill_in(S["progress"], answered=answered, total=total))
 
-    answered, total = expected()
-    assert answered == 0 and total > 0
-    page.wait_for_function("t => document.getElementById('checker-progress').textContent === t",
-                           arg=fill_in(S["progress"], answered=0, total=total))
-    page.check("#in-law_abiding--yes")
+    shows(0)
     page.fill("#in-project_name", "x")
+    page.fill("#in-filing_date", "2022-05-01")
+    shows(0)  # optional questions are not counted
+    page.check("#in-law_abiding--yes")
+    shows(1)
     page.check("#in-direction--d4")
     page.locator("#q-d4_scenarios").wait_for(state="visible")
-    answered, total_now = expected()
-    assert answered == 3 and total_now > total  # the direction's own questions count once shown
-    page.wait_for_function("t => document.getElementById('checker-progress').textContent === t",
-                           arg=fill_in(S["progress"], answered=3, total=total_now))
+    shows(1)  # the direction's own questions appeared: same total, the direction not done until they are answered
+    page.fill("#in-d4_scenarios", "5")
+    page.check("#in-d4_breakthrough--yes")
+    page.check("#in-d4_replicable--yes")
+    shows(2)
+    page.check("#in-previously_listed--yes")
+    page.locator("#q-demo_period_running").wait_for(state="visible")
+    shows(2)
+    page.check("#in-demo_period_running--no")
+    shows(3)
+    page.check("#in-previously_listed--no")
+    page.locator("#q-demo_period_running").wait_for(state="hidden")
+    shows(3)
+
+
+@pytest.mark.parametrize("lang, width", [("zh", 1280), ("en", 360)])
+def test_enter_in_a_field_moves_to_the_next_question(site_server, page, lang, width):
+    """Enter in a text or number field moves the keyboard to the next question: it never submits the form (which
+    would move the page to the result far below)."""
+    page.set_viewport_size({"width": width, "height": 800})
+    open_checker(page, checker_url(site_server, lang))
+    order = page.eval_on_selector_all("#checker-form [data-question]:not([hidden])", "els => els.map(e => e.dataset.question)")
+    page.click("#in-project_name")
+    page.keyboard.type("数据平台")
+    page.evaluate("window.__submitted = 0; document.getElementById('checker-form')"
+                  ".addEventListener('submit', () => { window.__submitted += 1; })")
+    page.keyboard.press("Enter")
+    after = order[order.index("project_name") + 1]
+    assert focused(page)["name"] == after
+    assert within_viewport(page, f"#q-{after} legend, #q-{after} > label")
+    page.click("#in-projects_filed")
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
+    after = order[order.index("projects_filed") + 1]
+    assert focused(page)["name"] == after
+    assert within_viewport(page, f"#q-{after} legend, #q-{after} > label")
+    assert page.evaluate("window.__submitted") == 0
+    assert page.input_value("#in-project_name") == "数据平台" and page.input_value("#in-projects_filed") == "2"
 
 
 def test_check_your_answers_change_link_moves_focus(site_server, page):
@@ -1466,9 +1504,13 @@ def test_keyboard_only(site_server, page):
         "the key reached Material's keyboard handler"
     assert page.url == url
 
-    # A number that is not whole, then Enter: the error summary has the focus and its link leads to the field.
+    # A number that is not whole; Enter moves on to the next question (it never submits), and "See my result" gives
+    # the error summary the focus, whose link leads to the field.
     page.focus("#in-projects_filed")
     page.keyboard.type("1e3")
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "in-directions_covered"
+    page.focus("#checker-submit")
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.id === 'checker-errors'")
     page.keyboard.press("Tab")
@@ -1478,6 +1520,7 @@ def test_keyboard_only(site_server, page):
     assert focused(page)["id"] == "in-projects_filed"
     page.keyboard.press("Control+A")
     page.keyboard.type("1")
+    page.focus("#checker-submit")
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.id === 'checker-results-title'")
     assert page.text_content("#checker-errors") == ""
@@ -1547,3 +1590,87 @@ def test_guide_pages_load_no_pyodide(site_server, recorded_page):
         recorded_page.goto(site_server + path, wait_until="networkidle")
     # The page itself loads none; the service worker it registers caches them in the background (for offline use).
     assert [u for u in recorded_page.page_requests if re.search(r"pyodide|\.wasm|\.whl|worker\.mjs", u)] == []
+
+
+# ------------------------------------------------------------------ target sizes and what floats over the form
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    '#checker-form input[type=radio], #checker-form input[type=checkbox], #checker-summary a, #checker-details a,'
+    + ' #checker summary')]
+  .filter((e) => e.getClientRects().length)
+  .map((e) => { const r = e.getBoundingClientRect(); return [e.id || e.textContent.trim().slice(0, 30), r.width, r.height]; })
+  .filter(([, w, h]) => w < 24 || h < 24)"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_targets_are_at_least_24_px_on_a_phone(site_server, page, lang):
+    """WCAG 2.2 2.5.8 at 360 px: every radio button and check box, every "Change" link of the answers to check, the
+    links standing on their own in the result and the clause summaries measure at least 24 × 24 px."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_checker(page, checker_url(site_server, lang))
+    fill(page, {"applicant_kind": "enterprise", "law_abiding": "yes", "projects_filed": "1", "direction": "d4"})
+    page.locator("#q-d4_scenarios").wait_for(state="visible")
+    page.wait_for_function("() => document.querySelectorAll('#checker-summary-body a.checker-change').length > 5"
+                           " && document.querySelector('#checker-details .checker-finding__guide a')")
+    wait_verdict(page, "incomplete")
+    assert page.locator("#checker-summary-body a.checker-change").count() > 5
+    assert page.evaluate(SMALL_TARGETS) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_back_to_top_never_covers_a_question_on_a_phone(site_server, page, lang):
+    """Material's back-to-top pill appears while scrolling up, over the middle of the screen: not on this page."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_form(page, checker_url(site_server, lang))
+    page.locator("#checker-submit").scroll_into_view_if_needed()
+    page.mouse.move(180, 300)
+    for _ in range(4):
+        page.mouse.wheel(0, -300)
+    page.wait_for_function("() => window.scrollY > 0")
+    covered = page.evaluate("""() => {
+      const top = document.querySelector('.md-top');
+      if (!top || !top.getClientRects().length || getComputedStyle(top).visibility === 'hidden') return [];
+      const t = top.getBoundingClientRect();
+      return [...document.querySelectorAll('#checker-form [data-question]:not([hidden])')].filter((q) => {
+        const r = q.getBoundingClientRect();
+        return r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom;
+      }).map((q) => q.dataset.question);
+    }""")
+    assert covered == []
+
+
+# ------------------------------------------------------------------ where a newer call would be
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_result_footer_says_where_later_calls_are_once_the_call_has_closed(site_server, browser, lang):
+    """A closed call's result never says "apply through …": it says the site covers this call only, who publishes
+    later calls (the notice's issuer) and names the system the notice gave, with its clause. While the call is open
+    (the visitor's date on the deadline day), the footer says where to apply."""
+    call = yaml.safe_load((CASES.parent / "call.yaml").read_text("utf-8"))
+    rules = yaml.safe_load((CASES.parent / "rules.yaml").read_text("utf-8"))
+    deadline = next(d for d in call["deadlines"] if d["id"] == rules["timeline"]["applicant_deadline"])["date"]
+    S = strings(lang)
+    system = call["application_system"]
+    for moment, is_open in ((None, False), (datetime.datetime.combine(deadline, datetime.time(12)), True)):
+        context = browser.new_context()
+        page = context.new_page()
+        if moment:
+            page.clock.set_fixed_time(moment)
+        open_checker(page, checker_url(site_server, lang))
+        page.check("#in-law_abiding--yes")
+        wait_verdict(page, "incomplete")
+        footer = page.locator("#checker-where-to-apply")
+        text = footer.text_content()
+        assert footer.locator("a").get_attribute("href") == system["url"]
+        assert system["name"][lang] in text and system["url"] in text
+        if is_open:
+            assert text.startswith(S["official"])
+        else:
+            assert text.startswith(fill_in(S["later_calls"], year=call["year"], issuer=call["issuer"]["text"][lang]))
+            assert S["official"] not in text
+            cite = page.locator("#checker-where-to-apply + .checker-cite")
+            assert system["citation"]["clause"][lang] in cite.text_content()
+            assert system["citation"]["quote"] in cite.text_content()
+        context.close()

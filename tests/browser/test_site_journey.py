@@ -189,35 +189,42 @@ def test_finder_lists_every_direction_without_javascript(browser, site_server, p
 
 @pytest.mark.parametrize("path", ["directions/", "en/directions/"])
 def test_finder_narrows_the_list_by_keyboard(site_server, page, path):
+    """The first question asks what the project is in plain words (directions.yaml finder: the site's reading,
+    said under it), each answer leading to its directions; the second, the roles the notice names."""
     data, lang = directions_data(newest_call_id()), lang_of(path)
     ordered = [d for d in sorted(data["directions"], key=lambda d: d["number"])]
-    areas = sorted(data["areas"], key=lambda a: a["number"])
+    kinds = data["finder"]["kinds"]
     page.goto(site_server + path)
     count = page.locator("[data-finder-count]")
     assert shown_directions(page) == [d["id"] for d in ordered]
     assert count.inner_text() == UI["finder_count"][lang].format(shown=len(ordered), total=len(ordered))
-    # Keyboard only: Tab into the first question's radio group, arrow to the second area.
-    page.locator("input[name=finder-area]").first.focus()
+    assert page.locator("[data-finder] legend").first.inner_text() == UI["finder_q_kind"][lang]
+    assert page.get_by_text(data["finder"]["reading"][lang]).is_visible()
+    labels = page.locator("input[name=finder-kind]").evaluate_all("els => els.map(e => e.parentElement.textContent.trim())")
+    assert labels[1:] == [k["label"][lang] for k in kinds]
+    # Keyboard only: into the first question's radio group, arrow to the second kind of project.
+    page.locator("input[name=finder-kind]").first.focus()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    area = areas[1]["id"]
-    expected = [d["id"] for d in ordered if d["area"] == area]
+    kind = kinds[1]
+    expected = [d["id"] for d in ordered if d["id"] in kind["directions"]]
     assert shown_directions(page) == expected and expected
     assert count.inner_text() == UI["finder_count"][lang].format(shown=len(expected), total=len(ordered))
-    # Back to the first area, then a role the notice names for one of its directions: directions naming that
-    # role, and in that area; then "none of these": only directions that name no role.
+    # Back to the first kind, then a role the notice names for one of its directions: directions naming that
+    # role, and that kind's; then "none of these": only directions that name no role.
     page.keyboard.press("ArrowUp")
-    area = areas[0]["id"]
+    kind = kinds[0]
     roles = [r["id"] for d in ordered for r in d["roles"]]
     page.keyboard.press("Tab")  # into the role group (its checked radio: "any")
     page.keyboard.press("ArrowDown")
     role = roles[0]
-    expected = [d["id"] for d in ordered if d["area"] == area and (not d["roles"] or role in [r["id"] for r in d["roles"]])]
+    expected = [d["id"] for d in ordered if d["id"] in kind["directions"]
+                and (not d["roles"] or role in [r["id"] for r in d["roles"]])]
     assert shown_directions(page) == expected
     page.keyboard.press("ArrowUp")  # back to "any", then round to the last option: none of these
     page.keyboard.press("ArrowUp")
     assert page.locator("input[name=finder-role]:checked").get_attribute("value") == "-"
-    expected = [d["id"] for d in ordered if d["area"] == area and not d["roles"]]
+    expected = [d["id"] for d in ordered if d["id"] in kind["directions"] and not d["roles"]]
     assert shown_directions(page) == expected
     assert count.inner_text() == (UI["finder_count"][lang].format(shown=len(expected), total=len(ordered))
                                   if expected else UI["finder_nothing"][lang])
@@ -266,3 +273,26 @@ def test_a_missing_page_answers_404_in_both_languages_with_links(site_server, pa
     # click() returns once the navigation commits, before the new page is parsed: wait for its load, then look.
     page.wait_for_url(site_server + ("en/" if lang == "en" else "") + "directions/#finder", wait_until="load")
     assert page.locator("#finder").is_visible()
+
+
+@pytest.mark.parametrize("path", ["", "en/", "checker/", "en/screening/"])
+def test_the_titles_follow_the_visitors_date_as_the_banner(browser, site_server, path):
+    """The heading and the window title say whether the call is open or closed for the visitor's own date (the
+    build date's state is only the fallback), with the same rule as the banner."""
+    call_id = sorted(p.name for p in CALLS.iterdir() if (p / "call.yaml").is_file())[-1]
+    call, applicant = call_data(call_id)
+    deadline = next(d for d in call["deadlines"] if d["id"] == applicant)["date"]
+    lang = lang_of(path)
+    for moment, state in ((_at(deadline, 23), "open"), (_at(deadline + datetime.timedelta(days=1), 0), "closed")):
+        context = browser.new_context()
+        context.route(re.compile(r".*/assets/(pyodide|checker|screening)/.*"), lambda route: route.abort())
+        page = context.new_page()
+        page.clock.set_fixed_time(moment)
+        page.goto(site_server + path)
+        other = "closed" if state == "open" else "open"
+        word, other_word = UI[f"status_phase_{state}"][lang], UI[f"status_phase_{other}"][lang]
+        heading = page.locator("h1").inner_text()
+        assert word in heading and other_word not in heading and str(call["year"]) in heading, heading
+        title = page.title()
+        assert word in title and other_word not in title and str(call["year"]) in title, title
+        context.close()

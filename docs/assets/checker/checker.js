@@ -21,7 +21,7 @@ import { WorkerClient } from "../common/worker-client.js";
 import { describeAll, keepAside, keptAside, setRemoveHandler } from "./aside.js";
 import { hideBootError, showBootError } from "./boot-error.js";
 import {
-  applyAnswers, collectAnswers, focusQuestion, onExclusive, selectDirection, setKey, whyNotTaken,
+  applyAnswers, collectAnswers, focusQuestion, nextQuestion, onExclusive, selectDirection, setKey, whyNotTaken,
 } from "./form.js";
 import { restoreFromFragment } from "./link.js";
 import { clearMessage, setUndoHandler, showMessage } from "./messages.js";
@@ -229,6 +229,18 @@ root.addEventListener("click", (event) => {
   const link = event.target.closest("a[data-question]");
   if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
   if (focusQuestion(link.dataset.question)) event.preventDefault();
+});
+// Enter in a field moves on to the next question, as a person filling a form in expects; the browser would submit
+// the form instead, and "See my result" then moves the keyboard (and the page) to the result far below. A key
+// that ends an input method's composition (Chinese pinyin) is the input method's, not a move.
+form.addEventListener("keydown", (event) => {
+  const field = event.target;
+  if (event.key !== "Enter" || event.isComposing || event.keyCode === 229) return;
+  if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
+  if (field.tagName !== "INPUT" || field.type === "radio" || field.type === "checkbox") return;
+  event.preventDefault();
+  const next = nextQuestion(field.name);
+  if (!next || !focusQuestion(next)) $("checker-submit").focus();
 });
 // Material's keyboard shortcuts (n, p, s, f, /) also fire on focused radio buttons; keep letters to the form.
 form.addEventListener("keydown", (event) => {

@@ -168,9 +168,44 @@ export function focusQuestion(qid) {
   return Boolean(target);
 }
 
-/** The questions shown now and how many of them are answered (the progress line). */
+/** The question shown after `qid` in the form's order, or null after the last one. */
+export function nextQuestion(qid) {
+  const shown = [...form.querySelectorAll("[data-question]")].filter((w) => !w.hidden);
+  const at = shown.findIndex((w) => w.dataset.question === qid);
+  return at >= 0 && at + 1 < shown.length ? shown[at + 1].dataset.question : null;
+}
+
+// The progress line's questions: the required ones the form always asks (the questionnaire's `required`, without
+// `conditional`). A follow-up question (shown by another's answer) counts under the always-asked question it comes
+// from, so the total stays the same while questions appear and disappear; optional questions are never counted.
+function rootsOf(qid, seen = new Set()) {
+  const q = QUESTIONS.get(qid);
+  if (!q || seen.has(qid)) return [];
+  seen.add(qid);
+  if (!q.conditional) return [qid];
+  return (q.follows || []).flatMap((parent) => rootsOf(parent, seen));
+}
+let tracked = null;
+function trackedQuestions() {
+  if (!tracked) {
+    tracked = new Map(); // always-asked required question -> the required follow-ups that count under it
+    for (const [qid, q] of QUESTIONS) if (q.required && !q.conditional) tracked.set(qid, []);
+    for (const [qid, q] of QUESTIONS) {
+      if (!q.required || !q.conditional) continue;
+      for (const root of rootsOf(qid)) if (tracked.has(root)) tracked.get(root).push(qid);
+    }
+  }
+  return tracked;
+}
+
+/** How many of the required questions are done (answered, and so are the required follow-ups it shows now), out of
+ * a total that never moves (the progress line). */
 export function progress() {
   const answers = collectAnswers();
-  const shown = [...form.querySelectorAll("[data-question]")].filter((w) => !w.hidden);
-  return { answered: shown.filter((w) => w.dataset.question in answers).length, total: shown.length };
+  const shown = (qid) => !document.getElementById(`q-${qid}`)?.hidden;
+  let answered = 0;
+  for (const [qid, followUps] of trackedQuestions()) {
+    if (qid in answers && followUps.every((f) => !shown(f) || f in answers)) answered += 1;
+  }
+  return { answered, total: trackedQuestions().size };
 }

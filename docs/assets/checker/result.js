@@ -179,11 +179,17 @@ export function renderResult(result) {
     el("thead", {}, el("tr", {}, [S.col_date, S.col_who, S.col_what, S.col_status].map((h) => el("th", { scope: "col" }, h)))),
     el("tbody", {}, timeline.phases.map((p) => el("tr", { "data-status": p.status },
       el("td", {}, p.date), el("td", {}, p.who), el("td", {}, p.what), el("td", {}, p.status_label)))))));
-  add("footer", [result.ruleset_version, result.computed_on, result.disclaimer, result.official_channel], () =>
+  // Where to apply: while the call is open, its application system; once it has closed, that this site covers this
+  // call only, who publishes later ones, and the system this call's notice named (with its clause).
+  const channel = result.official_channel;
+  const open = timeline.applicants_open;
+  add("footer", [result.ruleset_version, result.computed_on, result.disclaimer, channel, open], () =>
     el("footer", { class: "checker-result-footer" },
       el("p", { id: "checker-version" }, fill(S.version_line, { version: result.ruleset_version, date: result.computed_on })),
       el("p", {}, result.disclaimer),
-      el("p", {}, S.official, el("a", { href: result.official_channel.url, rel: "noopener noreferrer" }, result.official_channel.name),
-        el("span", { class: "checker-official-url" }, ` (${result.official_channel.url})`))));
+      el("p", { id: "checker-where-to-apply", "data-open": String(open) }, open ? S.official : S.later_calls,
+        el("a", { href: channel.url, rel: "noopener noreferrer" }, channel.name),
+        el("span", { class: "checker-official-url" }, ` (${channel.url})`)),
+      open ? null : citation(S.system_citation)));
   placeChildren($("checker-details"), blocks);
 }

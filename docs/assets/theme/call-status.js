@@ -15,5 +15,9 @@
   state.call = state[box.dataset.applicant];
   for (const el of box.querySelectorAll("[data-when]")) el.hidden = el.dataset.when !== state[el.dataset.scope];
   for (const el of box.querySelectorAll("[data-static]")) el.hidden = true;
+  // The page titles say it too (the home and tool pages: "…（已截止）"): the heading's state and the window title.
+  for (const el of document.querySelectorAll("[data-call-when]")) el.hidden = el.dataset.callWhen !== state.call;
+  const titles = document.querySelector('meta[name="bdpilot-titles"]');
+  if (titles && titles.dataset[state.call]) document.title = titles.dataset[state.call];
   box.dataset.state = state.call;
 })();
