@@ -1295,7 +1295,7 @@ def test_form_works_while_python_loads(site_dir, serve_directory, page, monkeypa
         later = {k: v for k, v in answers.items() if k.startswith("d7_")}
         assert later and all(page.locator(f"#q-{k}").is_hidden() for k in later)
         fill(page, {k: v for k, v in answers.items() if k not in later})
-        assert "loaded" in page.text_content("#checker-verdict-explain")
+        assert "has started" in page.text_content("#checker-verdict-explain")
         assert page.get_attribute("#checker", "data-ready") is None
     finally:
         release.set()

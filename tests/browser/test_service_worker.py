@@ -291,14 +291,22 @@ def test_a_guide_page_visit_alone_never_fetches_the_runtime(site_server, recorde
 
 
 @pytest.mark.parametrize("lang, save_data", [("zh", True), ("en", False)])
-def test_after_one_click_on_the_guide_the_checker_works_offline(site_server, recorded_page, lang, save_data):
+def test_after_one_click_on_the_guide_the_checker_works_offline(site_server, recorded_page, axe_violations, lang,
+                                                                save_data):
     """The home page offers the self-check for offline use, naming its size as built; one click keeps it (Save-Data
-    on too: asked for is asked for), and the checker then reaches a verdict offline."""
+    on too: asked for is asked for), and the checker then reaches a verdict offline. On a phone (zh) too."""
     page = recorded_page.page
     if save_data:
         page.add_init_script(SAVE_DATA_JS)
+    if lang == "zh":
+        page.set_viewport_size({"width": 360, "height": 740})
     page.goto(site_server + ("en/" if lang == "en" else ""))
     installed(page)
+    page.locator("[data-offline-runtime]").wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    box = page.locator("[data-offline-runtime]").bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 24
+    assert [v["id"] for v in axe_violations(page) if v["impact"] in ("serious", "critical")] == []
     size = sum((SITE / path).stat().st_size for path in sw_config()["precache"])
     label = {"zh": f"离线使用：下载自查工具（约 {round(size / 1e6)} MB）",
              "en": f"Offline use: download the self-check tool (about {round(size / 1e6)} MB)"}[lang]
