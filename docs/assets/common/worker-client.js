@@ -14,11 +14,12 @@
  *      worker for data-stall-timeout ms (default STALL_MS): {code: "stalled", details: {received, expected}}.
  *   2. Start-up, from "downloaded" to "ready": at most data-boot-timeout ms in all: {code: "timeout"}.
  *   Either way the client first looks for a cause the server gives (a .wasm with the wrong Content-Type, a file
- *   missing) and reports {code: "wasm_mime" | "fetch_failed" | "http_error"} instead. A boot file answered with an error status, cut short or
- *   damaged is not waited for: the worker says so as soon as the file has arrived ("http_error", "truncated",
- *   "damaged": worker.mjs, "checked boot files").
+ *   missing) and reports {code: "wasm_mime" | "fetch_failed" | "http_error"} instead. A boot file answered with an
+ *   error status, cut short or damaged is not waited for: the worker says so as soon as the file has arrived
+ *   ("http_error", "truncated", "damaged": worker.mjs, "checked boot files").
  * - Nothing in the page's address configures the client (a link is the visitor's, and anyone can write one): the
- *   time-outs are root's data attributes, written at build time (tests rewrite them in the page they serve).
+ *   time-outs are root's data attributes (data-boot-timeout is written at build time; data-stall-timeout is not,
+ *   STALL_MS applies), which tests rewrite in the page they serve.
  * - One readiness attribute: root's data-ready="true" once requests are answered. How the worker booted, from its
  *   "snapshot" progress events: root's data-snapshot = the last status ("restoring", "restored", "none", "stale",
  *   "unreadable", "failed", "unavailable", "saved", "not_saved"); only "restoring" is shown as a boot stage.
@@ -57,6 +58,7 @@ export class WorkerClient {
     this.handlers = { onStage, onDownload, onReady, onFail, onSlow };
     this.download = { received: 0, total: 0 };
     this.downloaded = false;
+    this.heldStage = null;
     this.pending = new Map();
     this.nextId = 1;
     this.ready = false;
@@ -137,18 +139,19 @@ export class WorkerClient {
         this.root.dataset.snapshot = message.status;
         if (message.status === "restoring" && !this.ready) {
           this.watch();
-          this.handlers.onStage("snapshot");
+          this.stage("snapshot");
         }
       } else if (message.stage === "downloaded" && !this.ready) {
         this.downloaded = true;
         this.armBoot(this.timeoutMs, "timeout");
         this.downloadProgress(message);
+        if (this.heldStage) this.handlers.onStage(this.heldStage);
       } else if (message.stage === "failed") {
         this.fail(message.error || { code: "internal", message: "failed", details: {} });
       } else if (message.stage !== "warning" && !this.ready) {
         this.watch();
         if (message.stage === "downloading" && Number.isFinite(message.received)) this.downloadProgress(message);
-        else this.handlers.onStage(message.stage);
+        else this.stage(message.stage);
       }
       return;
     }
@@ -164,6 +167,14 @@ export class WorkerClient {
       }
       entry.resolve(answer);
     }
+  }
+
+  /** A boot stage for the page; one that starts while bytes are still arriving (Python starts once the .wasm is
+   * here, the standard library may still be on its way) is held until the download is done, so the page's line
+   * does not flip between the download's figures and the stage. */
+  stage(name) {
+    if (this.download.total > 0 && !this.downloaded) this.heldStage = name;
+    else this.handlers.onStage(name);
   }
 
   downloadProgress({ received, total }) {
