@@ -1211,12 +1211,13 @@ STALL_MS = 3_000
 
 
 def test_a_stalled_boot_download_is_said_within_its_window(site_dir, serve_directory, page, monkeypatch,
-                                                           data_attributes):
+                                                           data_attributes, axe_violations):
     """The .wasm's headers and a first part arrive, then nothing: the page says the download stopped, in words for
     a visitor (no server advice, no "Python"), once no byte came for the stall window — and not before; the
-    administrator's detail is one keypress away, behind "Technical details"."""
+    administrator's detail is one keypress away, behind "Technical details". On a phone."""
     stop, stopped_at = stalling_wasm(monkeypatch, sent=1_000_000)
     server = serve_directory(site_dir)
+    page.set_viewport_size({"width": 360, "height": 740})
     try:
         data_attributes(page.context, "**/checker/", "checker", stall_timeout=STALL_MS)
         page.goto(checker_url(server.base_url, "en"))
@@ -1244,6 +1245,9 @@ def test_a_stalled_boot_download_is_said_within_its_window(site_dir, serve_direc
         total = sum(sizes.values())
         received = total - sizes["pyodide.asm.wasm"] + 1_000_000
         assert f"The download stopped at {received:,} of {total:,} bytes" in admin.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert details.locator("summary").bounding_box()["height"] >= 24
+        assert [v["id"] for v in axe_violations(page) if v["impact"] in ("serious", "critical")] == []
     finally:
         stop.set()
 
