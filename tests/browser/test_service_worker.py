@@ -131,6 +131,19 @@ def test_the_built_worker_is_configured_with_versions_and_files():
         assert value == "sha256-" + digest, path
 
 
+def test_the_built_pages_state_the_runtime_size_as_built():
+    """What a visitor's browser stores to run the self-check offline, from the build's files (never a literal):
+    the home page's button (bytes), the hosting page and the tools' privacy notes (MB)."""
+    size = sum((SITE / path).stat().st_size for path in sw_config()["precache"])
+    for lang in ("", "en/"):
+        home = (SITE / lang / "index.html").read_text("utf-8")
+        assert f'data-runtime-bytes="{size}"' in home
+        for page in ("hosting", "checker", "screening"):
+            text = (SITE / lang / page / "index.html").read_text("utf-8")
+            assert f'<span class="runtime-mb">{round(size / 1e6)}</span> MB' in text, lang + page
+            assert '<span class="runtime-mb"></span>' not in text
+
+
 @pytest.mark.parametrize("how", ["truncated", "damaged"])
 def test_a_core_file_cut_short_or_damaged_is_never_cached(site_dir, tmp_path, serve_directory, recorded_page, how):
     """The server sends a .wasm that is not the build's (a partial upload, a proxy changing it): the worker caches
