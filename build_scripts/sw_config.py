@@ -21,6 +21,12 @@ docs/sw.js (copied to <site>/sw.js by MkDocs) holds a placeholder between the ma
   and the last one seen works offline. ``pages_hash`` names their cache, so a release refreshes it without
   refetching the runtime.
 
+It also writes the runtime's size (the precached files' bytes: what a visitor's browser stores to run the
+self-check offline) into the built pages, so no page states it as a literal: every ``data-runtime-bytes="0"`` (the
+guide's "download for offline use" button, docs/assets/sw/register.js) gets the bytes, and every empty
+``<span class="runtime-mb"></span>`` (the hosting page) the megabytes, rounded. The runtime is not precached at
+install: sw.js keeps it when a page asks (see its header).
+
 Without Pyodide in the site (the checker build has not run) the placeholder is left as it is: the worker then
 caches nothing. Standard library only.
 
@@ -128,6 +134,22 @@ def integrity(path: Path) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode("ascii")
 
 
+RUNTIME_BYTES = 'data-runtime-bytes="0"'
+RUNTIME_MB = '<span class="runtime-mb"></span>'
+
+
+def write_runtime_size(site: Path, files: list[Path]) -> int:
+    """Put the runtime's size into the built pages (see above); returns its bytes."""
+    total = sum(path.stat().st_size for path in files)
+    megabytes = f'<span class="runtime-mb">{max(1, round(total / 1e6))}</span>'
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if RUNTIME_BYTES in text or RUNTIME_MB in text:
+            text = text.replace(RUNTIME_BYTES, f'data-runtime-bytes="{total}"').replace(RUNTIME_MB, megabytes)
+            page.write_text(text, encoding="utf-8")
+    return total
+
+
 def configure(site: Path) -> dict | None:
     """Rewrite <site>/sw.js; returns the configuration written (None when there is nothing to cache)."""
     sw = site / "sw.js"
@@ -138,6 +160,7 @@ def configure(site: Path) -> dict | None:
         print("sw_config: no Pyodide in the site; the service worker stays unconfigured (caches nothing)")
         return None
     files, pyodide, checker = found
+    runtime_bytes = write_runtime_size(site, files)  # before the pages' hash: it changes them
     pages = site_files(site, files)
     config = {
         "pyodide": re.sub(r"[^A-Za-z0-9.+_-]", "_", pyodide),

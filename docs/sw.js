@@ -2,14 +2,17 @@
  * Service worker of the guide site (at the site root, so its scope covers / and /en/).
  *
  * Registered from every page (assets/sw/register.js, once the page has loaded and the browser is idle; on the
- * checker page only once its first verdict is shown, on the screening page once its Python worker is ready, so its
+ * checker page only once its first verdict is shown, on the screening page once its worker is ready, so its
  * install never competes with them).
- * After one online visit to any page, every page of both languages and the self-check work offline, with the
- * server stopped too:
+ * After one online visit to any page, every page of both languages works offline; the self-check too after one
+ * visit to the checker or screening page, or one click on "download the self-check tool for offline use" (the
+ * runtime is several MB: a guide page never fetches it on its own), with the server stopped too:
  *
  *  - CONFIG.precache: Pyodide's core files and the checker wheel and lock file, whose URLs change with their
- *    content. Cached at install, served cache-first, in a cache named after the Pyodide and checker versions and
- *    a hash of those files. A copy is kept only with the sha256 the build wrote (CONFIG.integrity): a file cut
+ *    content. Cached when a page asks ({type: "keep-runtime"}: the tool pages once they run, the guide's button),
+ *    and whenever the checker's worker fetches them through this worker; served cache-first, in a cache named
+ *    after the Pyodide and checker versions and a hash of those files. A copy is kept only with the sha256 the
+ *    build wrote (CONFIG.integrity): a file cut
  *    short or damaged on its way is passed on (the checker's worker names it) but never cached, so it is asked of
  *    the server again once fixed, instead of being served cache-first for the whole release.
  *  - CONFIG.pages: every page (as its folder URL, "checker/") and every other file of the site, the checker's
@@ -54,15 +57,14 @@ async function fill(cacheName, urls) {
   }));
   const failed = results.filter((r) => r.status === "rejected").map((r) => String(r.reason));
   if (failed.length) console.warn("sw: not cached:", failed);
+  return failed;
 }
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
-      if (CONFIGURED) {
-        await fill(PAGES_CACHE, PAGES); // small (a few MB): first, so the guide is offline soonest
-        await fill(CORE_CACHE, [...PRECACHE]);
-      }
+      // The pages only (a few MB): the runtime waits until a page asks for it ("keep-runtime" below).
+      if (CONFIGURED) await fill(PAGES_CACHE, PAGES);
       await self.skipWaiting();
     })(),
   );
@@ -133,6 +135,14 @@ async function networkFirst(event) {
 // this site's own files only, into the pages' cache (a new release refreshes it; the page asks again).
 self.addEventListener("message", (event) => {
   const data = event.data;
+  // The runtime for offline use, asked for by a page (the tool pages, or the visitor's click on a guide page);
+  // the answer says whether every file is kept.
+  if (CONFIGURED && data && data.type === "keep-runtime") {
+    event.waitUntil(fill(CORE_CACHE, [...PRECACHE]).then((failed) => {
+      if (event.source) event.source.postMessage({ type: "runtime-kept", ok: failed.length === 0 });
+    }));
+    return;
+  }
   if (!CONFIGURED || !data || data.type !== "keep" || !Array.isArray(data.urls)) return;
   const scope = new URL("./", self.location.href).href;
   const urls = data.urls.filter((url) => typeof url === "string" && url.startsWith(scope) && url.length < 2048).slice(0, 20);

@@ -49,8 +49,8 @@ Fixtures (all URLs end in "/"):
 ``data_attributes``       session: ``data_attributes(target, url_glob, element_id,
                           **attributes)``: the pages matching ``url_glob`` are served
                           with data attributes of the element
-                          ``element_id`` set, ``boot_timeout=1500`` giving
-                          ``data-boot-timeout="1500"``: how a test sets a short time-out.
+                          ``element_id`` set, ``stall_timeout=3000`` giving
+                          ``data-stall-timeout="3000"``: how a test sets a short time-out.
                           The pages read nothing from their address (a link is anyone's),
                           so a test changes the page itself, as it passes through.
 

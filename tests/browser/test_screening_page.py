@@ -838,6 +838,47 @@ def test_a_runtime_file_answered_with_a_server_error_is_named_in_the_pages_langu
     assert rec.locator("#screening-retry").is_visible()
 
 
+def test_a_stalled_boot_download_shows_its_progress_then_the_stall(site_dir, serve_directory, page, monkeypatch,
+                                                                   data_attributes):
+    """The .wasm's first part arrives, then nothing: the page shows how far the download got ("正在下载自查工具：
+    x / y MB（n%）"), then, once no byte came for the stall window, says so in plain words with "重试"."""
+    import threading
+
+    from build_scripts.serve_static import StaticHandler
+
+    stop = threading.Event()
+    original = StaticHandler.copyfile
+
+    def copyfile(self, source, outputfile):
+        if not (self.command == "GET" and self.path.endswith(".wasm")):
+            return original(self, source, outputfile)
+        outputfile.write(source.read(1_000_000))
+        outputfile.flush()
+        stop.wait(60)
+
+    monkeypatch.setattr(StaticHandler, "copyfile", copyfile)
+    server = serve_directory(site_dir)
+    try:
+        data_attributes(page.context, "**/screening/", "screening", stall_timeout=3000)
+        page.add_init_script("""addEventListener('DOMContentLoaded', () => {
+            window.__lines = [];
+            const text = document.getElementById('screening-engine-text');
+            new MutationObserver(() => window.__lines.push(text.textContent))
+                .observe(text, {childList: true, characterData: true, subtree: true});
+        })""")
+        page.goto(page_url(server.base_url, "zh"))
+        page.locator('#screening[data-boot-error="stalled"]').wait_for(state="attached", timeout=30_000)
+        shown = [line for line in page.evaluate("window.__lines") if re.fullmatch(
+            r"正在下载自查工具：\d+\.\d / \d+\.\d MB（\d+%）", line)]
+        assert shown, page.evaluate("window.__lines")
+        text = page.locator("#screening-engine-text").inner_text()
+        assert boot_text("stalled", "zh") in text and "3 秒" in text
+        assert "Python" not in text and "服务器" not in text
+        assert page.locator("#screening-retry").is_visible()
+    finally:
+        stop.set()
+
+
 # ------------------------------------------------------------------------------------------------ Excel both ways
 
 WORKBOOK_FILES = r"/openpyxl-|/et_xmlfile-"

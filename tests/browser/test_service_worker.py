@@ -1,7 +1,9 @@
 """The service worker (docs/sw.js, registered from every page by docs/assets/sw/register.js).
 
-* After one online visit to any page (a guide page here), every page of both languages and the checker with its
-  verdict load from the service worker: offline (set_offline) and with the server stopped.
+* After one online visit to any page (a guide page here), every page of both languages loads from the service
+  worker, offline (set_offline) and with the server stopped; the checker with its verdict too after one visit to
+  the checker, or one click on the home page's "download the self-check tool for offline use". A guide page alone
+  never fetches the runtime, and with Save-Data on only the click does.
 * Pyodide's core files and the checker's wheel and lock file come from a cache whose name carries the Pyodide and
   checker versions; pages and manifest.json go to the network first, so a new release is used at once.
 * On the checker page the worker registers only once the first verdict is shown (it never slows it).
@@ -129,6 +131,19 @@ def test_the_built_worker_is_configured_with_versions_and_files():
         assert value == "sha256-" + digest, path
 
 
+def test_the_built_pages_state_the_runtime_size_as_built():
+    """What a visitor's browser stores to run the self-check offline, from the build's files (never a literal):
+    the home page's button (bytes), the hosting page and the tools' privacy notes (MB)."""
+    size = sum((SITE / path).stat().st_size for path in sw_config()["precache"])
+    for lang in ("", "en/"):
+        home = (SITE / lang / "index.html").read_text("utf-8")
+        assert f'data-runtime-bytes="{size}"' in home
+        for page in ("hosting", "checker", "screening"):
+            text = (SITE / lang / page / "index.html").read_text("utf-8")
+            assert f'<span class="runtime-mb">{round(size / 1e6)}</span> MB' in text, lang + page
+            assert '<span class="runtime-mb"></span>' not in text
+
+
 @pytest.mark.parametrize("how", ["truncated", "damaged"])
 def test_a_core_file_cut_short_or_damaged_is_never_cached(site_dir, tmp_path, serve_directory, recorded_page, how):
     """The server sends a .wasm that is not the build's (a partial upload, a proxy changing it): the worker caches
@@ -147,8 +162,9 @@ def test_a_core_file_cut_short_or_damaged_is_never_cached(site_dir, tmp_path, se
     wasm.write_bytes(bytes(data))
     server = serve_directory(copy)
     page = recorded_page.page
-    page.goto(server.base_url + "directions/data-management/")
+    page.goto(server.base_url)
     installed(page)
+    assert keep_runtime_by_click(page) == "false"  # said: not everything could be kept
     cached = page.evaluate("""async () => {
       const names = (await caches.keys()).filter((n) => n.startsWith("bdpilot-core-"));
       const cache = await caches.open(names[0]);
@@ -230,6 +246,16 @@ def test_activation_deletes_old_caches_of_this_site_only(site_server, recorded_p
 
 def check_every_page_and_the_checker(page, base: str) -> None:
     """Every page of both languages loads (from the service worker), then the checker reaches a verdict."""
+    check_every_page(page, base)
+    page.goto(base + "en/checker/")
+    page.wait_for_selector("#checker[data-ready=true]", state="attached", timeout=120_000)
+    page.check("#in-law_abiding--no")
+    page.wait_for_selector("#checker-verdict[data-verdict=not_eligible]", state="attached", timeout=60_000)
+    assert page.is_hidden("#checker-boot-error")
+
+
+def check_every_page(page, base: str) -> None:
+    """Every page of both languages loads (from the service worker)."""
     for path in urls_of_pages():
         response = page.goto(base + path)
         assert response is not None and response.ok and response.from_service_worker, path
@@ -239,17 +265,70 @@ def check_every_page_and_the_checker(page, base: str) -> None:
         if refresh:
             page.wait_for_url(urljoin(base + path, refresh.group(1)))
         assert page.locator("article h1").count() == 1, path
-    page.goto(base + "en/checker/")
-    page.wait_for_selector("#checker[data-ready=true]", state="attached", timeout=120_000)
-    page.check("#in-law_abiding--no")
-    page.wait_for_selector("#checker-verdict[data-verdict=not_eligible]", state="attached", timeout=60_000)
-    assert page.is_hidden("#checker-boot-error")
 
 
-def test_after_one_visit_to_a_guide_page_everything_works_offline(site_server, recorded_page):
+def keep_runtime_by_click(page) -> str:
+    """On the home page: press "download the self-check tool for offline use" with the keyboard, as a person does,
+    and wait until the page says how it went; its data-kept ("true" | "false")."""
+    button = page.locator("[data-offline-runtime]")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-offline-runtime][data-kept]", state="attached", timeout=120_000)
+    return button.get_attribute("data-kept")
+
+
+RUNTIME = re.compile(r"/pyodide\.asm\.wasm$|/python_stdlib\.zip$|\.whl$")
+# A browser that asks to save data (Chromium's Save-Data setting, as the page sees it).
+SAVE_DATA_JS = """Object.defineProperty(Navigator.prototype, "connection", {
+  configurable: true, get: () => ({ saveData: true, effectiveType: "4g", addEventListener() {} }) });"""
+
+
+@pytest.mark.parametrize("save_data", [False, True])
+def test_a_guide_page_visit_alone_never_fetches_the_runtime(site_server, recorded_page, save_data):
+    """One visit to a guide page keeps the pages only: no request for the runtime (the page's nor the service
+    worker's); every page then opens offline."""
     page = recorded_page.page
+    if save_data:
+        page.add_init_script(SAVE_DATA_JS)
     page.goto(site_server + "directions/data-management/")
     assert installed(page) == site_server + "sw.js"
+    recorded_page.settle()
+    assert not [url for url in recorded_page.requests if RUNTIME.search(url)]
+    assert not [n for n in page.evaluate("() => caches.keys()") if n.startswith("bdpilot-core-")
+                and page.evaluate("async (n) => (await (await caches.open(n)).keys()).length", n)]
+    page.context.set_offline(True)
+    try:
+        check_every_page(page, site_server)  # (the tool pages among them then ask for the runtime, offline)
+    finally:
+        page.context.set_offline(False)
+
+
+@pytest.mark.parametrize("lang, save_data", [("zh", True), ("en", False)])
+def test_after_one_click_on_the_guide_the_checker_works_offline(site_server, recorded_page, axe_violations, lang,
+                                                                save_data):
+    """The home page offers the self-check for offline use, naming its size as built; one click keeps it (Save-Data
+    on too: asked for is asked for), and the checker then reaches a verdict offline. On a phone (zh) too."""
+    page = recorded_page.page
+    if save_data:
+        page.add_init_script(SAVE_DATA_JS)
+    if lang == "zh":
+        page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(site_server + ("en/" if lang == "en" else ""))
+    installed(page)
+    page.locator("[data-offline-runtime]").wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    box = page.locator("[data-offline-runtime]").bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 24
+    assert [v["id"] for v in axe_violations(page) if v["impact"] in ("serious", "critical")] == []
+    size = sum((SITE / path).stat().st_size for path in sw_config()["precache"])
+    label = {"zh": f"离线使用：下载自查工具（约 {round(size / 1e6)} MB）",
+             "en": f"Offline use: download the self-check tool (about {round(size / 1e6)} MB)"}[lang]
+    assert page.locator("[data-offline-runtime]").inner_text() == label
+    assert not [url for url in recorded_page.requests if RUNTIME.search(url)]
+    assert keep_runtime_by_click(page) == "true"
+    assert page.locator("#home-offline-status").inner_text() in (
+        "自查工具已保存在本浏览器中，离线时也可以使用。", "The self-check tool is saved in this browser and works offline too.")
+    assert [url for url in recorded_page.requests if url.endswith("/pyodide.asm.wasm")]
     page.context.set_offline(True)
     try:
         check_every_page_and_the_checker(page, site_server)
@@ -273,8 +352,9 @@ def test_after_one_visit_everything_works_with_the_server_stopped(site_dir, reco
         assert server.stdout.readline().startswith("Serving ")
         base = f"http://127.0.0.1:{port}/"
         page = recorded_page.page
-        page.goto(base + "en/faq/")
+        open_checker_until_verdict(page, base + "en/checker/")  # the visit that keeps the runtime too
         installed(page)
+        page.wait_for_selector("html[data-runtime-kept=true]", state="attached", timeout=120_000)
     finally:
         server.kill()
         server.wait(timeout=10)

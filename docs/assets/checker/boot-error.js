@@ -1,6 +1,7 @@
-/* When the checker cannot start: say why, for the visitor and for the site's administrator, in the page's
- * language (texts per error code in the page's strings, S.boot), with a button to try again and the page's static
- * checklist of what the checker needs (#checker-boot-checklist, written at build time). */
+/* When the checker cannot start: say why, in the page's language (texts per error code in the page's strings,
+ * S.boot: [for the visitor, for the site's administrator]). The alert holds the visitor's words and a button to try
+ * again; the administrator's detail and the static checklist of what the checker needs go behind the "Technical
+ * details" disclosure (#checker-boot-checklist, written at build time), so a visitor is never given server advice. */
 
 import { bootValues } from "../common/boot-words.js";
 import { el, fill } from "../common/dom.js";
@@ -15,8 +16,7 @@ export function showBootError(error, timeoutMs, retry) {
   const box = $("checker-boot-error");
   const parts = [
     el("h2", { class: "checker-boot-error__title" }, S.boot_failed_title),
-    el("p", {}, el("strong", {}, S.boot_visitor), fill(texts[0], values)),
-    el("p", {}, el("strong", {}, S.boot_admin), fill(texts[1], values)),
+    el("p", {}, fill(texts[0], values)),
     el("p", {}, S.boot_kept, " ", el("a", { href: S.eligibility_url }, S.eligibility_link)),
   ];
   if (error.code !== "no_webassembly") {
@@ -27,6 +27,7 @@ export function showBootError(error, timeoutMs, retry) {
   box.replaceChildren(...parts);
   box.hidden = false;
   box.dataset.code = error.code;
+  $("checker-boot-admin").textContent = fill(texts[1], values);
   $("checker-boot-checklist").hidden = false;
   $("checker-verdict").textContent = "";
   $("checker-verdict-explain").textContent = "";
@@ -39,5 +40,7 @@ export function hideBootError() {
   box.replaceChildren();
   delete box.dataset.code;
   $("checker-boot-checklist").hidden = true;
+  $("checker-boot-checklist").open = false;
+  $("checker-boot-admin").textContent = "";
   $("checker-engine").hidden = false;
 }

@@ -18,6 +18,7 @@
 
 import { fill, localDate } from "../common/dom.js";
 import { WorkerClient } from "../common/worker-client.js";
+import { endDownload, showDownload } from "../common/boot-words.js";
 import { describeAll, keepAside, keptAside, setRemoveHandler } from "./aside.js";
 import { hideBootError, showBootError } from "./boot-error.js";
 import {
@@ -43,18 +44,25 @@ function busy(on) {
   else live.removeAttribute("aria-busy");
 }
 const engineText = $("checker-engine-text");
+const engineBar = $("checker-engine-progress");
 // A failed boot can be tried again ("Try again"): a new client, with a new worker.
 let client = null;
 function startClient() {
   const started = new WorkerClient(root, {
-    onStage: (stage) => { engineText.textContent = S.stage[stage] || S.stage.waiting; },
+    onStage: (stage) => {
+      endDownload(engineBox, engineBar);
+      engineText.textContent = S.stage[stage] || S.stage.waiting;
+    },
+    onDownload: (download) => showDownload(engineBox, engineText, engineBar, S.download_progress, download, lang),
     onReady: () => {
+      endDownload(engineBox, engineBar);
       engineText.textContent = S.stage.ready;
       engineBox.hidden = true;
       assessNow();
     },
     onFail: (error) => {
       busy(false);
+      endDownload(engineBox, engineBar);
       showBootError(error, started.timeoutMs, retry);
     },
     // A request still unanswered after a while (the form stays usable: the checker runs in its own thread).

@@ -60,6 +60,11 @@
  *   progress events of the boot, never in reply to a request:
  *     {v: 1, type: "progress", stage, elapsed_ms, ...}
  *       stage "downloading"  fetching the manifest and Pyodide's files              (+ pyodide_version)
+ *                            and, while the boot files arrive (see "checked boot files"), at most every
+ *                            PROGRESS_EVERY_MS and at the end of each file: + received, total (bytes of the
+ *                            manifest's boot_files so far, and their sizes' sum: the bytes as the page's fetch
+ *                            reads them, after any gzip of the transfer is undone)
+ *             "downloaded"   every boot file has arrived whole (+ received, total): what follows is start-up
  *             "snapshot"     what became of the memory snapshot (see "memory snapshots" below): + status
  *                            "restoring" (booting from this browser's snapshot: + bytes), then one of
  *                            "restored", "none" (none stored), "stale" (another release's: deleted), "unreadable"
@@ -83,8 +88,8 @@
  *       url, received, expected}), "damaged" (the bytes differ from the build's: details {file, url, received,
  *       expected, sha256, expected_sha256}).
  * The worker never stops by itself and never lets an error escape as an unhandled rejection: every failure is a
- * message. A boot that hangs (seen with a wrong .wasm MIME type) is the page's to time out: it should terminate
- * the worker after a while (the checker page waits 60 s, data-boot-timeout).
+ * message. A boot that hangs is the page's to time out (../common/worker-client.js): while downloading, when no
+ * word (no bytes) comes for a while; after "downloaded", when start-up takes too long.
  */
 
 import { BootError, installChecker, loadLockedPackages, manifestURLs, neededPackages, sha256Hex } from "./install.mjs";
@@ -167,6 +172,10 @@ async function checkWasmType(url) {
  *   fewer bytes, or the connection broke off    "truncated" {file, url, received, expected}
  *   more bytes, or another sha256               "damaged" {file, url, received, expected, sha256, expected_sha256}
  * The checker's wheel, which the worker fetches itself, goes through the same `fetch`. */
+// How often, at most, the bytes received are posted while the boot files download ("downloading" + received):
+// often enough for a percentage that moves, seldom enough not to flood the page on a fast connection.
+const PROGRESS_EVERY_MS = 250;
+
 class BootFiles {
   constructor(manifest, manifestURL) {
     this.expected = new Map();
@@ -174,6 +183,11 @@ class BootFiles {
       const url = new URL(path, manifestURL).href;
       this.expected.set(url, { ...want, url, file: url.slice(url.lastIndexOf("/") + 1) });
     }
+    // The download's progress, in bytes of the boot files (their sizes from the build are the total).
+    this.total = [...this.expected.values()].reduce((sum, want) => sum + (want.size || 0), 0);
+    this.received = 0;
+    this.arrived = new Set();
+    this.lastPosted = 0;
     this.checks = [];
     this.error = null;
     this.failed = new Promise((resolve, reject) => { this.reject = reject; });
@@ -227,6 +241,21 @@ class BootFiles {
     this.checks.push(this.verify(want, copy.body).catch((error) => this.fail(error)));
   }
 
+  /** `bytes` more of a boot file have arrived (`url`: that file is now whole): said at most every PROGRESS_EVERY_MS,
+   * and at every file's end; "downloaded" once every boot file is whole. */
+  count(bytes, url = null) {
+    this.received += bytes;
+    if (url) this.arrived.add(url);
+    const now = performance.now();
+    if (url || now - this.lastPosted >= PROGRESS_EVERY_MS) {
+      this.lastPosted = now;
+      progress("downloading", { received: Math.min(this.received, this.total), total: this.total });
+    }
+    if (url && this.arrived.size === this.expected.size) {
+      progress("downloaded", { received: Math.min(this.received, this.total), total: this.total });
+    }
+  }
+
   async verify({ file, url, size, sha256 }, body) {
     const chunks = [];
     let received = 0;
@@ -238,6 +267,8 @@ class BootFiles {
         if (done) break;
         chunks.push(value);
         received += value.length;
+        // A file fetched again (a second boot in this worker) counts once towards the total.
+        if (!this.arrived.has(url)) this.count(value.length);
       }
     } catch (error) {
       throw new BootError("truncated", `${url}: broke off after ${received} of ${size} bytes (${error.message || error})`,
@@ -249,6 +280,7 @@ class BootFiles {
       throw new BootError("damaged", `${url}: ${received} bytes, sha256 ${actual}; the build's: ${size} bytes, sha256 ${sha256}`,
                           { ...details(), sha256: actual, expected_sha256: sha256 });
     }
+    if (!this.arrived.has(url)) this.count(0, url);
   }
 }
 

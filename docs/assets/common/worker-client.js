@@ -2,19 +2,24 @@
  * The one client of the checker's module worker (docs/assets/checker/worker.mjs, whose first lines document the
  * protocol), shared by the self-check and screening pages, in the spirit of Pyodide's web-worker guide:
  *
- *   const checker = new WorkerClient(root, { onStage, onReady, onFail, onSlow });   // root: the page's tool element
+ *   const checker = new WorkerClient(root, { onStage, onDownload, onReady, onFail, onSlow });   // root: the tool
+ *   // onDownload({received, total}): bytes of the boot files so far, and their sizes' sum (worker.mjs)
  *   checker.start();
  *   const response = await checker.request("assess", { answers, lang });    // {ok, result} | {ok: false, error}
  *   await checker.request("batch", { csv, ... }, { onProgress: ({done, total}) => ..., onSlow: (ms) => ... });
  *
  * - The worker's URL is root's data-worker (relative to the page) and every request names root's data-call.
- * - One time-out policy: while booting, no word from the worker for data-boot-timeout ms ends the boot; the client
- *   then finds out why (a .wasm with the wrong Content-Type is the usual cause) and reports {code: "timeout" |
- *   "wasm_mime" | "fetch_failed" | "http_error", ...}. A boot file answered with an error status, cut short or
- *   damaged is not waited for: the worker says so as soon as the file has arrived ("http_error", "truncated",
- *   "damaged": worker.mjs, "checked boot files").
+ * - Never give up while the download progresses: the boot is waited for in two parts.
+ *   1. The download, until the worker says "downloaded": it fails only when no word (no bytes) comes from the
+ *      worker for data-stall-timeout ms (default STALL_MS): {code: "stalled", details: {received, expected}}.
+ *   2. Start-up, from "downloaded" to "ready": at most data-boot-timeout ms in all: {code: "timeout"}.
+ *   Either way the client first looks for a cause the server gives (a .wasm with the wrong Content-Type, a file
+ *   missing) and reports {code: "wasm_mime" | "fetch_failed" | "http_error"} instead. A boot file answered with an
+ *   error status, cut short or damaged is not waited for: the worker says so as soon as the file has arrived
+ *   ("http_error", "truncated", "damaged": worker.mjs, "checked boot files").
  * - Nothing in the page's address configures the client (a link is the visitor's, and anyone can write one): the
- *   time-outs are root's data attributes, written at build time (tests rewrite them in the page they serve).
+ *   time-outs are root's data attributes (data-boot-timeout is written at build time; data-stall-timeout is not,
+ *   STALL_MS applies), which tests rewrite in the page they serve.
  * - One readiness attribute: root's data-ready="true" once requests are answered. How the worker booted, from its
  *   "snapshot" progress events: root's data-snapshot = the last status ("restoring", "restored", "none", "stale",
  *   "unreadable", "failed", "unavailable", "saved", "not_saved"); only "restoring" is shown as a boot stage.
@@ -32,6 +37,13 @@
 import { depthOf } from "./nesting.js";
 
 const PROTOCOL = 1;
+// No byte for this long while downloading means a dead connection, not a slow one: even at 1.6 Mbit/s the boot
+// files arrive in steady chunks several times a second, and a phone that loses its signal for a few seconds (a
+// lift, a tunnel, a change of cell) gets it back well within this. Waiting much longer leaves the visitor
+// watching a bar that will never move.
+const STALL_MS = 30_000;
+// Start-up (compiling, starting Python, loading the checker) once every byte is here: seconds on a slow phone.
+const STARTUP_MS = 60_000;
 // A data attribute read as a number of ms or levels: a positive finite number, else 0 (the default applies); at
 // most what setTimeout takes (a larger delay overflows and fires at once).
 const positive = (text) => {
@@ -40,10 +52,13 @@ const positive = (text) => {
 };
 
 export class WorkerClient {
-  constructor(root, { onStage = () => {}, onReady = () => {}, onFail = () => {}, onSlow = () => {} } = {}) {
+  constructor(root, { onStage = () => {}, onDownload = () => {}, onReady = () => {}, onFail = () => {}, onSlow = () => {} } = {}) {
     this.root = root;
     this.call = root.dataset.call;
-    this.handlers = { onStage, onReady, onFail, onSlow };
+    this.handlers = { onStage, onDownload, onReady, onFail, onSlow };
+    this.download = { received: 0, total: 0 };
+    this.downloaded = false;
+    this.heldStage = null;
     this.pending = new Map();
     this.nextId = 1;
     this.ready = false;
@@ -52,9 +67,14 @@ export class WorkerClient {
     this.timer = null;
   }
 
-  /** The boot time-out in ms (see above). */
+  /** The start-up time-out in ms, once the download is done (see above). */
   get timeoutMs() {
-    return positive(this.root.dataset.bootTimeout) || 60_000;
+    return positive(this.root.dataset.bootTimeout) || STARTUP_MS;
+  }
+
+  /** How long the download may go without a byte (see above). */
+  get stallMs() {
+    return positive(this.root.dataset.stallTimeout) || STALL_MS;
   }
 
   /** How long a request may run before the visitor is told (see above). */
@@ -87,14 +107,20 @@ export class WorkerClient {
     this.watch();
   }
 
-  /** (Re)arm the boot time-out: it runs from the last word of the worker. */
+  /** While downloading: (re)arm the stall detector, which runs from the worker's last word. Once downloaded: the
+   * start-up time-out, armed once. */
   watch() {
+    if (this.downloaded) return;
+    this.armBoot(this.stallMs, "stalled");
+  }
+
+  armBoot(ms, code) {
     clearTimeout(this.timer);
     this.timer = setTimeout(async () => {
       if (this.ready || this.failure) return;
       if (this.worker) this.worker.terminate();
-      this.fail(await this.diagnose());
-    }, this.timeoutMs);
+      this.fail(await this.diagnose(code));
+    }, ms);
   }
 
   receive(message) {
@@ -113,13 +139,19 @@ export class WorkerClient {
         this.root.dataset.snapshot = message.status;
         if (message.status === "restoring" && !this.ready) {
           this.watch();
-          this.handlers.onStage("snapshot");
+          this.stage("snapshot");
         }
+      } else if (message.stage === "downloaded" && !this.ready) {
+        this.downloaded = true;
+        this.armBoot(this.timeoutMs, "timeout");
+        this.downloadProgress(message);
+        if (this.heldStage) this.handlers.onStage(this.heldStage);
       } else if (message.stage === "failed") {
         this.fail(message.error || { code: "internal", message: "failed", details: {} });
       } else if (message.stage !== "warning" && !this.ready) {
-        if (!this.ready) this.watch();
-        this.handlers.onStage(message.stage);
+        this.watch();
+        if (message.stage === "downloading" && Number.isFinite(message.received)) this.downloadProgress(message);
+        else this.stage(message.stage);
       }
       return;
     }
@@ -135,6 +167,20 @@ export class WorkerClient {
       }
       entry.resolve(answer);
     }
+  }
+
+  /** A boot stage for the page; one that starts while bytes are still arriving (Python starts once the .wasm is
+   * here, the standard library may still be on its way) is held until the download is done, so the page's line
+   * does not flip between the download's figures and the stage. */
+  stage(name) {
+    if (this.download.total > 0 && !this.downloaded) this.heldStage = name;
+    else this.handlers.onStage(name);
+  }
+
+  downloadProgress({ received, total }) {
+    if (!(Number.isFinite(received) && Number.isFinite(total) && total > 0)) return;
+    this.download = { received, total };
+    this.handlers.onDownload(this.download);
   }
 
   /** Start a request's clock (the requests sent during the boot: once the worker is ready). */
@@ -193,11 +239,12 @@ export class WorkerClient {
     });
   }
 
-  /** After a time-out: a .wasm served with the wrong Content-Type, or missing, is the usual cause. */
-  async diagnose() {
+  /** After a stall or a time-out (`code`): a .wasm served with the wrong Content-Type, or missing, is the usual
+   * cause; else `code` with how far the download got. */
+  async diagnose(code) {
     const base = new URL(this.root.dataset.worker, location.href);
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), Math.min(5000, this.timeoutMs));
+    const timer = setTimeout(() => abort.abort(), 5000);
     try {
       const manifestURL = new URL("manifest.json", base);
       const manifest = await (await fetch(manifestURL, { cache: "no-cache", signal: abort.signal })).json();
@@ -217,6 +264,8 @@ export class WorkerClient {
     } finally {
       clearTimeout(timer);
     }
-    return { code: "timeout", message: "time-out", details: {} };
+    const { received, total } = this.download;
+    const seconds = Math.round((code === "stalled" ? this.stallMs : this.timeoutMs) / 1000);
+    return { code, message: `${code} after ${seconds} s`, details: { received, expected: total, seconds } };
   }
 }

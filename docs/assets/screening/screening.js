@@ -16,7 +16,7 @@
  * set as text, never as HTML.
  */
 
-import { bootValues } from "../common/boot-words.js";
+import { bootValues, endDownload, showDownload } from "../common/boot-words.js";
 import { nextFrame, saveFile } from "../common/dom.js";
 import { WorkerClient } from "../common/worker-client.js";
 import { countRows, fromBase64, readAsArrayBuffer, toBase64 } from "./file-reading.js";
@@ -37,20 +37,28 @@ function bootMessage(error) {
   return fmt(texts[0], bootValues(error, checker ? checker.timeoutMs : 0, LANG));
 }
 
+const engineBar = () => ui.engine.querySelector("progress");
+
 // A failed start can be tried again: a new client, with a new worker.
 const handlers = {
   onStage: (stage) => {
     if (engineReady || !(stage in T.stage)) return;
+    endDownload(ui.engine, engineBar());
     ui.engineText.textContent = fmt(T.stage_line, { stage: T.stage[stage] });
+  },
+  onDownload: (download) => {
+    if (!engineReady) showDownload(ui.engine, ui.engineText, engineBar(), T.download_progress, download, LANG);
   },
   onReady: () => {
     engineReady = true;
+    endDownload(ui.engine, engineBar());
     keepWorkbookForOffline();
     ui.engineText.textContent = T.engine_ready;
     ui.engine.querySelector("progress").hidden = true;
     ui.engine.classList.add("screening__engine--ready");
   },
   onFail: (error) => {
+    endDownload(ui.engine, engineBar());
     ui.engine.hidden = false;
     ui.engine.querySelector("progress").hidden = true;
     ui.engineText.textContent = bootMessage(error);

@@ -1,7 +1,13 @@
 /*
  * Registers the site's service worker (sw.js at the site root, two folders above this file) from every page: it
- * caches every page, Pyodide and the checker wheel, so after one visit to any page the whole site and the
- * self-check work offline. Every page loads it (build_scripts/overrides/partials/javascripts/content.html); the
+ * caches every page, so after one visit to any page the guide works offline. The runtime (Pyodide and the checker
+ * wheel, several MB) is kept for offline use only when a page asks the worker ({type: "keep-runtime"}):
+ *  - the tool pages (their script tag has data-keep-runtime), once registered: they have just downloaded it to run,
+ *    so keeping it costs no second download; but not when the browser asks to save data or the connection is
+ *    cellular or slow (navigator.connection), where even revalidating several MB is not ours to decide;
+ *  - a guide page's button "download the self-check tool for offline use" ([data-offline-runtime], written by the
+ *    page's template, its size by build_scripts/sw_config.py): only when clicked, whatever the connection.
+ * Every page loads it (build_scripts/overrides/partials/javascripts/content.html); the
  * checker and screening pages load it first, with data-wait-for (the checker: its first verdict is shown; the
  * screening page: its Python worker is ready), and the later copy then does nothing:
  *
@@ -16,6 +22,34 @@
  */
 (function () {
   "use strict";
+
+  /* The guide's "download the self-check tool for offline use" buttons: shown only where a service worker can
+   * keep it; the label names its size (data-runtime-bytes, written by the build); a click asks for it (`keep`
+   * resolves true once every file is kept) and the status line beside says how it went. */
+  function offerRuntime(keep) {
+    var buttons = document.querySelectorAll("[data-offline-runtime]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      var bytes = Number(button.getAttribute("data-runtime-bytes"));
+      if (!(bytes > 0)) return; // an unconfigured build keeps nothing: no button
+      var status = document.getElementById(button.getAttribute("aria-describedby"));
+      var megabytes = Math.max(1, Math.round(bytes / 1e6)).toLocaleString(document.documentElement.lang || undefined);
+      button.textContent = button.getAttribute("data-label").replace("{mb}", megabytes);
+      button.closest("[hidden]") && (button.closest("[hidden]").hidden = false);
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        status.textContent = button.getAttribute("data-busy");
+        keep().then(function (ok) {
+          status.textContent = button.getAttribute(ok ? "data-done" : "data-failed");
+          button.disabled = ok;
+          button.setAttribute("data-kept", String(ok));
+        }, function () {
+          status.textContent = button.getAttribute("data-failed");
+          button.disabled = false;
+        });
+      });
+    });
+  }
+
   try {
     var script = document.currentScript;
     if (!script || !("serviceWorker" in navigator) || window.__bdpilotSwRegister) return;
@@ -28,13 +62,36 @@
     var waitFor = script.getAttribute("data-wait-for");
     var done = false;
 
+    var keepRuntime = function () {
+      return navigator.serviceWorker.ready.then(function (registration) {
+        return new Promise(function (resolve) {
+          navigator.serviceWorker.addEventListener("message", function heard(event) {
+            if (!event.data || event.data.type !== "runtime-kept") return;
+            navigator.serviceWorker.removeEventListener("message", heard);
+            resolve(Boolean(event.data.ok));
+          });
+          registration.active.postMessage({ type: "keep-runtime" });
+        });
+      });
+    };
+    var connection = navigator.connection || {};
+    var meteredOrSlow = Boolean(connection.saveData) || connection.type === "cellular" ||
+      /^(slow-2g|2g|3g)$/.test(connection.effectiveType || "");
     var register = function () {
       if (done) return;
       done = true;
-      navigator.serviceWorker.register(swUrl.href, { scope: scope }).catch(function (error) {
+      navigator.serviceWorker.register(swUrl.href, { scope: scope }).then(function () {
+        if (!script.hasAttribute("data-keep-runtime") || meteredOrSlow) return;
+        // Said on the page (<html data-runtime-kept>) for whoever needs to know it is kept (the tests).
+        return keepRuntime().then(function (ok) { document.documentElement.setAttribute("data-runtime-kept", String(ok)); });
+      }).catch(function (error) {
         console.warn("service worker not registered:", error);
       });
     };
+    offerRuntime(function () {
+      register();
+      return keepRuntime();
+    });
     var whenIdle = function () {
       if ("requestIdleCallback" in window) window.requestIdleCallback(register, { timeout: 5000 });
       else window.setTimeout(register, 500);
