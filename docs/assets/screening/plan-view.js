@@ -66,7 +66,8 @@ function renderBuckets(buckets) {
   const body = buckets.map((b) => h("tr", { "data-bucket": b.id },
     h("th", { scope: "row" }, b.label, " ", h("span", { class: "cite", text: b.clause })),
     ...keys.map((k) => h("td", { text: String(b[k]), class: k === "over_by" && b.over_by > 0 ? "screening__over" : null }))));
-  return h("div", { class: "screening__buckets", id: "screening-buckets" },
+  // Its own scrolling region on a narrow phone: reachable and scrollable by keyboard, named by its caption's words.
+  return h("div", { class: "screening__buckets", id: "screening-buckets", tabindex: "0", role: "region", "aria-label": T.buckets_title },
     h("table", {}, h("caption", { text: T.buckets_title }), h("thead", {}, head), h("tbody", {}, ...body)));
 }
 
