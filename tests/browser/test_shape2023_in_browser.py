@@ -92,5 +92,17 @@ def test_a_province_list_with_bases_and_a_consortium_on_a_phone(shape2023_site, 
     assert rows.nth(1).locator("td").nth(3).inner_text() == "1"
 
     assert rec.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    # Printed: the list's head states each base's extra quota beside the unit's own, and the list to sign holds the
+    # rows within any of them.
+    rec.evaluate("() => { window.print = () => {}; }")
+    rec.locator("#screening-print").focus()
+    rec.keyboard.press("Enter")
+    rec.emulate_media(media="print")
+    rec.wait_for_function("document.getElementById('screening-print-head').textContent.length > 0")
+    facts = rec.locator("#screening-print-head").inner_text()
+    assert "Base A" in facts and "Base B" in facts and str(extra["quota"]) in facts
+    signed = rec.locator("#screening-print-rows tbody tr, #screening-print-last tbody tr")
+    assert signed.count() == own + 2 * extra["quota"]
+    rec.emulate_media(media="screen")
     violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in axe_violations(rec.page)]
     assert violations == []
