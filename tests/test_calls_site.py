@@ -336,6 +336,10 @@ def test_the_2022_pages_state_its_exemption_from_its_data(built):
 
 # ---------------------------------------------------------------- a call whose rules change shape (issue 30)
 
+def section_html(body: str, key: str) -> str:
+    return re.search(rf'id="{key}".*?(?=<h2 |$)', body, re.S).group(0)
+
+
 SHAPE = "shape2023"  # tests/fixtures/calls/shape2023: consortia, 10 / 3 / 3, an extra quota per demonstration base
 
 
@@ -417,6 +421,14 @@ def test_what_changed_lists_the_2023_shaped_changes(shaped):
             if before and before["quota"] != unit["quota"]:
                 row = rows[unit["label"][lang]]
                 assert row[2].startswith(str(before["quota"])) and row[3].startswith(str(unit["quota"])), row
+        # Its directions have ids of their own: 2022's are each removed, its 13 each added (a title both calls use,
+        # such as an industrial applications direction, is in two rows).
+        listed = {(text_of(c[0]).strip(), text_of(c[1]).strip()) for c in (
+            re.findall(r"<td\b.*?</td>", row, re.S) for row in re.findall(r"<tr>.*?</tr>", section_html(body, "directions"), re.S))
+            if c}
+        for call, change in ((OLDER, "removed"), (SHAPE, "added")):
+            for direction in data(policy, call, "directions")["directions"]:
+                assert (direction["title"][lang], s("guide.changes_" + change, lang)) in listed, (call, direction["id"])
         kinds = section("applicant-kinds")
         assert new_kinds["consortium"]["label"][lang] in kinds
         assert old_kinds["industry_association"]["label"][lang] in kinds
