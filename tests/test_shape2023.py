@@ -253,3 +253,55 @@ def test_the_command_line_and_the_api_give_the_same_plan(shape, tmp_path, monkey
                                [f["message"] for f in r["flags"]]) for r in plan["rows"]]
     assert placement(cli_plan) == placement(api_plan)
     assert [b["over_by"] for b in api_plan["buckets"]] == [0, 1]
+
+
+# ---------------------------------------------------------------- the template read back, and the data checked
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_its_xlsx_template_filled_in_is_read_back_with_its_member_and_base_columns(shape, lang):
+    """The .xlsx template (member and base columns with their comments) with a row added under the example, read as
+    the page reads it: the example skipped, the row's members and base read."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(sheet_template.template_xlsx(shape, lang)))
+    sheet = book.worksheets[0]
+    ids = [c.value for c in sheet[3]]
+    members = ids.index("members") + 1
+    assert GROUP["members"][lang] in sheet.cell(2, members).comment.text
+    assert str(BASE["quota"]) in sheet.cell(2, ids.index(base_column()) + 1).comment.text
+    row = project(1, members="Member Co, 91110000MA99999999", **{base_column(): "Base A"})
+    sheet.append([row.get(i, "") for i in ids])
+    out = io.BytesIO()
+    book.save(out)
+    plan = batch.screen(shape, sheet_io.read_sheet(shape, data=out.getvalue()), "province", lang)
+    assert plan["rows_total"] == 1
+    entry = plan["rows"][0]
+    assert entry["member_list"] == [("Member Co", "91110000MA99999999")] and "Base A" in entry["bucket"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_its_columns_are_found_by_their_labels_alone(shape, lang):
+    """A list whose header is the labels only (the id row deleted), in either language: the member and base
+    columns are still found."""
+    rows = list(csv.reader(io.StringIO(sheet_template.template_csv(shape, lang).lstrip("\ufeff"))))
+    labels, ids = rows[1], rows[2]
+    row = project(1, members="Member Co, 91110000MA99999999", **{base_column(): "Base A"})
+    out = io.StringIO()
+    csv.writer(out).writerows([labels, [row.get(i, "") for i in ids]])
+    sheet = sheet_io.read_sheet(shape, text=out.getvalue())
+    assert sheet["columns"][:5] == ids[:5] and not sheet["notes"]
+
+
+def test_an_extra_quota_counted_within_an_unknown_unit_kind_fails_validation(tmp_path):
+    import shutil
+
+    from checker.loader import PolicyDataError
+
+    shutil.copytree(FIXTURES / "source", tmp_path / "source")
+    folder = tmp_path / "calls" / "shape2023"
+    shutil.copytree(CALL, folder)
+    path = folder / "eligibility.yaml"
+    path.write_text(path.read_text("utf-8").replace("within: [province]", "within: [prefecture]"), "utf-8")
+    with pytest.raises(PolicyDataError) as error:
+        load_bundle(folder, root=tmp_path)
+    assert "rules.yaml" in str(error.value) and "'prefecture'" in str(error.value)
