@@ -386,6 +386,17 @@ def test_its_screening_page_states_its_quotas_its_extra_quota_and_its_consortia_
         assert "bucket_cols" not in strings
 
 
+def test_its_recommending_units_page_states_the_extra_quota(shaped):
+    site, policy = shaped
+    extra = data(policy, SHAPE, "eligibility")["recommendation"]["extra_quotas"][0]
+    for lang in LANGS:
+        page = read(site, lang, "recommending-units/")
+        card = text_of(re.search(rf'id="quota-extra-{extra["id"]}".*?</div>', page, re.S).group(0))
+        assert s("guide.units_extra_quota_value", lang, n=extra["quota"], per=extra["per"][lang]) in card
+        assert extra["name"][lang] in card and extra["text"][lang] in card
+        assert 'id="quota-extra-' not in read(site, lang, f"{OLDER}/recommending-units/")
+
+
 def test_its_pages_name_no_dcmm_and_no_exemption(shaped):
     site, policy = shaped
     for lang in LANGS:
