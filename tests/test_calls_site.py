@@ -397,6 +397,16 @@ def test_its_recommending_units_page_states_the_extra_quota(shaped):
         assert 'id="quota-extra-' not in read(site, lang, f"{OLDER}/recommending-units/")
 
 
+def test_its_eligibility_page_says_what_a_consortium_is(shaped):
+    site, policy = shaped
+    group = data(policy, SHAPE, "eligibility")["applicant_group"]
+    for lang in LANGS:
+        page = read(site, lang, "eligibility/")
+        said = re.search(r'<p id="applicant-group">.*?</p>', page, re.S)
+        assert said and group["text"][lang] in text_of(said.group(0)) and group["citation"]["quote"] in visible_text(page)
+        assert 'id="applicant-group"' not in read(site, lang, f"{OLDER}/eligibility/")
+
+
 def test_its_pages_name_no_dcmm_and_no_exemption(shaped):
     site, policy = shaped
     for lang in LANGS:
