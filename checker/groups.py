@@ -46,40 +46,44 @@ def member_text(members, lang):
     return s("batch.list_sep", lang).join(s("batch.members.one", lang, name=name, code=code) for name, code in members)
 
 
-def tokens(entry):
-    """The folded credit codes a row names: its applicant's (the lead's) and its members'."""
-    found = [fold(entry.get("credit_code", ""))] + [fold(code) for _name, code in entry.get("member_list", [])]
-    return list(dict.fromkeys(t for t in found if t))
-
-
 class Shared:
-    """Rows naming one organisation (by credit code) among their applicant and members. Built once from the rows:
-    an index code -> rows, each code folded once (issue 32: linear in the rows)."""
+    """Rows naming one organisation (by credit code) among their applicant and members, the applicant of one row
+    being never matched with the applicant of another (that is the same applicant: checker/plan.py Applicants).
+    Built once from the rows: indexes code -> rows naming it as applicant, as a member; each code folded once
+    (issue 32: linear in the rows)."""
 
     def __init__(self, results):
-        self.by_code = {}
-        self.tokens = {}
+        self.leads, self.members = {}, {}
+        self.lead_of, self.member_codes, self.tokens = {}, {}, {}
         for entry in results:
-            self.tokens[entry["row"]] = tokens(entry)
-            for token in self.tokens[entry["row"]]:
-                self.by_code.setdefault(token, []).append(entry["row"])
+            row = entry["row"]
+            lead = fold(entry.get("credit_code", ""))
+            codes = (fold(code) for _name, code in entry.get("member_list", []))
+            members = list(dict.fromkeys(c for c in codes if c and c != lead))
+            self.lead_of[row], self.member_codes[row] = lead, members
+            self.tokens[row] = ([lead] if lead else []) + members  # every code the row names (the plan's index)
+            if lead:
+                self.leads.setdefault(lead, []).append(row)
+            for code in members:
+                self.members.setdefault(code, []).append(row)
 
-    def rows_sharing(self, row, leave_out=()):
-        """The other rows sharing a code with `row` (at most limits.MAX_ROWS_NAMED, in row order), the codes'
-        shared rows, and which organisation is shared first (its code)."""
-        lists = [self.by_code[t] for t in self.tokens[row] if len(self.by_code[t]) > 1]
-        skip = set(leave_out) | {row}
-        out = []
-        for other in heapq.merge(*lists):
+    def rows_sharing(self, row):
+        """(the other rows naming an organisation `row` names, at most limits.MAX_ROWS_NAMED in row order, not
+        counting rows that share only its applicant; the code of the organisation shared first, or None)."""
+        lead = self.lead_of[row]
+        pairs = [(lead, self.members.get(lead, []))] if lead else []
+        for code in self.member_codes[row]:
+            pairs += [(code, self.leads.get(code, [])), (code, self.members.get(code, []))]
+        skip, out = {row}, []
+        for other in heapq.merge(*(rows for _code, rows in pairs)):
             if other not in skip:
                 skip.add(other)
                 out.append(other)
                 if len(out) >= limits.MAX_ROWS_NAMED:
                     break
-        # the organisation named first: the first code whose rows include one of those named
         named = set(out)
-        shared = next((t for t in self.tokens[row] if any(
-            r in named for r in itertools.islice(self.by_code[t], limits.MAX_ROWS_NAMED + len(skip)))), None)
+        shared = next((code for code, rows in pairs
+                       if any(r in named for r in itertools.islice(rows, limits.MAX_ROWS_NAMED + 1))), None)
         return out, shared
 
 
@@ -101,7 +105,7 @@ def flag_shared(ruleset, results, lang, rows_text):
     rule = group["shared_member"]
     shared = Shared(results)
     for entry in results:
-        rows, token = shared.rows_sharing(entry["row"], leave_out=entry.get("same_applicant_rows", []))
+        rows, token = shared.rows_sharing(entry["row"])
         entry["shared_member_rows"] = rows
         if not rows:
             continue

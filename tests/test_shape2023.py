@@ -305,3 +305,20 @@ def test_an_extra_quota_counted_within_an_unknown_unit_kind_fails_validation(tmp
     with pytest.raises(PolicyDataError) as error:
         load_bundle(folder, root=tmp_path)
     assert "rules.yaml" in str(error.value) and "'prefecture'" in str(error.value)
+
+
+def test_rows_of_one_applicant_are_never_said_to_share_a_member_and_two_consortia_sharing_one_are(shape):
+    """Many rows of one applicant (more than a note names) are the same applicant, not a shared member; two
+    consortia naming one member each name the other row, whoever else they name."""
+    from checker import limits
+
+    same = [project(1, project_name=f"P1-{i}") for i in range(limits.MAX_ROWS_NAMED + 5)]
+    first = project(50, members="Shared Member, 91110000MA77777777; Other, 91110000MA88888888")
+    second = project(60, members="Shared Member, 91110000MA77777777")
+    plan = screen(shape, same + [first, second])
+    rows = {r["row"]: r for r in plan["rows"]}
+    assert not any(f["code"] == "shared_member" for r in rows.values() if r["applicant_name"] == "Applicant 1"
+                   for f in r["flags"])
+    a, b = len(same) + 2, len(same) + 3
+    assert rows[a]["shared_member_rows"] == [b] and rows[b]["shared_member_rows"] == [a]
+    assert "91110000MA77777777" in next(f["message"] for f in rows[b]["flags"] if f["code"] == "shared_member")
