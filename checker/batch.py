@@ -5,7 +5,7 @@ Reading the file is sheet_io's job, the export export.py's."""
 import datetime
 
 from . import answers as answers_mod
-from . import kinds, limits
+from . import groups, kinds, limits
 from . import sheet_template
 from .conditions import questions_in
 from .engine import COUNTABLE, GROUPS, decide
@@ -33,6 +33,8 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
     flagged. `progress(done, total)` is called every PROGRESS_ROWS rows and at the end."""
     unit_id = unit_kind_id(ruleset, unit_kind)
     columns = sheet["columns"]
+    passing = set(sheet_template.pass_through(ruleset))
+    group = ruleset.screening.get("applicant_group")
     cells_reader = CellReader(ruleset)
     results = []
     rows = sheet["rows"]
@@ -42,7 +44,7 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
         raw, passed, loose = {}, {}, []
         for i, column in enumerate(columns):
             value = cells[i] if i < len(cells) else ""
-            if column in sheet_template.PASS_THROUGH:
+            if column in passing:
                 passed[column] = value.strip()
             elif column in ruleset.questions:
                 if kinds.of(ruleset.questions[column]).choice:
@@ -52,7 +54,12 @@ def screen(ruleset, sheet, unit_kind, lang="zh", order=None, source_name="", as_
                     value = read
                 raw[column] = value
         entry = {"row": number, "project_name": raw.get("project_name", "").strip(), "errors": [], "loose": loose,
-                 **{c: passed.get(c, "") for c in sheet_template.PASS_THROUGH}}
+                 **{c: passed.get(c, "") for c in sheet_template.pass_through(ruleset)}}
+        if group:  # applicants may be groups: the members' cell read, a member it cannot read is the row's error
+            entry["member_list"], problems = groups.read_members(entry[groups.COLUMN], lang)
+            label = sheet_template.column_label(ruleset, groups.COLUMN, lang)
+            entry["errors"] += [{"column": groups.COLUMN, "column_label": label, "message": m} for m in problems]
+            entry["members_text"] = groups.member_text(entry["member_list"], lang)
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
             entry["errors"].append({"column": None, "message": s("batch.extra_cells", lang)})
         try:
@@ -155,4 +162,6 @@ def _same_applicant(ruleset, results, lang):
             "batch.flag.same_applicant", lang, rows=rows_text(entry["same_applicant_rows"], lang, count),
             by=s("batch.column." + by, lang), value=entry[by],
             clause=rule["citation"]["clause"][lang], quote=rule["citation"]["quote"])})
+    if ruleset.screening.get("applicant_group"):  # members named in other rows: the call's data says what it means
+        applicants.shared = groups.flag_shared(ruleset, results, lang, rows_text)
     return applicants

@@ -315,7 +315,7 @@ def build_parser():
     p.add_argument("--output", "-o", help="file to write (needed for xlsx)")
     p = sub.add_parser("batch", help="screen many projects from a CSV or .xlsx file and plan the quota")
     p.add_argument("file")
-    p.add_argument("--unit-kind", required=True, help="province, city, central-soe or other")
+    p.add_argument("--unit-kind", required=True, help="the kind of recommending unit, as the call's data names it (e.g. province); an unknown one is refused naming the known ones")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--format", choices=formats.names("plan"), help="default: from --output's suffix, else csv")
     p.add_argument("--output", "-o")

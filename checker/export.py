@@ -25,7 +25,8 @@ def export_head(plan, lang):
         (s("batch.export.figures", lang), s(figures, lang, **{
             k: plan[k] for k in ("rows_total", "eligible", "counted", "within", "exempt", "same_applicant", "not_counted")})),
         (s("batch.export.order", lang), plan["order_statement"]),
-    ] + ([] if plan["per_applicant"] is None else [
+    ] + [(s("batch.export.buckets", lang), s("batch.export.bucket_value", lang, **bucket))
+         for bucket in plan.get("buckets", [])] + ([] if plan["per_applicant"] is None else [
         (s("batch.export.per_applicant", lang), s("batch.export.per_applicant_value", lang, n=plan["same_applicant"],
                                                   **plan["per_applicant"])),
     ]) + [(s("batch.export.file_note", lang), note["message"]) for note in plan.get("notes", [])] + [
@@ -33,10 +34,22 @@ def export_head(plan, lang):
     ]
 
 
+def export_columns(plan):
+    """EXPORT_COLUMNS, with the columns the call's data adds: the members of an applicant that is a group (after the
+    credit code), the quota a row counts in (after its status) when the call has extra quotas."""
+    columns = list(EXPORT_COLUMNS)
+    if "members_label" in plan:
+        columns.insert(columns.index("credit_code") + 1, "members")
+    if "buckets" in plan:
+        columns.insert(columns.index("quota_status") + 1, "bucket")
+    return columns
+
+
 def export_rows(plan, lang):
-    """The list's rows as cell texts, in the plan's order, under a header of EXPORT_COLUMNS' names."""
+    """The list's rows as cell texts, in the plan's order, under a header of export_columns' names."""
     sep = s("batch.reason_sep", lang)
-    rows = [[s("batch.col." + c, lang) for c in EXPORT_COLUMNS]]
+    columns = export_columns(plan)
+    rows = [[plan["members_label"] if c == "members" else s("batch.col." + c, lang) for c in columns]]
     for r in plan["rows"]:
         problems = [(f"{e.get('column_label') or e['column']}: " if e["column"] else "") + e["message"]
                     for e in r["errors"]]
@@ -45,8 +58,8 @@ def export_rows(plan, lang):
                   "verdict": r["verdict_label"], "quota_status": r["quota_status_label"],
                   "priorities_met": len(r["priorities"]),
                   "reasons": sep.join(problems + [reason["text"] for reason in r["reasons"]]),
-                  "notes": sep.join(notes)}
-        rows.append([values[c] if c in values else r.get(c, "") for c in EXPORT_COLUMNS])
+                  "notes": sep.join(notes), "members": r.get("members_text", ""), "bucket": r.get("bucket", "")}
+        rows.append([values[c] if c in values else r.get(c, "") for c in columns])
     return rows
 
 

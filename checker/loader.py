@@ -540,6 +540,8 @@ class _Compiler:
             out["units"] = [{k: u[k] for k in ("id", "label", "short", "quota", "citation") if k in u} for u in units]
         except (LookupError, KeyError, TypeError) as exc:
             self.l.problem("rules", ("quota", "units"), f"ref does not lead to unit kinds with a quota: {exc}")
+        if "extra" in quota:  # optional: a call without extra quotas has no `extra` key (2022's bundle unchanged)
+            out["extra"] = self.compile_extra(quota["extra"], {u["id"] for u in out.get("units", [])})
         # The exemption is optional: a call without one has neither `exemption` nor `exempt_if` (the schema
         # wants both or neither), and every eligible project counts against the quota.
         if "exemption" not in quota and "exempt_if" not in quota:
@@ -558,6 +560,26 @@ class _Compiler:
         out["exempt_if"] = self.condition("rules", ("quota", "exempt_if"), quota.get("exempt_if"))
         return out
 
+    def compile_extra(self, ref, unit_ids):
+        """rules.yaml quota.extra resolved: the quotas beside a unit's own, each counted within the lists of the
+        unit kinds it names (which must be the call's)."""
+        try:
+            extra = self.l.resolve(ref.get("ref", "") if isinstance(ref, dict) else "")
+        except LookupError as exc:
+            self.l.problem("rules", ("quota", "extra"), f"ref does not lead to extra quotas: {exc}")
+            return []
+        if not isinstance(extra, list):
+            self.l.problem("rules", ("quota", "extra"), "ref does not lead to a list of extra quotas")
+            return []
+        out = []
+        for bucket in extra:
+            unknown = [u for u in bucket.get("within", []) if u not in unit_ids]
+            if unknown:
+                self.l.problem("rules", ("quota", "extra"), f"extra quota {bucket.get('id')!r} is counted within "
+                                                            f"unknown unit kinds {', '.join(map(repr, unknown))}")
+            out.append({k: bucket[k] for k in ("id", "name", "per", "quota", "within", "text", "citation")})
+        return out
+
     def compile_screening(self):
         """rules.yaml `screening`: the per-applicant rule's id, and `ranking` (a ref) resolved to the notice's words
         on the list's order, {text, citation}, which every order the screening offers quotes."""
@@ -569,6 +591,16 @@ class _Compiler:
             except (LookupError, KeyError, TypeError) as exc:
                 self.l.problem("rules", ("screening", "ranking"), f"ref does not lead to a fact with text and citation: {exc}")
                 del screening["ranking"]
+        if "applicant_group" in screening:  # applicants may be groups (a lead and members): eligibility.yaml
+            try:
+                group = self.l.resolve(screening["applicant_group"].get("ref", ""))
+                screening["applicant_group"] = {k: group[k] for k in ("name", "members", "text", "citation",
+                                                                       "shared_member")}
+            except (LookupError, KeyError, TypeError, AttributeError) as exc:
+                self.l.problem("rules", ("screening", "applicant_group"),
+                               f"ref does not lead to an applicant group (name, members, text, citation, "
+                               f"shared_member): {exc}")
+                del screening["applicant_group"]
         return screening
 
     def compile_timeline(self):

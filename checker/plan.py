@@ -6,6 +6,8 @@ import heapq
 import itertools
 
 from . import limits
+from .buckets import Buckets
+from .groups import Shared
 from .engine import COUNTABLE
 from .loose import fold
 from .sheet_errors import BatchError
@@ -108,6 +110,16 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0], applicants=No
     applicants = applicants or Applicants(results)
     placed = Applicants()  # rows that took their applicant's place (within, over or exempt), in the order they did
     aside = {}  # row -> how many placed rows it is set aside for (it names at most limits.MAX_ROWS_NAMED of them)
+    # A call whose applicants may be groups, and whose data says a member named in another row blocks: a row naming
+    # an organisation (applicant or member) a placed row names is set aside too. (`confirm`: only flagged.)
+    group = ruleset.screening.get("applicant_group")
+    blocking_members = group is not None and group["shared_member"]["severity"] == "blocks"
+    placed_codes = {}  # folded credit code -> the first placed row naming it
+    if blocking_members and getattr(applicants, "shared", None) is None:  # a replan: the index made again
+        applicants.shared = Shared(results)
+    # The unit's own quota and the call's extra quotas, filled in this order (a call without extra quotas: one).
+    buckets = Buckets(ruleset, unit, lang)
+    extra = bool(ruleset.quota.get("extra"))
     used = 0
     for rank, entry in enumerate(countable, start=1):
         entry["rank"] = rank
@@ -116,16 +128,25 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0], applicants=No
         count = sum(map(len, before))
         entry["set_aside_for"] = sorted(itertools.islice(itertools.chain(*before), limits.MAX_ROWS_NAMED)) if (
             rule is not None and count >= limit) else []
+        if not entry["set_aside_for"] and blocking_members:
+            codes = applicants.shared.tokens[entry["row"]]
+            entry["set_aside_for"] = sorted({placed_codes[c] for c in codes if c in placed_codes})[:limits.MAX_ROWS_NAMED]
+            count = len(entry["set_aside_for"])
         if entry["set_aside_for"]:
             aside[entry["row"]] = count
             entry["quota_status"] = "same_applicant"
             continue
         placed.add(entry["row"], key)
+        if blocking_members:
+            for code in applicants.shared.tokens[entry["row"]]:
+                placed_codes.setdefault(code, entry["row"])
         if entry["exempt"] is True:
             entry["quota_status"] = "exempt"
         else:
             used += 1
-            entry["quota_status"] = "within" if used <= unit["quota"] else "over"
+            bucket, entry["quota_status"] = buckets.place(entry)
+            if extra:
+                entry["bucket"] = bucket["label"]
     others = [r for r in results if r["verdict"] not in COUNTABLE]
     for entry in others:
         entry["rank"] = None
@@ -136,7 +157,16 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0], applicants=No
         entry["quota_status_label"] = s("batch.quota_status." + entry["quota_status"], lang,
                                         rows=rows_text(entry["set_aside_for"], lang, aside.get(entry["row"], 0)),
                                         exemption=exemption)
+        if entry.get("bucket") and entry["quota_status"] in ("within", "over"):  # said with the bucket's name
+            entry["quota_status_label"] = s("batch.quota_status_bucket." + entry["quota_status"], lang,
+                                            bucket=entry["bucket"])
+    figures = buckets.figures()
+    within = sum(b["within"] for b in figures)
     custom = [r["row"] for r in countable] != default
+    # Only a call with extra quotas has buckets in its plan (2022's plan keeps exactly its keys).
+    more = {"buckets": figures} if extra else {}
+    if group:  # a call whose applicants may be groups: the export's column of their members, named by the data
+        more["members_label"] = s("batch.col.members", lang, group=group["name"][lang], members=group["members"][lang])
     return dict(
         head,
         notes=[n for n in head["notes"] if n["code"] != "unit_kind"] + _unit_kind_note(results, unit, units, lang),
@@ -148,9 +178,9 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0], applicants=No
         rows_total=len(results),
         eligible=len(countable),
         counted=used,
-        within=min(used, unit["quota"]),
+        within=within,
         exempt=sum(1 for r in countable if r["quota_status"] == "exempt"),
-        over_by=max(0, used - unit["quota"]),
+        over_by=used - within,
         same_applicant=sum(1 for r in countable if r["quota_status"] == "same_applicant"),
         not_counted=len(others),
         errors=sum(1 for r in results if r["verdict"] == "error"),
@@ -163,6 +193,7 @@ def plan(head, results, ruleset, order=None, order_by=ORDER_BY[0], applicants=No
                                                  "quote": rule["citation"]["quote"]},
         rows=countable + others,
         citation={"clause": unit["citation"]["clause"][lang], "quote": unit["citation"]["quote"]},
+        **more,
     )
 
 
@@ -221,6 +252,8 @@ PLACEMENT_FIGURES = ("plan_id", "order_by", "custom_order", "order_statement", "
 def placement(plan):
     """The part of a plan that depends on the order: each row's rank and quota status, in the plan's order."""
     out = {k: plan[k] for k in PLACEMENT_FIGURES}
+    if "buckets" in plan:  # a call with extra quotas: each bucket's figures change with the order
+        out["buckets"] = plan["buckets"]
     out["rows"] = [{"row": r["row"], "rank": r["rank"], "quota_status": r["quota_status"],
                     "quota_status_label": r["quota_status_label"]} for r in plan["rows"]]
     return out

@@ -13,7 +13,7 @@ import io
 import string
 import weakref
 
-from . import kinds, limits
+from . import buckets, groups, kinds, limits
 from .conditions import evaluate
 from .engine import decide
 from .loose import fold
@@ -22,6 +22,13 @@ from .strings import LANGS, s
 
 PASS_THROUGH = ("applicant_name", "credit_code", "contact")  # kept and shown, never decided on
 LISTS_SHEET = "_lists"
+
+
+def pass_through(ruleset):
+    """The columns before the questions: PASS_THROUGH, then those the call's data asks for: the members of an
+    applicant that is a group (when applicants may be), the extra quota a row is filed under (per extra quota)."""
+    group = (groups.COLUMN,) if ruleset.screening.get("applicant_group") else ()
+    return PASS_THROUGH + group + buckets.columns(ruleset)
 
 
 def column_label(ruleset, column, lang):
@@ -37,6 +44,12 @@ def plain_label(ruleset, column, lang):
     question's short name (else its label)."""
     if column in PASS_THROUGH:
         return s("batch.column." + column, lang)
+    if column == groups.COLUMN and ruleset.screening.get("applicant_group"):
+        group = ruleset.screening["applicant_group"]
+        return s("batch.column.members", lang, group=group["name"][lang], members=group["members"][lang])
+    extra = buckets.extra_of(ruleset, column)
+    if extra is not None:
+        return s("batch.column.extra", lang, per=extra["per"][lang])
     question = ruleset.questions[column]
     return question.get("short", question["label"])[lang]
 
@@ -67,7 +80,7 @@ def _shared_columns(ruleset):
 
 def columns(ruleset):
     """[(column id, group)] in the template's order; a group is (section id, direction id or None)."""
-    out = [(c, ("applicant", None)) for c in PASS_THROUGH]
+    out = [(c, ("applicant", None)) for c in pass_through(ruleset)]
     for qid in ruleset.order:
         out.append((qid, (ruleset.questions[qid]["section"], _direction_of(ruleset, qid))))
     return out
@@ -90,7 +103,9 @@ def _direction_of(ruleset, qid):
 def group_title(ruleset, group, lang):
     section_id, direction = group
     section = next((x for x in ruleset.sections if x["id"] == section_id), None)
-    title = section["title"][lang] if section else section_id
+    # The columns before the questions sit under the call's section of that id when it has one (2022's), else
+    # under the interface's word for them: never under a bare id.
+    title = section["title"][lang] if section else s("batch.template.applicant_section", lang)
     if direction is None:
         return title
     return s("batch.template.group_direction", lang, section=title, direction=ruleset.directions[direction]["title"][lang])
@@ -158,6 +173,8 @@ def _rows(ruleset, lang):
     labels = [column_label(ruleset, c, lang) for c in cols]
     example = example_answers(ruleset)
     filled = {c: s("batch.template.example." + c, lang) for c in PASS_THROUGH}
+    if groups.COLUMN in cols:  # the example is a group: its members in the cell's format
+        filled[groups.COLUMN] = s("batch.template.example.members", lang)
     filled["applicant_name"] = s("batch.template.example_marker", lang) + filled["applicant_name"]
     filled["project_name"] = s("batch.template.example.project_name", lang)
     filled.update({q: _answer_text(ruleset, q, v, lang) for q, v in example.items()})
@@ -180,6 +197,15 @@ def choices(ruleset, qid, lang):
 def _comment(ruleset, column, lang):
     if column in PASS_THROUGH:
         return s("batch.template.pass_through_note", lang)
+    if column == groups.COLUMN:
+        group = ruleset.screening["applicant_group"]
+        return s("batch.template.members_note", lang, group=group["name"][lang], members=group["members"][lang],
+                 applicant=s("batch.column.applicant_name", lang), example=s("batch.template.example.members", lang))
+    extra = buckets.extra_of(ruleset, column)
+    if extra is not None:
+        units = s("batch.list_sep", lang).join(u["label"][lang] for u in ruleset.quota["units"] if u["id"] in extra["within"])
+        return s("batch.template.extra_note", lang, per=extra["per"][lang], name=extra["name"][lang],
+                 quota=extra["quota"], units=units, clause=extra["citation"]["clause"][lang])
     question = ruleset.questions[column]
     parts = [question["label"][lang]]
     if question["kind"] == "multi":
@@ -200,21 +226,22 @@ def template_xlsx(ruleset, lang="zh"):
     last = first_data + limits.MAX_CSV_ROWS
     lists_rows, lists, numbers = [], [], []
     for number, column in enumerate(cols, start=1):
-        options = choices(ruleset, column, lang) if column not in PASS_THROUGH else None
+        passed = column in pass_through(ruleset)
+        options = choices(ruleset, column, lang) if not passed else None
         if options:
             col = len(lists_rows[0]) + 1 if lists_rows else 1
             _put_column(lists_rows, col, options)
             letter = _letter(col)
             source = f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(options)}"
             lists.append((number, first_data, last, source, ruleset.questions[column]["kind"] != "multi"))
-        elif column not in PASS_THROUGH and kinds.of(ruleset.questions[column]).template_number_check(ruleset.questions[column]):
+        elif not passed and kinds.of(ruleset.questions[column]).template_number_check(ruleset.questions[column]):
             low, high, whole = kinds.of(ruleset.questions[column]).template_number_check(ruleset.questions[column])
             numbers.append((number, first_data, last, low, high, whole))
     spans = _spans(ruleset, lang)
     sheets = [{
         "title": s("batch.template.sheet", lang),
         "rows": head + [example],
-        "bold_rows": [1, 2], "hidden_rows": [len(head)], "freeze": f"{_letter(len(PASS_THROUGH) + 1)}{first_data}",
+        "bold_rows": [1, 2], "hidden_rows": [len(head)], "freeze": f"{_letter(len(pass_through(ruleset)) + 1)}{first_data}",
         "fit_from": 2,
         "merges": [(1, first, last_col) for first, last_col, _t in spans],
         "comments": {(2, n): _comment(ruleset, c, lang) for n, c in enumerate(cols, start=1)},
@@ -248,10 +275,11 @@ class HeaderReader:
 
     def __init__(self, ruleset):
         self.ruleset = ruleset
-        self.ids = set(PASS_THROUGH) | set(ruleset.questions)
+        passed = pass_through(ruleset)
+        self.ids = set(passed) | set(ruleset.questions)
         self.names = {}
         for column in self.ids:
-            spellings = [column] + [s("batch.column." + column, lang) for lang in LANGS if column in PASS_THROUGH]
+            spellings = [column] + [column_label(ruleset, column, lang) for lang in LANGS if column in passed]
             if column in ruleset.questions:
                 q = ruleset.questions[column]
                 spellings += [q["label"][lang] for lang in LANGS] + [q["short"][lang] for lang in LANGS if "short" in q]

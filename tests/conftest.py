@@ -106,18 +106,21 @@ def ruleset(artefacts):
 
 # ---------------------------------------------------------------- a site with a second call
 
-FIXTURE_CALL = REPO_ROOT / "tests" / "fixtures" / "calls" / "mini"
-FIXTURE_SOURCE = REPO_ROOT / "tests" / "fixtures" / "source" / "mini.txt"
+FIXTURE_CALLS = REPO_ROOT / "tests" / "fixtures" / "calls"
 
 
-def policy_data_with_fixture_call(folder: Path) -> Path:
-    """A copy of policy_data/ with the made-up call tests/fixtures/calls/mini beside 2022 (and its notice)."""
+def policy_data_with_fixture_call(folder: Path, call: str = "mini") -> Path:
+    """A copy of policy_data/ with a made-up call of tests/fixtures/calls (default: mini) beside 2022, and its
+    notice (the file its call.yaml names, under tests/fixtures/)."""
     import shutil
+
+    import yaml
 
     policy = folder / "policy_data"
     shutil.copytree(REPO_ROOT / "policy_data", policy)
-    shutil.copytree(FIXTURE_CALL, policy / "calls" / FIXTURE_CALL.name)
-    shutil.copyfile(FIXTURE_SOURCE, policy / "source" / FIXTURE_SOURCE.name)
+    shutil.copytree(FIXTURE_CALLS / call, policy / "calls" / call)
+    source = yaml.safe_load((FIXTURE_CALLS / call / "call.yaml").read_text("utf-8"))["source"]["file"]
+    shutil.copyfile(REPO_ROOT / "tests" / "fixtures" / source, policy / source)
     return policy
 
 
@@ -127,19 +130,29 @@ def fixture_policy():
     return policy_data_with_fixture_call
 
 
-@pytest.fixture(scope="session")
-def calls_site(tmp_path_factory) -> dict:
-    """The real build pipeline (build_scripts/build_site.py) run on policy_data/ plus the mini call, into a
-    temporary folder with its own build/ (GUIDE_BUILD_DIR), once per session: {site, log, policy, build}."""
+def build_with_fixture_call(root: Path, call: str) -> dict:
+    """The real build pipeline (build_scripts/build_site.py) run on policy_data/ plus the made-up call `call`, into
+    `root` with its own build/ (GUIDE_BUILD_DIR): {site, log, policy, build}."""
     import subprocess
 
-    root = tmp_path_factory.mktemp("calls-site")
-    policy = policy_data_with_fixture_call(root)
+    policy = policy_data_with_fixture_call(root, call)
     env = dict(os.environ, GUIDE_POLICY_DATA_DIR=str(policy), GUIDE_BUILD_DIR=str(root / "build"),
                SITE_URL="http://127.0.0.1:8000/", NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run([sys.executable, "build_scripts/build_site.py", "--site-dir", str(root / "site")],
                           cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1200)
     log = proc.stdout + proc.stderr
     if proc.returncode != 0:
-        pytest.fail(f"build_site.py with the mini call failed ({proc.returncode}):\n{log[-5000:]}", pytrace=False)
+        pytest.fail(f"build_site.py with the {call} call failed ({proc.returncode}):\n{log[-5000:]}", pytrace=False)
     return {"site": root / "site", "log": log, "policy": policy, "build": root / "build"}
+
+
+@pytest.fixture(scope="session")
+def calls_site(tmp_path_factory) -> dict:
+    """The site built with the mini call beside 2022 (build_with_fixture_call), once per session."""
+    return build_with_fixture_call(tmp_path_factory.mktemp("calls-site"), "mini")
+
+
+@pytest.fixture(scope="session")
+def shape2023_site(tmp_path_factory) -> dict:
+    """The site built with the call shaped like 2023 (tests/fixtures/calls/shape2023) beside 2022, once per session."""
+    return build_with_fixture_call(tmp_path_factory.mktemp("shape2023-site"), "shape2023")

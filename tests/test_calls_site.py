@@ -332,3 +332,131 @@ def test_the_2022_pages_state_its_exemption_from_its_data(built):
         assert 'recommending-units/#quota-exemption"' in read(site, lang, f"{OLDER}/eligibility/")
         assert exemption["name"][lang] in visible_text(read(site, lang, f"{OLDER}/"))
         assert "DCMM" in visible_text(read(site, lang, f"{OLDER}/screening/"))
+
+
+# ---------------------------------------------------------------- a call whose rules change shape (issue 30)
+
+def section_html(body: str, key: str) -> str:
+    return re.search(rf'id="{key}".*?(?=<h2 |$)', body, re.S).group(0)
+
+
+SHAPE = "shape2023"  # tests/fixtures/calls/shape2023: consortia, 10 / 3 / 3, an extra quota per demonstration base
+
+
+@pytest.fixture(scope="module")
+def shaped(shape2023_site):
+    return shape2023_site["site"], shape2023_site["policy"]
+
+
+def test_the_call_shaped_like_2023_builds_beside_2022_with_every_page(shape2023_site, shaped):
+    site, policy = shaped
+    assert len(re.findall(rf"bundles: compiled call {SHAPE} ", shape2023_site["log"])) == 1
+    title = data(policy, SHAPE, "call")["title"]["text"]
+    for lang in LANGS:
+        for url in call_pages(policy, SHAPE) + ["changes/"]:  # the newest call: today's URLs, with "what changed"
+            assert f'<html lang="{lang}' in read(site, lang, url), (lang, url)
+        assert title[lang] in text_of(article(read(site, lang, "")))
+        for url in call_pages(policy, OLDER):
+            read(site, lang, f"{OLDER}/{url}")
+    manifest = json.loads((site / "assets" / "checker" / "manifest.json").read_text("utf-8"))
+    assert set(manifest["rulesets"]) == {SHAPE, OLDER}
+
+
+def test_its_screening_page_states_its_quotas_its_extra_quota_and_its_consortia_from_the_data(shaped):
+    site, policy = shaped
+    rec = data(policy, SHAPE, "eligibility")["recommendation"]
+    group = data(policy, SHAPE, "eligibility")["applicant_group"]
+    extra = rec["extra_quotas"][0]
+    for lang in LANGS:
+        page = read(site, lang, "screening/")
+        found = dict(re.findall(r'id="screening-kind-([^"]+)" value="[^"]+" data-quota="(\d+)"', page))
+        assert {k: int(v) for k, v in found.items()} == {k["id"]: k["quota"] for k in rec["unit_kinds"]}
+        text = visible_text(page)
+        assert extra["name"][lang] in text and extra["citation"]["quote"] in text
+        assert s("guide.screening_page.html.rules_extra_item", lang).split("{")[0] in text
+        assert group["text"][lang] in text and group["shared_member"]["text"][lang] in text
+        strings = json.loads(html.unescape(re.search(
+            r'<script type="application/json" id="screening-strings">(.*?)</script>', page, re.S).group(1)))
+        assert "bucket_cols" in strings and "exempt" not in strings["summary"]
+        # 2022 has neither: its page names no extra quota and no group, and its script gets no words for them.
+        older = read(site, lang, f"{OLDER}/screening/")
+        assert extra["name"][lang] not in visible_text(older) and group["text"][lang] not in visible_text(older)
+        strings = json.loads(html.unescape(re.search(
+            r'<script type="application/json" id="screening-strings">(.*?)</script>', older, re.S).group(1)))
+        assert "bucket_cols" not in strings
+
+
+def test_its_recommending_units_page_states_the_extra_quota(shaped):
+    site, policy = shaped
+    extra = data(policy, SHAPE, "eligibility")["recommendation"]["extra_quotas"][0]
+    for lang in LANGS:
+        page = read(site, lang, "recommending-units/")
+        card = text_of(re.search(rf'id="quota-extra-{extra["id"]}".*?</div>', page, re.S).group(0))
+        assert s("guide.units_extra_quota_value", lang, n=extra["quota"], per=extra["per"][lang]) in card
+        assert extra["name"][lang] in card and extra["text"][lang] in card
+        assert 'id="quota-extra-' not in read(site, lang, f"{OLDER}/recommending-units/")
+
+
+def test_its_eligibility_page_says_what_a_consortium_is(shaped):
+    site, policy = shaped
+    group = data(policy, SHAPE, "eligibility")["applicant_group"]
+    for lang in LANGS:
+        page = read(site, lang, "eligibility/")
+        said = re.search(r'<p id="applicant-group">.*?</p>', page, re.S)
+        assert said and group["text"][lang] in text_of(said.group(0)) and group["citation"]["quote"] in visible_text(page)
+        assert 'id="applicant-group"' not in read(site, lang, f"{OLDER}/eligibility/")
+
+
+def test_its_pages_name_no_dcmm_and_no_exemption(shaped):
+    site, policy = shaped
+    for lang in LANGS:
+        for url in call_pages(policy, SHAPE):
+            page = read(site, lang, url)
+            assert "dcmm" not in article(page).lower(), (lang, url)
+            assert EXEMPTION_WORDS[lang] not in visible_text(page).lower(), (lang, url)
+
+
+def test_what_changed_lists_the_2023_shaped_changes(shaped):
+    """Directions added, applicant kinds (consortia added, industry associations gone), the city and central SOE
+    quotas cut, the extra quota added, the exemption removed, the new dates: each with both calls' citations."""
+    site, policy = shaped
+    old_rec = data(policy, OLDER, "eligibility")["recommendation"]
+    new_rec = data(policy, SHAPE, "eligibility")["recommendation"]
+    new_kinds = {k["id"]: k for k in data(policy, SHAPE, "eligibility")["applicant_kinds"]["items"]}
+    old_kinds = {k["id"]: k for k in data(policy, OLDER, "eligibility")["applicant_kinds"]["items"]}
+    extra = new_rec["extra_quotas"][0]
+    for lang in LANGS:
+        body = article(read(site, lang, "changes/"))
+
+        def section(key: str) -> str:
+            return text_of(re.search(rf'id="{key}".*?(?=<h2 |$)', body, re.S).group(0))
+
+        rows = {text_of(re.findall(r"<td\b.*?</td>", row, re.S)[0]).strip(): [
+            text_of(c).strip() for c in re.findall(r"<td\b.*?</td>", row, re.S)]
+            for row in re.findall(r"<tr>.*?</tr>", body, re.S) if "<td" in row}
+        extra_row = rows[extra["name"][lang]]
+        assert extra_row[1] == s("guide.changes_added", lang)
+        assert extra_row[2].startswith(s("guide.changes_absent", lang)) and extra_row[3].startswith(str(extra["quota"]))
+        for unit in new_rec["unit_kinds"]:
+            before = next((u for u in old_rec["unit_kinds"] if u["id"] == unit["id"]), None)
+            if before and before["quota"] != unit["quota"]:
+                row = rows[unit["label"][lang]]
+                assert row[2].startswith(str(before["quota"])) and row[3].startswith(str(unit["quota"])), row
+        # Its directions have ids of their own: 2022's are each removed, its 13 each added (a title both calls use,
+        # such as an industrial applications direction, is in two rows).
+        listed = {(text_of(c[0]).strip(), text_of(c[1]).strip()) for c in (
+            re.findall(r"<td\b.*?</td>", row, re.S) for row in re.findall(r"<tr>.*?</tr>", section_html(body, "directions"), re.S))
+            if c}
+        for call, change in ((OLDER, "removed"), (SHAPE, "added")):
+            for direction in data(policy, call, "directions")["directions"]:
+                assert (direction["title"][lang], s("guide.changes_" + change, lang)) in listed, (call, direction["id"])
+        kinds = section("applicant-kinds")
+        assert new_kinds["consortium"]["label"][lang] in kinds
+        assert old_kinds["industry_association"]["label"][lang] in kinds
+        quotas = section("quotas")
+        assert old_rec["quota_exemption"]["name"][lang] in quotas and s("guide.changes_removed", lang) in quotas
+        assert extra["citation"]["quote"] in text_of(body)
+        deadlines = section("deadlines")
+        for deadline in data(policy, SHAPE, "call")["deadlines"]:
+            year, month, day = map(int, str(deadline["date"]).split("-"))
+            assert (f"{year}年{month}月{day}日" if lang == "zh" else f"{day} ") in deadlines

@@ -1,7 +1,7 @@
 """What changed between a call and the previous one, computed from the two calls' data (no text written by hand).
 
-Compared: directions (added, removed, renamed; matched by id), the recommending units' quotas (unit kinds by id)
-and the quota exemption (the one rules.yaml `quota.exemption` names, if any: added, removed, or its lowest level or
+Compared: directions (added, removed, renamed; matched by id), the recommending units' quotas (unit kinds by id),
+the extra quotas beside them (e.g. per demonstration base, by id), and the quota exemption (the one rules.yaml `quota.exemption` names, if any: added, removed, or its lowest level or
 its words changed), the directions' measurable minimums (by direction id and minimum id), the
 deadlines (matched by their role, see policy_data/schema/call.schema.json), the kinds of applicant and the
 priority conditions (by id). Every change carries a citation from each call: the item's own, or, where one call
@@ -64,6 +64,14 @@ def _quotas(old: dict, new: dict) -> list[dict]:
             continue
         rows.append(_row((kb or ka)["label"], ka and _number(ka["quota"]), kb and _number(kb["quota"]),
                          ka["citation"] if ka else ra["citation"], kb["citation"] if kb else rb["citation"]))
+    # The extra quotas beside a unit's own (eligibility.yaml recommendation.extra_quotas, by id): each one's limit.
+    xa, xb = _by(ra.get("extra_quotas")), _by(rb.get("extra_quotas"))
+    for xid in list(xb) + [x for x in xa if x not in xb]:
+        qa, qb = xa.get(xid), xb.get(xid)
+        if qa and qb and qa["quota"] == qb["quota"]:
+            continue
+        rows.append(_row((qb or qa)["name"], qa and _number(qa["quota"]), qb and _number(qb["quota"]),
+                         qa["citation"] if qa else ra["citation"], qb["citation"] if qb else rb["citation"]))
     ea, eb = exemption(old), exemption(new)
     # Measured by its lowest level when both calls (or the one that has it) give one; else by its words.
     by_level = all("min_level" in e for e in (ea, eb) if e)

@@ -47,12 +47,28 @@ export function renderSummary(plan, fileName) {
     class: "screening__verdict screening__verdict--over", id: "screening-same-applicant-note",
     text: fmt(T.same_applicant_note, { n: plan.same_applicant, clause: plan.per_applicant.clause, quote: plan.per_applicant.quote }),
   }) : null;
+  // A call with extra quotas (e.g. per demonstration base): each quota's figures, as the checker counted them.
+  const buckets = plan.buckets && T.bucket_cols ? renderBuckets(plan.buckets) : null;
   const cite = h("p", { class: "screening__cite" },
     h("span", { class: "cite", text: plan.citation?.clause || "" }), " ",
     h("q", { class: "cite-quote", lang: "zh-Hans", text: plan.citation?.quote || "" }));
-  ui.summary.replaceChildren(h("h4", { text: T.summary_title }), dl, note, ...(same ? [same] : []), cite);
+  ui.summary.replaceChildren(h("h4", { text: T.summary_title }), dl, ...(buckets ? [buckets] : []), note,
+    ...(same ? [same] : []), cite);
   ui.printed.textContent = fmt(T.printed, { date: new Date().toLocaleString(LANG === "zh" ? "zh-CN" : "en-GB") });
   ui.checkedFile.textContent = fmt(T.checked_file, { name: fileName });
+}
+
+/** The quotas of a call with extra ones: a table (the unit's own first), each row citing the notice. */
+function renderBuckets(buckets) {
+  const C = T.bucket_cols;
+  const keys = ["quota", "counted", "within", "over_by"];
+  const head = h("tr", {}, h("th", { scope: "col", text: C.label }), ...keys.map((k) => h("th", { scope: "col", text: C[k] })));
+  const body = buckets.map((b) => h("tr", { "data-bucket": b.id },
+    h("th", { scope: "row" }, b.label, " ", h("span", { class: "cite", text: b.clause })),
+    ...keys.map((k) => h("td", { text: String(b[k]), class: k === "over_by" && b.over_by > 0 ? "screening__over" : null }))));
+  // Its own scrolling region on a narrow phone: reachable and scrollable by keyboard, named by its caption's words.
+  return h("div", { class: "screening__buckets", id: "screening-buckets", tabindex: "0", role: "region", "aria-label": T.buckets_title },
+    h("table", {}, h("caption", { text: T.buckets_title }), h("thead", {}, head), h("tbody", {}, ...body)));
 }
 
 function errorText(row, error) {

@@ -38,6 +38,8 @@ function head(plan, unitName) {
       fact(T.print_unit, name),
       fact(T.summary.unit, plan.unit_label),
       fact(T.summary.quota, fmt(T.quota_item, { n: plan.quota })),
+      // A call with extra quotas: each one this list uses (the checker's buckets after the unit's own), its limit.
+      ...(plan.buckets || []).slice(1).map((b) => fact(b.label, fmt(T.quota_item, { n: b.quota }))),
       fact(T.print_date, plan.screened_on || "")),
   ];
 }
