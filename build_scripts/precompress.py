@@ -16,7 +16,8 @@ Which files: a compressible type (COMPRESSIBLE), at least MIN_BYTES, and only wh
 so they get no twin. Reproducible: level 9, no file name and mtime 0 in the gzip header (the same site gives the
 same twins, so ``make dist`` stays byte-identical), and each twin gets its file's modification time. A twin this
 step wrote earlier whose file no longer qualifies is removed (MkDocs' own sitemap.xml.gz, which names its file in
-its header, is left alone). Runs after build_scripts/sw_config.py, whose lists leave ``.gz`` files out.
+its header, is left alone). Runs after build_scripts/sw_config.py, whose lists leave ``.gz`` files out. Twins are cached
+in build/gzip-twins/ by their file's sha256 (MkDocs empties the site on every build), only the last build's kept.
 
 Standard library only. Exit status 0, or 1 with a message.
 """
@@ -25,11 +26,15 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import os
 import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Twins of earlier builds by the sha256 of their file: MkDocs empties the site on every build, and compressing the
+# 9.6 MB .wasm again at level 9 takes seconds. Only the twins of the last build are kept.
+CACHE_DIR = Path(os.environ.get("GUIDE_BUILD_DIR") or REPO_ROOT / "build").resolve() / "gzip-twins"
 # Types a gzip shrinks (text, and WebAssembly); images, fonts and archives are compressed already.
 COMPRESSIBLE = {".wasm", ".mjs", ".js", ".json", ".map", ".css", ".html", ".svg", ".xml", ".txt", ".csv",
                 ".zip", ".whl"}
@@ -53,12 +58,28 @@ def ours(twin: Path) -> bool:
     return len(header) == 8 and header[:3] == b"\x1f\x8b\x08" and header[3] == 0 and header[4:8] == b"\0\0\0\0"
 
 
-def twin_of(path: Path, data: bytes | None = None) -> bytes | None:
-    """The gzip twin `path` should have (its bytes), or None when it should have none."""
+def twin_of(path: Path, data: bytes | None = None, cache: Path | None = None,
+            used: set | None = None) -> bytes | None:
+    """The gzip twin `path` should have (its bytes), or None when it should have none. With `cache` (a folder),
+    twins are looked up there by the file's sha256 and stored there; `used` collects the cache entries looked at."""
     if path.suffix.lower() not in COMPRESSIBLE or path.stat().st_size < MIN_BYTES:
         return None
     data = path.read_bytes() if data is None else data
-    packed = _earlier_twin(path, data) or gzip_bytes(data)
+    packed = _earlier_twin(path, data)
+    if packed is None and cache is not None:
+        entry = cache / (hashlib.sha256(data).hexdigest() + ".gz")
+        if used is not None:
+            used.add(entry.name)
+        if entry.is_file():
+            packed = entry.read_bytes()
+        else:
+            packed = gzip_bytes(data)
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(packed)
+            os.replace(tmp, entry)
+    if packed is None:
+        packed = gzip_bytes(data)
     return packed if len(packed) <= MAX_RATIO * len(data) else None
 
 
@@ -76,22 +97,24 @@ def _earlier_twin(path: Path, data: bytes) -> bytes | None:
     return None
 
 
-def served_sizes(path: Path) -> tuple[int, int]:
+def served_sizes(path: Path, cache: Path | None = None) -> tuple[int, int]:
     """(bytes sent by a host that compresses nothing, bytes sent with gzip): the second is the twin's size when the
     file has one, else the file's own (what `gzip_static` sends; on-the-fly gzip comes out about the same)."""
     data = path.read_bytes()
-    packed = twin_of(path, data)
+    packed = twin_of(path, data, cache)
     return len(data), len(packed) if packed is not None else len(data)
 
 
-def precompress(site: Path) -> dict:
-    """Write, refresh or remove the twins in `site`; returns {written, kept, removed, bytes, gzip_bytes}."""
+def precompress(site: Path, cache: Path | None = None) -> dict:
+    """Write, refresh or remove the twins in `site` (reusing and then pruning `cache`, when given); returns
+    {written, kept, removed, bytes, gzip_bytes}."""
     summary = {"written": 0, "kept": 0, "removed": 0, "bytes": 0, "gzip_bytes": 0}
+    used: set = set()
     for path in sorted(site.rglob("*")):
         if not path.is_file() or path.suffix == ".gz":
             continue
         twin = path.with_name(path.name + ".gz")
-        packed = twin_of(path)
+        packed = twin_of(path, cache=cache, used=used)
         if packed is None:
             if twin.is_file() and ours(twin):
                 twin.unlink()
@@ -113,6 +136,10 @@ def precompress(site: Path) -> dict:
         if not twin.with_suffix("").exists() and ours(twin):
             twin.unlink()
             summary["removed"] += 1
+    if cache is not None and cache.is_dir():
+        for entry in cache.glob("*.gz"):
+            if entry.name not in used:
+                entry.unlink()
     return summary
 
 
@@ -124,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"precompress: {args.site_dir} is not a directory: build the site first", file=sys.stderr)
         return 1
     try:
-        s = precompress(args.site_dir.resolve())
+        s = precompress(args.site_dir.resolve(), cache=CACHE_DIR)
     except OSError as error:
         print(f"precompress: {error}", file=sys.stderr)
         return 1

@@ -33,13 +33,14 @@ MARKER_RE = re.compile(r'(<span data-transfer="(?P<name>[a-z-]+)">)[^<]*(</span>
 WASM = "pyodide.asm.wasm"
 
 
-def figures(site: Path) -> dict[str, int]:
-    """{name: bytes} of the figures the markers name; {} when the site has no checker."""
+def figures(site: Path, cache: Path | None = None) -> dict[str, int]:
+    """{name: bytes} of the figures the markers name; {} when the site has no checker. `cache`: the twins' cache
+    (build_scripts/precompress.py CACHE_DIR), so the .wasm is compressed once for both steps."""
     found = sw_config.from_manifest(site)
     if found is None:
         return {}
     files = found[0]
-    sizes = {path: precompress.served_sizes(path) for path in files}
+    sizes = {path: precompress.served_sizes(path, cache) for path in files}
     plain = sum(s[0] for s in sizes.values())
     packed = sum(s[1] for s in sizes.values())
     wasm = next(s for path, s in sizes.items() if path.name == WASM)
@@ -51,9 +52,9 @@ def shown(name: str, value: int) -> str:
     return str(value) if name.startswith("wasm-") else f"{value / 1e6:.1f} MB"
 
 
-def fill(site: Path) -> int:
+def fill(site: Path, cache: Path | None = None) -> int:
     """Replace every marker's content in the site's pages; returns how many pages changed."""
-    values = figures(site)
+    values = figures(site, cache)
     changed = 0
     for page in sorted(site.rglob("*.html")):
         text = page.read_text("utf-8")
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site-dir", type=Path, default=REPO_ROOT / "site")
     args = parser.parse_args(argv)
     try:
-        changed = fill(args.site_dir.resolve())
+        changed = fill(args.site_dir.resolve(), precompress.CACHE_DIR)
     except (OSError, ValueError) as error:
         print(f"transfer_sizes: {error}", file=sys.stderr)
         return 1

@@ -107,3 +107,22 @@ def test_the_built_site_has_twins_of_its_runtime(built_site_file):
         twin = runtime / (name + ".gz")
         assert twin.is_file() and gzip.decompress(twin.read_bytes()) == (runtime / name).read_bytes(), name
     assert not (runtime / "python_stdlib.zip.gz").exists()  # a zip file: gzip gains nothing
+
+
+def test_the_cache_gives_the_same_twins_and_keeps_only_the_last_builds(tmp_path):
+    plain, cached = fake_site(tmp_path / "plain"), fake_site(tmp_path / "cached")
+    cache = tmp_path / "cache"
+    precompress.precompress(plain)
+    precompress.precompress(cached, cache=cache)
+    assert twins(cached) == twins(plain)
+    # Each twin comes from the cache on the next build (MkDocs empties the site in between).
+    for twin in cached.rglob("*.gz"):
+        if precompress.ours(twin):
+            twin.unlink()
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    (cached / "index.html").write_bytes(TEXT.replace(b"export", b"<div>"))
+    precompress.precompress(cached, cache=cache)
+    assert twins(cached)["index.html.gz"] == precompress.gzip_bytes((cached / "index.html").read_bytes())
+    after = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    assert len(after) == len(before) and len(set(after) - set(before)) == 1  # the old page's twin pruned
+    assert all(after[name] == before[name] for name in set(after) & set(before))  # the others reused
