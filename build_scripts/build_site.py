@@ -12,11 +12,13 @@ Steps, in order (the first failure stops the build):
    wheel, built from the same bundles, into the site);
 3. bundle and minify the page scripts in the site (build_scripts/minify_scripts.py; the sources stay readable);
 4. precompile the standard library with the calls' requests (build_scripts/pyodide_bytecode.py);
-5. the service worker's configuration (build_scripts/sw_config.py).
+5. the hosting page's download figures, measured from the files (build_scripts/transfer_sizes.py);
+6. the service worker's configuration (build_scripts/sw_config.py);
+7. a gzip twin beside each big file, for hosts that serve them (build_scripts/precompress.py).
 
 ``--serve`` serves the built folder (build_scripts/serve_static.py) and runs all the steps again whenever a file
 under policy_data/, build_scripts/ (templates, hooks, guide) or docs/ changes, so what it serves is what
-``make build`` gives. ``mkdocs serve`` is not used: it skips steps 3 to 5.
+``make build`` gives. ``mkdocs serve`` is not used: it skips steps 3 to 7.
 
 SITE_URL (the address the site will be served from, e.g. https://example.org/guide/) is passed through to
 mkdocs.yml; without it the site is built for http://127.0.0.1:8000/. Pages are relative either way, so the output
@@ -37,8 +39,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "build_scripts"))
 import minify_scripts  # noqa: E402  (build_scripts/minify_scripts.py)
+import precompress  # noqa: E402  (build_scripts/precompress.py)
 import pyodide_bytecode  # noqa: E402  (build_scripts/pyodide_bytecode.py)
 import sw_config  # noqa: E402  (build_scripts/sw_config.py)
+import transfer_sizes  # noqa: E402  (build_scripts/transfer_sizes.py)
 from guide import bundles, render  # noqa: E402  (build_scripts/guide/)
 
 # What --serve watches: the inputs of every step.
@@ -62,7 +66,10 @@ def run_steps(site_dir: Path) -> int:
         # Performance steps (tests/bench/run_bench.py measures them): after the checker's assets are in the site.
         ("bundle and minify the page scripts", lambda: minify_scripts.main(["--site-dir", str(site_dir)])),
         ("precompile the standard library", lambda: pyodide_bytecode.main(["--site-dir", str(site_dir)])),
+        ("hosting page's download figures", lambda: transfer_sizes.main(["--site-dir", str(site_dir)])),
         ("service worker config", lambda: sw_config.main(["--site-dir", str(site_dir)])),
+        # Last: the twins must be of the files as served (sw.js is rewritten by the step before).
+        ("gzip twins of the big files", lambda: precompress.main(["--site-dir", str(site_dir)])),
     ]
     for name, step in steps:
         start = time.monotonic()

@@ -25,7 +25,9 @@ It writes:
   Pyodide folder, the lock file, the package name, the rule-set versions. Paths in it are relative to it.
   ``snapshot_key`` is a hash of every file a memory snapshot of the booted checker depends on (Pyodide's runtime
   files as served, the wheel, the worker script): the worker keeps a visitor's snapshot only while it matches, so a
-  new release never boots from an old one. ``boot_files`` gives the size and sha256 of the files the worker checks
+  new release never boots from an old one. ``snapshot_heap_limit`` is the heap Pyodide restores a snapshot into
+  (pyodide.asm.wasm's initial memory, build_scripts/wasm_memory.py): a bigger one cannot be restored (Pyodide issue
+  #6254), so the worker neither keeps nor tries one. ``boot_files`` gives the size and sha256 of the files the worker checks
   as they arrive (the .wasm, the standard library, the wheel, the lock file), so a file answered with an HTTP
   error, cut short or damaged is said at once by name. Steps that change one of those files later in the build (the
   precompiled standard library, build_scripts/pyodide_bytecode.py) call seal() again.
@@ -52,6 +54,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_wheel  # noqa: E402  (build_scripts/build_wheel.py)
+import wasm_memory  # noqa: E402  (build_scripts/wasm_memory.py)
 
 REPO_ROOT = build_wheel.REPO_ROOT
 PYODIDE_DIR = REPO_ROOT / "node_modules" / "pyodide"
@@ -270,6 +273,15 @@ def snapshot_key(site_dir: Path, manifest: dict) -> str:
 CHECKED_RUNTIME_FILES = ("pyodide.asm.wasm", "python_stdlib.zip")
 
 
+def snapshot_heap_limit(pyodide_dir: Path = PYODIDE_DIR) -> int:
+    """Bytes of heap Pyodide restores a memory snapshot into: pyodide.asm.wasm's initial memory."""
+    try:
+        return wasm_memory.initial_memory(pyodide_dir / "pyodide.asm.wasm")
+    except (OSError, wasm_memory.WasmError) as exc:
+        raise AssetsError(f"cannot read the memory of {pyodide_dir}/pyodide.asm.wasm ({exc}): run `make node_modules`"
+                          " (npm ci)") from None
+
+
 def boot_files(site_dir: Path, manifest: dict) -> dict:
     """{path relative to the manifest: {"size": bytes, "sha256": hex}} of the checked boot files, as they are now."""
     checker_dir = Path(site_dir) / "assets" / "checker"
@@ -330,6 +342,9 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
         # needs_workbook, details [{packages: set}]): {set: [lock file names]}.
         "package_sets": {name: [packages_name(lock_packages, w) for w in extra if _package_of(w) in packages]
                          for name, packages in PACKAGE_SETS.items()},
+        # The largest heap a memory snapshot may hold to be restorable: the .wasm's initial memory (Pyodide issue
+        # #6254). The worker neither saves nor restores a bigger one, and boots normally instead.
+        "snapshot_heap_limit": snapshot_heap_limit(pyodide_dir),
     }
     manifest_path = checker_dir / MANIFEST
     copied = 0

@@ -349,3 +349,25 @@ def test_install_text_gives_the_runtimes_size_as_measured(fake_site, tmp_path):
     assert f"约 {size} MB，gzip 后约 {zipped} MB" in text
     assert f"about {size} MB, about {zipped} MB with gzip" in text
     assert "2022 年" not in text and "the 2022 " not in text  # no call's year in the prose: calls are listed by rule set
+
+
+def test_a_site_with_gzip_twins_gives_byte_identical_archives(tmp_path):
+    """The build's gzip twins (build_scripts/precompress.py) carry no name or time: two builds of the same site,
+    made at other times in other folders, give the same archives, the twins in them."""
+    import precompress
+
+    sites = []
+    for name, when in (("one", 1_800_000_000), ("two", 1_900_000_000)):
+        site = make_fake_site(tmp_path / name)
+        write(site / "assets" / "pyodide" / "9.9.9" / "pyodide.asm.mjs", "export const x = 1;\n" * 5000)
+        for path in site.rglob("*"):
+            os.utime(path, (when, when))
+        precompress.precompress(site)
+        sites.append(site)
+    assert (sites[0] / "assets" / "pyodide" / "9.9.9" / "pyodide.asm.mjs.gz").is_file()
+    first, second = (make_dist.make_dist(s, s.parent / "dist", version=VERSION, mtime=EPOCH) for s in sites)
+    assert first.tar_gz.read_bytes() == second.tar_gz.read_bytes()
+    assert first.zip.read_bytes() == second.zip.read_bytes()
+    with zipfile.ZipFile(first.zip) as archive:
+        twin = archive.getinfo(f"{TOP}/site/assets/pyodide/9.9.9/pyodide.asm.mjs.gz")
+        assert twin.compress_type == zipfile.ZIP_STORED  # already compressed

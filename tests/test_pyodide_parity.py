@@ -249,3 +249,28 @@ def test_the_wheel_holds_the_runtime_only(site_lock):
     for name in workbook:
         entry = lock["packages"][name]
         assert hashlib.sha256((site_lock.parent / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_the_pinned_pyodide_is_the_one_that_ran(parity, manifest_path):
+    """package.json pins Pyodide exactly; its lock, node_modules, the site's manifest and the Python that answered
+    all agree (a pin changed without `npm install` fails here)."""
+    pinned = json.loads((REPO_ROOT / "package.json").read_text("utf-8"))["dependencies"]["pyodide"]
+    lock = json.loads((REPO_ROOT / "package-lock.json").read_text("utf-8"))
+    assert lock["packages"][""]["dependencies"]["pyodide"] == pinned
+    assert lock["packages"]["node_modules/pyodide"]["version"] == pinned
+    assert json.loads((PYODIDE_DIR / "package.json").read_text("utf-8"))["version"] == pinned
+    assert json.loads(manifest_path.read_text("utf-8"))["pyodide_version"] == pinned
+    assert parity[3]["meta"]["pyodide_version"] == pinned
+
+
+def test_the_booted_checker_snapshot_fits_the_heap_pyodide_restores_into(manifest_path):
+    """The worker's memory snapshot, made and restored under Node: its heap is measured against the manifest's
+    snapshot_heap_limit (Pyodide issue #6254: a bigger one cannot be restored), and the restored checker answers."""
+    result = subprocess.run(["node", str(REPO_ROOT / "tests" / "node" / "snapshot_heap.mjs"), "--manifest",
+                             str(manifest_path)], capture_output=True, text=True, timeout=300, cwd=REPO_ROOT)
+    assert result.returncode == 0, f"snapshot_heap.mjs failed:\n{result.stdout}\n{result.stderr[-3000:]}"
+    measured = json.loads(result.stdout)
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    assert measured["heap_limit"] == manifest["snapshot_heap_limit"]
+    assert 0 < measured["heap_bytes"] <= measured["heap_limit"], measured
+    assert measured["restored"] and measured["calls"] == sorted(manifest["rulesets"]), measured

@@ -84,3 +84,48 @@ def test_the_built_site_lists_its_boot_files_as_served(built_site_file):
     for path, want in files.items():
         data = (manifest_path.parent / path).read_bytes()
         assert want == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}, path
+
+
+# snapshot_heap_limit: Pyodide restores a memory snapshot into a heap of the .wasm's initial memory, whatever the
+# snapshot's size (Pyodide issue #6254), so the worker refuses a bigger snapshot before trying it
+# (tests/browser/test_snapshot.py proves the worker's side).
+
+import wasm_memory  # noqa: E402
+
+WASM_HEADER = b"\0asm\x01\0\0\0"
+
+
+def section(number: int, body: bytes) -> bytes:
+    assert len(body) < 128  # one-byte LEB128 size
+    return bytes([number, len(body)]) + body
+
+
+def test_the_initial_memory_of_a_module_that_defines_it(tmp_path):
+    module = tmp_path / "defines.wasm"
+    # type section (one empty function type), then a memory of 3 pages (initial 3, maximum 200: 0xC8 0x01)
+    module.write_bytes(WASM_HEADER + section(1, b"\x01\x60\x00\x00") + section(5, b"\x01\x01\x03\xc8\x01"))
+    assert wasm_memory.initial_memory(module) == 3 * wasm_memory.PAGE
+
+
+def test_the_initial_memory_of_a_module_that_imports_it(tmp_path):
+    module = tmp_path / "imports.wasm"
+    # a function import env.f (type 0) before env.memory with 2 pages (initial 2, no maximum)
+    imports = b"\x02" + b"\x03env\x01f\x00\x00" + b"\x03env\x06memory\x02\x00\x02"
+    module.write_bytes(WASM_HEADER + section(1, b"\x01\x60\x00\x00") + section(2, imports))
+    assert wasm_memory.initial_memory(module) == 2 * wasm_memory.PAGE
+
+
+@pytest.mark.parametrize("data", [b"not wasm", WASM_HEADER + section(1, b"\x01\x60\x00\x00")])
+def test_a_file_without_memory_is_refused(tmp_path, data):
+    module = tmp_path / "x.wasm"
+    module.write_bytes(data)
+    with pytest.raises(wasm_memory.WasmError):
+        wasm_memory.initial_memory(module)
+
+
+def test_the_built_site_names_the_heap_its_wasm_restores_into(built_site_file):
+    manifest_path = built_site_file("assets/checker/manifest.json")
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    wasm = manifest_path.parent / manifest["index_url"] / "pyodide.asm.wasm"
+    limit = manifest["snapshot_heap_limit"]
+    assert limit == wasm_memory.initial_memory(wasm) and limit % wasm_memory.PAGE == 0 and limit >= 16 * 2**20

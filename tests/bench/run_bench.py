@@ -157,7 +157,8 @@ class _CountingWriter:
 
 
 class GzipCache:
-    """gzip (level 6, like nginx's usual setting) of each file, computed once."""
+    """gzip of each file, computed once: the build's twin beside it when there is one (build_scripts/precompress.py,
+    as nginx's gzip_static sends it), else level 6 (nginx's usual on-the-fly setting)."""
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -170,7 +171,8 @@ class GzipCache:
         with self._lock:
             body = self._cache.get(key)
         if body is None:
-            body = gzip.compress(real.read_bytes(), compresslevel=6, mtime=0)
+            twin = real.with_name(real.name + ".gz")
+            body = twin.read_bytes() if twin.is_file() else gzip.compress(real.read_bytes(), compresslevel=6, mtime=0)
             with self._lock:
                 self._cache[key] = body
         return body

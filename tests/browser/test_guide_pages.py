@@ -181,3 +181,24 @@ def test_direction_page_links_into_the_checker_with_the_direction(site_server, p
     assert link.count() >= 1
     link.first.click()
     assert re.search(r"/en/checker/\?direction=d7$", page.url)
+
+
+@pytest.mark.parametrize("path", ["hosting/", "en/hosting/"])
+def test_hosting_page_figures_read_at_phone_width(site_server, site_dir, page, axe_violations, path):
+    """The download figures the build measured (build_scripts/transfer_sizes.py) are in the text, at 360 px the page
+    does not scroll sideways (the curl command scrolls inside its own block), and axe finds nothing serious."""
+    from build_scripts import transfer_sizes
+
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(site_server + path)
+    figures = transfer_sizes.figures(site_dir)
+    for name in ("plain", "gzip", "saved"):
+        shown = page.locator(f'span[data-transfer="{name}"]')
+        assert shown.inner_text() == transfer_sizes.shown(name, figures[name]), name
+        assert shown.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    code = page.locator("pre code", has_text="size_download")
+    assert code.count() == 1 and code.inner_text().count("pyodide.asm.wasm") == 1
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in axe_violations(page)
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []

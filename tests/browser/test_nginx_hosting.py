@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import getpass
+import hashlib
 import gzip
 import http.client
 import json
@@ -202,10 +203,13 @@ def test_types_caching_and_compression(nginx, unpacked_site):
     assert headers["cache-control"] == "public, max-age=31536000, immutable"
     assert headers["x-content-type-options"] == "nosniff"
 
+    # gzip_static: the build's precompressed twin (build_scripts/precompress.py) as it is, under the .wasm's own type.
     status, headers, body = nginx.get(runtime + "pyodide.asm.wasm", {"Accept-Encoding": "gzip"})
+    wasm = unpacked_site / runtime_path(unpacked_site) / "pyodide.asm.wasm"
     assert status == 200 and headers.get("content-encoding") == "gzip"
-    assert len(body) < 0.5 * (unpacked_site / runtime_path(unpacked_site) / "pyodide.asm.wasm").stat().st_size
-    assert gzip.decompress(body)[:4] == b"\x00asm"
+    assert headers["content-type"] == "application/wasm" and "immutable" in headers["cache-control"]
+    assert body == wasm.with_name(wasm.name + ".gz").read_bytes()  # not compressed again on the fly
+    assert gzip.decompress(body) == wasm.read_bytes()
 
     for path, content_type, cache in [
         (runtime + "pyodide.asm.wasm", "application/wasm", "public, max-age=31536000, immutable"),
@@ -325,3 +329,37 @@ def test_checker_reaches_a_verdict(nginx, strict_page):
     page.assert_clean()
     assert page.evaluate("window.__csp") == []
     assert [u for u in page.requests if not on_origin(u, nginx.origin)] == []
+
+
+@pytest.mark.nginx
+def test_the_service_worker_keeps_the_precompressed_runtime_as_built(nginx, unpacked_site, strict_page):
+    """nginx sends the .wasm's gzip twin (gzip_static); the browser decodes it, so the service worker's integrity
+    check (the build's sha256 of the file) passes and every core file is kept, the .wasm included."""
+    from test_service_worker import CONTROLLED_JS
+
+    page = strict_page.page
+    access_log = nginx.tmp / "access.log"
+    logged = access_log.stat().st_size  # the module's other tests fetched the .wasm too, plain and gzip
+    page.goto(nginx.base_url + "directions/data-management/")
+    assert page.evaluate(CONTROLLED_JS) == nginx.base_url + "sw.js"
+    cached = page.evaluate("""async () => {
+      const names = (await caches.keys()).filter((n) => n.startsWith("bdpilot-core-"));
+      const cache = await caches.open(names[0]);
+      const out = {};
+      for (const request of await cache.keys()) {
+        const bytes = new Uint8Array(await (await cache.match(request)).arrayBuffer());
+        const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+        out[new URL(request.url).pathname] = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+      }
+      return out;
+    }""")
+    wasm = unpacked_site / runtime_path(unpacked_site) / "pyodide.asm.wasm"
+    wasm_url = PREFIX + runtime_path(unpacked_site) + "pyodide.asm.wasm"
+    assert cached.get(wasm_url) == hashlib.sha256(wasm.read_bytes()).hexdigest(), sorted(cached)
+    assert any(path.endswith(".whl") for path in cached) and len(cached) >= 6, cached
+    # What went over the wire for it was the twin ($body_bytes_sent in nginx's access log).
+    with open(access_log, "rb") as handle:
+        handle.seek(logged)
+        lines = handle.read().decode("utf-8", errors="replace").splitlines()
+    sent = [int(line.split('" ')[1].split()[1]) for line in lines if f'"GET {wasm_url} ' in line]
+    assert sent and set(sent) == {wasm.with_name(wasm.name + ".gz").stat().st_size}, sent

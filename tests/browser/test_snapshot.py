@@ -72,6 +72,11 @@ SNAPSHOT_JS = """async (action) => {
     body = await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
   } else if (action === "other-key") {  // intact, but made for another release
     body = await hit.blob();
+  } else if (action === "grown") {  // intact, but its heap grew past what Pyodide restores into (Pyodide #6254)
+    const raw = new Uint8Array(await new Response(hit.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
+    const grown = new Uint8Array(raw.length + (1 << 20));
+    grown.set(raw);
+    body = await new Response(new Blob([grown]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
   }
   const headers = { "X-Bdpilot-Snapshot-Key": action === "other-key" ? key + "-other" : key };
   await cache.put(url, new Response(body, { headers }));
@@ -106,7 +111,11 @@ def run_worker(page, base: str, requests=(), wait_saved=False) -> dict:
     return page.evaluate(RUN_WORKER_JS, {"url": base + WORKER, "requests": list(requests), "waitSaved": wait_saved})
 
 
-def test_a_snapshot_boot_answers_every_case_as_a_normal_boot(site_server, page):
+def heap_limit(site: Path) -> int:
+    return json.loads((site / "assets" / "checker" / "manifest.json").read_text("utf-8"))["snapshot_heap_limit"]
+
+
+def test_a_snapshot_boot_answers_every_case_as_a_normal_boot(site_server, site_dir, page):
     page.goto(site_server)
     page.evaluate(SNAPSHOT_JS, "delete")
     requests = requests_of_every_case()
@@ -115,6 +124,8 @@ def test_a_snapshot_boot_answers_every_case_as_a_normal_boot(site_server, page):
     assert normal["boot"] == "normal" and normal["statuses"][0] == "none"
     assert normal["saved"]["status"] == "saved", normal["saved"]
     assert normal["saved"]["stored_bytes"] < normal["saved"]["bytes"]
+    # Its heap fits the heap Pyodide restores into (the .wasm's initial memory, named by the manifest).
+    assert 0 < normal["saved"]["heap_bytes"] <= normal["saved"]["heap_limit"] == heap_limit(site_dir)
     restored = run_worker(page, site_server, requests)
     assert restored["boot"] == "snapshot", restored
     assert restored["statuses"] == ["restoring", "restored"]
@@ -154,7 +165,7 @@ def test_a_repeat_visit_to_the_page_boots_from_the_snapshot(site_server, page):
 
 
 @pytest.mark.parametrize("damage, statuses", [("flip", ["unreadable"]), ("garbage", ["restoring", "failed"]),
-                                               ("other-key", ["stale"])])
+                                               ("other-key", ["stale"]), ("grown", ["too_big"])])
 def test_a_damaged_or_mismatched_snapshot_falls_back_to_a_normal_boot(site_server, page, damage, statuses):
     page.goto(site_server)
     page.evaluate(SNAPSHOT_JS, "delete")
@@ -191,3 +202,26 @@ def test_a_new_release_never_boots_from_an_old_snapshot(site_dir, tmp_path, serv
     page.wait_for_selector("#checker[data-ready=true]", state="attached", timeout=BOOT_MS)
     assert page.get_attribute("#checker", "data-snapshot") == "restored"
     assert new_version in page.text_content("#checker-version")
+
+
+def test_a_snapshot_too_big_to_restore_is_never_kept_and_the_page_works(site_dir, tmp_path, serve_directory, page):
+    """A release whose booted heap outgrows what Pyodide restores into (here: a manifest naming a limit one page
+    under the heap) boots normally on every visit and keeps no snapshot, instead of a page that breaks on return."""
+    copy = tmp_path / "site"
+    shutil.copytree(site_dir, copy)
+    manifest_path = copy / "assets" / "checker" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    manifest["snapshot_heap_limit"] -= 65536
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    base = serve_directory(copy).base_url
+    page.goto(checker_url(base, "en"))
+    page.wait_for_selector("#checker[data-snapshot=not_saved]", state="attached", timeout=BOOT_MS)
+    assert page.evaluate(SNAPSHOT_JS, "read") is None
+    page.reload()
+    page.wait_for_selector("#checker[data-ready=true]", state="attached", timeout=BOOT_MS)
+    page.check("#in-law_abiding--no")
+    wait_verdict(page, "not_eligible")
+    assert page.get_attribute("#checker", "data-snapshot") in ("none", "not_saved")
+    too_big = run_worker(page, base, wait_saved=True)
+    assert too_big["boot"] == "normal" and too_big["statuses"] == ["none", "not_saved"], too_big
+    assert too_big["saved"]["heap_bytes"] > too_big["saved"]["heap_limit"] == manifest["snapshot_heap_limit"]

@@ -91,6 +91,7 @@ const result = {
   responses,
   meta: {
     python: pyodide.runPython("import sys; sys.version.split()[0]"),
+    pyodide_version: pyodide.version,
     boot_ms: Math.round(booted - started),
     load_ms: Math.round(loaded - booted),
     run_ms: Math.round(finished - loaded),

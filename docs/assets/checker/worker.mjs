@@ -68,9 +68,11 @@
  *             "snapshot"     what became of the memory snapshot (see "memory snapshots" below): + status
  *                            "restoring" (booting from this browser's snapshot: + bytes), then one of
  *                            "restored", "none" (none stored), "stale" (another release's: deleted), "unreadable"
- *                            or "failed" (deleted; + reason), "unavailable" (no Cache Storage or no snapshot_key);
- *                            after a normal boot, later: "saved" (+ bytes, stored_bytes, make_ms, save_ms) or
- *                            "not_saved" (+ reason). A snapshot that fails always ends in a normal boot.
+ *                            or "failed" (deleted; + reason), "too_big" (its heap is over the manifest's
+ *                            snapshot_heap_limit: deleted, never tried; + heap_bytes, heap_limit), "unavailable" (no
+ *                            Cache Storage or no snapshot_key); after a normal boot, later: "saved" (+ bytes,
+ *                            stored_bytes, heap_bytes, heap_limit, make_ms, save_ms) or "not_saved" (+ reason; +
+ *                            heap_bytes, heap_limit when too big). A snapshot that fails always ends in a normal boot.
  *             "starting"     the WebAssembly module is compiled; Python is starting and the checker package
  *                            (fetched beside the boot, sha256-checked) is being installed
  *             "loading"      Python runs; importing checker.api
@@ -315,7 +317,10 @@ let bootError = null;
  * restoring refuses a snapshot of another build (build id), and making one refuses while Python holds references
  * to JavaScript objects or packages were installed with loadPackage, which is why the checker's wheel is unpacked
  * here (sha256-checked against the lock file) rather than loaded by loadPackage. The Emscripten file system is not
- * part of a snapshot: the wheel is unpacked again after a restore. */
+ * part of a snapshot: the wheel is unpacked again after a restore. Pyodide restores a snapshot into a heap of the
+ * .wasm's initial size whatever the snapshot's (Pyodide issue #6254): one whose heap grew past it fails with
+ * "RangeError: offset is out of bounds". The build writes that size into the manifest (snapshot_heap_limit), and a
+ * bigger snapshot is neither kept nor tried. */
 const SNAPSHOT_CACHE = "bdpilot-snapshot"; // kept by the service worker (docs/sw.js), managed here
 const SNAPSHOT_URL = new URL("python-memory-snapshot", import.meta.url).href; // a cache key, never fetched
 const SNAPSHOT_KEY_HEADER = "X-Bdpilot-Snapshot-Key";
@@ -327,6 +332,20 @@ function keyOf(manifest) {
   const rulesets = Object.entries(manifest.rulesets || {}).sort().map(([call, version]) => `${call}.${version}`);
   return [manifest.pyodide_version, manifest.checker_version, manifest.wheel_sha256, rulesets.join("+"),
           manifest.snapshot_key].join("/");
+}
+
+/* Bytes of heap in a snapshot: what follows its header, whose length is the second little-endian uint32 (the layout
+ * of Pyodide's makeSnapshot: magic, header length, JSON length, 0, build id, JSON, then the heap). */
+function heapBytes(bytes) {
+  const header = bytes.length >= 8 ? new DataView(bytes.buffer, bytes.byteOffset, 8).getUint32(4, true) : 0;
+  return header <= bytes.length ? bytes.length - header : bytes.length;
+}
+
+/** {heap_bytes, heap_limit} when the snapshot could not be restored here, else null (no limit known: try it). */
+function tooBig(bytes, manifest) {
+  const limit = manifest.snapshot_heap_limit;
+  const heap = heapBytes(bytes);
+  return Number.isInteger(limit) && heap > limit ? { heap_bytes: heap, heap_limit: limit } : null;
 }
 
 async function openSnapshots(manifest) {
@@ -358,14 +377,20 @@ async function readSnapshot() {
   }
 }
 
-async function saveSnapshot(bytes, madeMs) {
+async function saveSnapshot(bytes, madeMs, manifest) {
   const started = performance.now();
+  const over = tooBig(bytes, manifest);
+  if (over) {
+    progress("snapshot", { status: "not_saved", reason: "its heap is bigger than Pyodide can restore", ...over });
+    return;
+  }
   try {
     const gzipped = await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).blob();
     await snapshotCache.put(SNAPSHOT_URL, new Response(gzipped, {
       headers: { "Content-Type": "application/octet-stream", [SNAPSHOT_KEY_HEADER]: snapshotKey },
     }));
-    progress("snapshot", { status: "saved", bytes: bytes.length, stored_bytes: gzipped.size, make_ms: madeMs,
+    progress("snapshot", { status: "saved", bytes: bytes.length, stored_bytes: gzipped.size, heap_bytes: heapBytes(bytes),
+                           heap_limit: manifest.snapshot_heap_limit, make_ms: madeMs,
                            save_ms: Math.round(performance.now() - started) });
   } catch (error) {
     progress("snapshot", { status: "not_saved", reason: String(error.message || error) });
@@ -436,7 +461,11 @@ async function boot() {
   if (await openSnapshots(manifest)) {
     snapshot = await readSnapshot().catch((error) => ({ status: "unreadable", reason: String(error.message || error) }));
   }
-  if (snapshot.bytes) {
+  const over = snapshot.bytes && tooBig(snapshot.bytes, manifest);
+  if (over) {
+    snapshot = { status: "too_big", ...over }; // a normal boot; its own snapshot is checked again before saving
+    await snapshotCache.delete(SNAPSHOT_URL).catch(() => {});
+  } else if (snapshot.bytes) {
     progress("snapshot", { status: "restoring", bytes: snapshot.bytes.length });
     try {
       pyodide = await start({ _loadSnapshot: snapshot.bytes });
@@ -481,7 +510,7 @@ async function boot() {
   packageSets = manifest.package_sets || {};
   progress("ready", { meta, boot_ms: elapsed() });
   // Compressed and stored in the background, once the first requests have had their turn.
-  if (made) setTimeout(() => saveSnapshot(made.bytes, made.ms), 100);
+  if (made) setTimeout(() => saveSnapshot(made.bytes, made.ms, manifest), 100);
 }
 
 // The package sets of the manifest ("workbook": openpyxl and its dependency; "calamine": python-calamine, for an old
