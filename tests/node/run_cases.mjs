@@ -93,7 +93,7 @@ const modules = pyodide.runPython(
 );
 // Where every standard-library module in use came from (a file in an archive on sys.path, "" for built-in ones).
 const stdlibFiles = JSON.parse(pyodide.runPython(
-  "import sys, json; json.dumps(sorted({(getattr(m, '__file__', None) or '') for m in list(sys.modules.values())"
+  "import sys, json; json.dumps(sorted({(getattr(m, '__file__', None) or '') for m in list(sys.modules.values())" +
   " if (getattr(m, '__file__', None) or '').startswith('/lib/python')}))",
 ));
 const result = {
@@ -109,6 +109,10 @@ const result = {
     package_sets_loaded: [...setsLoaded].sort(),
     loaded_packages: Object.keys(pyodide.loadedPackages).sort(),
     stdlib_url: urls.stdlibURL,
+    // The archives on sys.path (the standard library's, as mounted) and their sizes.
+    stdlib_archives: JSON.parse(pyodide.runPython(
+      "import os, sys, json; json.dumps({p: os.path.getsize(p) for p in sys.path if p.endswith('.zip') and os.path.isfile(p)})",
+    )),
     stdlib_files: stdlibFiles,
   },
 };
