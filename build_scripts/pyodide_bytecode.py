@@ -9,9 +9,9 @@ workbook packages into <site>/assets/checker/). The stock zip holds all ~614 mod
 load fetched it and compiled what it imported); build_scripts/pyodide_bytecode.mjs runs every request kind and
 answer case (build_scripts/stdlib_requests.py) through the checker in Pyodide's own Python under Node and writes:
 
-* <site>/assets/checker/python-stdlib-<sha12>.zip: what booting Pyodide and the checker import (the manifest's
+* <site>/assets/checker/python_stdlib-<sha12>.zip: what booting Pyodide and the checker import (the manifest's
   ``stdlib``), which the worker passes to Pyodide's public ``stdLibURL`` start-up option;
-* <site>/assets/checker/workbook/python-stdlib-workbook-<sha12>.zip: what the package sets (openpyxl, et_xmlfile,
+* <site>/assets/checker/workbook/python_stdlib-workbook-<sha12>.zip: what the package sets (openpyxl, et_xmlfile,
   python-calamine) add (the manifest's ``stdlib_workbook``: file, size, sha256), which the worker mounts before it
   loads a package set (docs/assets/checker/install.mjs mountStdlib);
 
@@ -46,8 +46,8 @@ SCRIPTS = (SCRIPT, REPO_ROOT / "docs" / "assets" / "checker" / "install.mjs",
            Path(__file__).resolve().with_name("stdlib_requests.py"))
 CACHE_DIR = Path(os.environ.get("GUIDE_BUILD_DIR") or REPO_ROOT / "build").resolve() / "pyodide-bytecode"
 MANIFEST = Path("assets") / "checker" / "manifest.json"
-CORE_PREFIX = "python-stdlib-"
-WORKBOOK_PREFIX = "python-stdlib-workbook-"
+CORE_PREFIX = "python_stdlib-"
+WORKBOOK_PREFIX = "python_stdlib-workbook-"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pyodide_assets  # noqa: E402  (build_scripts/pyodide_assets.py: the manifest's snapshot_key)
 import stdlib_requests  # noqa: E402  (build_scripts/stdlib_requests.py)

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "build_scripts"))
 import pyodide_assets  # noqa: E402
 
 WHEEL = "bdpilot_checker-1.0-py3-none-any.whl"
-STDLIB = "python-stdlib-0123456789ab.zip"  # the site's own standard library (build_scripts/pyodide_bytecode.py)
+STDLIB = "python_stdlib-0123456789ab.zip"  # the site's own standard library (build_scripts/pyodide_bytecode.py)
 
 
 def fake_site(tmp_path: Path) -> Path:
@@ -52,9 +52,9 @@ def test_the_key_follows_the_standard_library_the_manifest_names(tmp_path):
     site = fake_site(tmp_path)
     before = pyodide_assets.seal(site)["snapshot_key"]
     checker = site / "assets" / "checker"
-    (checker / "python-stdlib-ba9876543210.zip").write_bytes(b"another core archive")
+    (checker / "python_stdlib-ba9876543210.zip").write_bytes(b"another core archive")
     manifest = json.loads((checker / "manifest.json").read_text())
-    (checker / "manifest.json").write_text(json.dumps(dict(manifest, stdlib="python-stdlib-ba9876543210.zip")))
+    (checker / "manifest.json").write_text(json.dumps(dict(manifest, stdlib="python_stdlib-ba9876543210.zip")))
     assert pyodide_assets.seal(site)["snapshot_key"] != before
 
 
@@ -65,7 +65,7 @@ def test_other_files_do_not_change_it(tmp_path):
     # Pyodide's whole zip, which the worker does not boot on, and the workbook archive, loaded after the snapshot.
     (site / "assets" / "pyodide" / "9.9.9" / "python_stdlib.zip").write_bytes(b"stock")
     (site / "assets" / "checker" / "workbook").mkdir()
-    (site / "assets" / "checker" / "workbook" / "python-stdlib-workbook-0123456789ab.zip").write_bytes(b"workbook")
+    (site / "assets" / "checker" / "workbook" / "python_stdlib-workbook-0123456789ab.zip").write_bytes(b"workbook")
     assert pyodide_assets.seal(site)["snapshot_key"] == before
 
 

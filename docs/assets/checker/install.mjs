@@ -109,7 +109,7 @@ export async function mountStdlib(pyodide, bytes, expected) {
   if (bytes.length !== expected.size || actual !== expected.sha256) {
     throw new Error(`${expected.file}: ${bytes.length} bytes, sha256 ${actual}; the build's: ${expected.size} bytes, sha256 ${expected.sha256}`);
   }
-  const target = "/lib/python-stdlib-workbook.zip";
+  const target = "/lib/python_stdlib-workbook.zip";
   pyodide.FS.writeFile(target, bytes);
   pyodide.runPython(`
 import importlib, sys
