@@ -7,9 +7,9 @@
  * Files (all beside or below this file, written by build_scripts/pyodide_assets.py at build time):
  *   manifest.json                      {pyodide_version, index_url, lock_file, package, rulesets, ...}
  *   ../pyodide/<version>/              Pyodide core (pyodide.mjs, pyodide.asm.mjs/.wasm)
- *   python-stdlib-<hash>.zip           the site's own standard library: only what booting and the checker import,
+ *   python_stdlib-<hash>.zip           the site's own standard library: only what booting and the checker import,
  *                                      precompiled (Pyodide's stdLibURL; build_scripts/pyodide_bytecode.py)
- *   workbook/python-stdlib-workbook-<hash>.zip  what the package sets add to it, mounted before the first set loads
+ *   workbook/python_stdlib-workbook-<hash>.zip  what the package sets add to it, mounted before the first set loads
  *   checker-lock-<hash>.json           the site's lock file: the checker wheel and the package sets' packages
  *                                      (workbook/: openpyxl, et_xmlfile, python-calamine) by name, with their sha256
  *   bdpilot_checker-<version>.whl      the checker, fetched beside the boot, checked against the lock file's sha256
