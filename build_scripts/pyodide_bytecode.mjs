@@ -12,8 +12,8 @@
 //      without the package sets: what Python has loaded from the zip then is the CORE archive (a request for a
 //      workbook stops where the checker answers "needs_workbook", so what it imports up to there is core too);
 //   2. loads every package set of the manifest (openpyxl, et_xmlfile, python-calamine) as the worker does and sends
-//      the requests that needed one again: what was added is the WORKBOOK archive, which the worker mounts before
-//      it loads a package set.
+//      every request again, in the same order (an export names a plan its batch made just before: the worker keeps
+//      a few): what was added is the WORKBOOK archive, which the worker mounts before it loads a package set.
 // A package (a folder: xml, encodings, ...) is never split between the two archives: zipimport looks for a
 // package's submodules in the archive its __init__ came from only, so a workbook module whose top-level package
 // has a module in the core goes into the core. Each module is stored as bytecode only (an unchecked hash-based
@@ -101,10 +101,11 @@ for (const names of Object.values(manifest.package_sets || {})) {
     fail(`loading ${names.join(", ")} failed: ${error.message || error}`);
   }
 }
-for (const text of again) {
+for (const request of requests) {
+  const text = JSON.stringify(request);
   const answer = installed.handle(text, working);
   if (neededPackages(answer)) fail(`${text.slice(0, 200)} still needs a package set: ${answer}`);
-  check(JSON.parse(text), answer);
+  check(request, answer);
 }
 const all = usedFiles();
 

@@ -70,6 +70,8 @@ def call_requests(artefact: dict) -> list[dict]:
         for lang in ("zh", "en"):
             out.append({"type": "batch", "call": call, "csv": text, "unit_kind": unit, "lang": lang,
                         "order_by": "suggested", "as_of": as_of})
+        if unit == units[0]:
+            out += _plan_requests(out[-1])  # right after its batch: the worker keeps a few plans only
     files = {
         "utf-8.csv": text.encode("utf-8"),
         "bom.csv": codecs.BOM_UTF8 + text.encode("utf-8"),
@@ -89,16 +91,6 @@ def call_requests(artefact: dict) -> list[dict]:
     for name, data in files.items():
         out.append({"type": "batch", "call": call, "file": _b64(data), "file_name": name, "unit_kind": units[0],
                     "lang": "zh", "as_of": as_of})
-    # A plan to replan and export (made by the first batch above, in the same worker).
-    from checker import api
-
-    first = next(r for r in out if r["type"] == "batch")
-    plan = json.loads(api.handle(json.dumps(dict(first, id=0))))["result"]
-    rows_of_plan = [r["row"] for r in plan["rows"]]
-    out += [{"type": "replan", "call": call, "plan_id": plan["plan_id"], "order": list(reversed(rows_of_plan))},
-            {"type": "replan", "call": call, "plan_id": plan["plan_id"], "order_by": "file"}]
-    out += [{"type": "export", "call": call, "plan_id": plan["plan_id"], "format": f, "unit_name": "单位"}
-            for f in ("csv", "xlsx")]
     out += [{"type": "replan", "call": call, "plan_id": "plan-gone"},
             {"type": "assess", "call": call, "lang": "zh", "answers": {
                 "nonsense": 1, "direction": "d9", "filing_date": as_of.replace("-", "/"), "projects_filed": "many"}},
@@ -106,6 +98,19 @@ def call_requests(artefact: dict) -> list[dict]:
             {"type": "assess", "call": call, "lang": "fr", "answers": {}},
             {"type": "batch", "call": call, "csv": "x\n1\n", "unit_kind": "planet"}]
     return out
+
+
+def _plan_requests(batch: dict) -> list[dict]:
+    """Replan and export (CSV and .xlsx) the plan `batch` makes, which CPython makes here to learn its id."""
+    from checker import api
+
+    call = batch["call"]
+    plan = json.loads(api.handle(json.dumps(dict(batch, id=0))))["result"]
+    rows = [r["row"] for r in plan["rows"]]
+    out = [{"type": "replan", "call": call, "plan_id": plan["plan_id"], "order": list(reversed(rows))},
+           {"type": "replan", "call": call, "plan_id": plan["plan_id"], "order_by": "file"}]
+    return out + [{"type": "export", "call": call, "plan_id": plan["plan_id"], "format": f, "unit_name": "单位"}
+                  for f in ("csv", "xlsx")]
 
 
 def trace_requests() -> list:

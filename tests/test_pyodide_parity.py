@@ -315,3 +315,25 @@ def test_the_wheel_holds_the_runtime_only(site_lock):
     for name in workbook:
         entry = lock["packages"][name]
         assert hashlib.sha256((site_lock.parent / entry["file_name"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_the_archives_hold_bytecode_only_and_never_split_a_package(manifest_path):
+    """The core archive and the workbook archive: compiled modules only (no sources, no other file), far fewer than
+    Pyodide's whole zip, no module in both, and no top-level package in both (zipimport finds a package's submodules
+    in the archive of its __init__ only)."""
+    import zipfile
+
+    import pyodide_assets
+
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    folder = manifest_path.parent
+    core = zipfile.ZipFile(folder / manifest["stdlib"]).namelist()
+    workbook = zipfile.ZipFile(folder / manifest["stdlib_workbook"]["file"]).namelist()
+    stock = zipfile.ZipFile(PYODIDE_DIR / pyodide_assets.STOCK_STDLIB).namelist()
+    assert core and workbook and all(name.endswith(".pyc") for name in core + workbook)
+    assert {name[:-1] for name in core + workbook} <= set(stock)
+    assert not set(core) & set(workbook)
+    packages = lambda names: {n.split("/")[0] for n in names if "/" in n}  # noqa: E731
+    assert not packages(core) & packages(workbook)
+    assert len(core) < len(stock) / 3
+    assert (folder / manifest["stdlib"]).stat().st_size < (PYODIDE_DIR / pyodide_assets.STOCK_STDLIB).stat().st_size
