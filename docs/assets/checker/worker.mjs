@@ -442,6 +442,10 @@ async function boot() {
       }
     }
   }
+  // A boot file whose check ends only now still fails the boot: the thread was busy starting Python meanwhile, and a
+  // damaged standard library may boot and fail later, at the request that imports the damaged module.
+  const bad = await bootFiles.firstError();
+  if (bad) throw bad;
   meta = {
     protocol: installed.calls[0].protocol,
     calls: installed.calls,
