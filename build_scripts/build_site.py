@@ -11,7 +11,8 @@ Steps, in order (the first failure stops the build):
 2. ``mkdocs build --strict`` (its hooks generate the pages from the bundles, then put Pyodide and the checker
    wheel, built from the same bundles, into the site);
 3. bundle and minify the page scripts in the site (build_scripts/minify_scripts.py; the sources stay readable);
-4. precompile the standard library with the calls' requests (build_scripts/pyodide_bytecode.py);
+4. the site's own standard library, precompiled: only the modules the calls' requests import, in a core archive
+   and a workbook one (build_scripts/pyodide_bytecode.py);
 5. the hosting page's download figures, measured from the files (build_scripts/transfer_sizes.py);
 6. the service worker's configuration (build_scripts/sw_config.py);
 7. a gzip twin beside each big file, for hosts that serve them (build_scripts/precompress.py).

@@ -10,7 +10,9 @@ It writes:
 
 * ``<site>/assets/pyodide/<pyodide version>/``: Pyodide's core files copied from node_modules/pyodide
   (pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip, pyodide-lock.json). The version is in the
-  path, so a new Pyodide gets new URLs and no cache serves a mix of versions.
+  path, so a new Pyodide gets new URLs and no cache serves a mix of versions. The manifest's ``stdlib`` names this
+  stock python_stdlib.zip until the build's next step (build_scripts/pyodide_bytecode.py) replaces it with the
+  site's own, smaller standard library and removes it.
 * ``<site>/assets/checker/bdpilot_checker-<version>-py3-none-any.whl``: the checker wheel
   (build_scripts/build_wheel.py builds it into build/checker/, or reuses it when its inputs did not change).
 * ``<site>/assets/checker/checker-lock-<sha12>.json``: the site's Pyodide lock file. The worker checks the checker
@@ -58,7 +60,8 @@ import wasm_memory  # noqa: E402  (build_scripts/wasm_memory.py)
 
 REPO_ROOT = build_wheel.REPO_ROOT
 PYODIDE_DIR = REPO_ROOT / "node_modules" / "pyodide"
-CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+STOCK_STDLIB = "python_stdlib.zip"  # Pyodide's whole standard library, as sources
+CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", STOCK_STDLIB, "pyodide-lock.json")
 BUILD_DIR = build_wheel.DEFAULT_OUT
 MANIFEST = "manifest.json"
 LOCK_PREFIX = "checker-lock-"
@@ -248,17 +251,25 @@ def _copy(src: Path, dst: Path) -> bool:
     return True
 
 
-# What a memory snapshot of the booted worker depends on besides the manifest's versions (docs/assets/checker/worker.mjs).
-SNAPSHOT_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# What a memory snapshot of the booted worker depends on besides the manifest's versions (docs/assets/checker/worker.mjs):
+# these, the standard library it booted on (the manifest's stdlib), the wheel and the worker.
+SNAPSHOT_RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 WORKER_FILE = "worker.mjs"
 
 
+def stdlib_path(manifest: dict) -> str:
+    """The standard library archive the worker boots on, relative to the manifest (Pyodide's stock zip when the
+    manifest names none)."""
+    return manifest.get("stdlib") or manifest["index_url"] + STOCK_STDLIB
+
+
 def snapshot_key(site_dir: Path, manifest: dict) -> str:
-    """sha256 (first 16 hex digits) over the site's runtime files, the wheel and the worker, as they are now."""
+    """sha256 (first 16 hex digits) over the site's runtime files, the standard library, the wheel and the worker,
+    as they are now."""
     checker_dir = Path(site_dir) / "assets" / "checker"
     runtime_dir = (checker_dir / manifest["index_url"]).resolve()
     files = [runtime_dir / name for name in SNAPSHOT_RUNTIME_FILES]
-    files += [checker_dir / manifest["wheel"], checker_dir / WORKER_FILE]
+    files += [checker_dir / stdlib_path(manifest), checker_dir / manifest["wheel"], checker_dir / WORKER_FILE]
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode("utf-8") + b"\0")
@@ -270,7 +281,7 @@ def snapshot_key(site_dir: Path, manifest: dict) -> str:
 # Pyodide's .wasm and standard library, beside the manifest's wheel and lock file. A file answered with an HTTP
 # error, cut short or changed on its way is then said at once, naming the file and what is wrong, instead of
 # Pyodide waiting for ever on a module it cannot compile.
-CHECKED_RUNTIME_FILES = ("pyodide.asm.wasm", "python_stdlib.zip")
+CHECKED_RUNTIME_FILES = ("pyodide.asm.wasm",)
 
 
 def snapshot_heap_limit(pyodide_dir: Path = PYODIDE_DIR) -> int:
@@ -285,7 +296,7 @@ def snapshot_heap_limit(pyodide_dir: Path = PYODIDE_DIR) -> int:
 def boot_files(site_dir: Path, manifest: dict) -> dict:
     """{path relative to the manifest: {"size": bytes, "sha256": hex}} of the checked boot files, as they are now."""
     checker_dir = Path(site_dir) / "assets" / "checker"
-    names = [manifest["index_url"] + name for name in CHECKED_RUNTIME_FILES]
+    names = [manifest["index_url"] + name for name in CHECKED_RUNTIME_FILES] + [stdlib_path(manifest)]
     names += [manifest[key] for key in ("wheel", "lock_file") if manifest.get(key)]
     files = {}
     for name in names:
@@ -332,6 +343,9 @@ def install(site_dir: Path, pyodide_dir: Path = PYODIDE_DIR, quiet: bool = False
         "protocol": wheel_record["protocol"],
         "pyodide_version": version,
         "index_url": f"../pyodide/{version}/",
+        # The standard library the worker boots on (Pyodide's stdLibURL): the stock one here, the site's own once
+        # build_scripts/pyodide_bytecode.py has run (which adds stdlib_workbook, what the package sets need).
+        "stdlib": f"../pyodide/{version}/{STOCK_STDLIB}",
         "lock_file": lock.name,
         "package": wheel_record["name"],
         "wheel": wheel.name,

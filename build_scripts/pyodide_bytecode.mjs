@@ -1,54 +1,116 @@
-// Precompile the Python standard library modules that the checker needs, with Pyodide's own Python, under Node.
+// Build the site's own Python standard library: two precompiled archives holding only what is used, found by
+// running the checker's requests in Pyodide's own Python under Node.
 //
-//   node build_scripts/pyodide_bytecode.mjs --pyodide node_modules/pyodide --stdlib SITE/.../python_stdlib.zip \
-//        [--wheel SITE/.../checker-*.whl] [--requests REQUESTS.json] [--out OUT.zip]
+//   node build_scripts/pyodide_bytecode.mjs --manifest SITE/assets/checker/manifest.json \
+//        --stdlib node_modules/pyodide/python_stdlib.zip --requests REQUESTS.json --out-dir DIR
 //
-// Pyodide ships its standard library as sources only (python_stdlib.zip holds .py files), so every page load
-// compiles the ~140 modules that booting Pyodide and running the checker import: about two thirds of the boot time.
-// This script boots the same Pyodide (node_modules/pyodide: the version the site ships, so the bytecode's magic
-// number matches), installs the checker wheel, runs the requests of --requests (a JSON list: one request of each
-// kind for every call, from the call's own answer cases; build_scripts/guide/bundles.py) through checker.api, and rewrites the
-// zip with each module that was imported replaced by its bytecode (an unchecked hash-based .pyc, PEP 552, compiled
-// with the file name the module has in Pyodide). Modules that were not imported stay as sources, so the zip grows
-// only by what is used. zipimport prefers the .pyc; tracebacks through those modules show no source lines.
+// Pyodide ships all ~614 modules of its standard library as sources (python_stdlib.zip, 2.5 MB; 3.3 MB once the
+// used ones were precompiled) and the page loaded them all, while booting and the checker import ~150. This script
+// boots the Pyodide the site ships on the stock zip, exactly as the site's worker boots (docs/assets/checker/
+// install.mjs: the wheel unpacked, every call's meta answered; a memory snapshot made, as a first visit does), then
+//   1. sends every request of --requests (each request kind and answer case, build_scripts/stdlib_requests.py)
+//      without the package sets: what Python has loaded from the zip then is the CORE archive (a request for a
+//      workbook stops where the checker answers "needs_workbook", so what it imports up to there is core too);
+//   2. loads every package set of the manifest (openpyxl, et_xmlfile, python-calamine) as the worker does and sends
+//      every request again, in the same order (an export names a plan its batch made just before: the worker keeps
+//      a few): what was added is the WORKBOOK archive, which the worker mounts before it loads a package set.
+// A package (a folder: xml, encodings, ...) is never split between the two archives: zipimport looks for a
+// package's submodules in the archive its __init__ came from only, so a workbook module whose top-level package
+// has a module in the core goes into the core. Each module is stored as bytecode only (an unchecked hash-based
+// .pyc, PEP 552, compiled here with the file name it has in Pyodide, so its magic number is the shipped Python's;
+// without docstrings and asserts, as python -OO does, but for Pyodide's own packages);
+// tracebacks through them show no source lines. `pyodide py-compile` is no substitute: it compiles with the host's
+// Python, whose bytecode Pyodide refuses.
 //
-// Writes --out (default: the --stdlib file, replaced in place) and prints a JSON summary on stdout. The output is
-// deterministic (entries keep their order and dates), so a rebuild gives the same bytes.
-// `pyodide py-compile` is no substitute: it compiles with the host's Python, whose bytecode Pyodide refuses.
+// Writes DIR/core.zip and DIR/workbook.zip and prints a JSON summary on stdout (the modules of each, bytes).
+// The output is deterministic (entries in the stock zip's order, with its dates), so a rebuild gives the same bytes.
+// Any request answered with "internal" (a module missing, say) fails the build.
 
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { installChecker, loadLockedPackages, manifestURLs, neededPackages } from "../docs/assets/checker/install.mjs";
 
 const { values: args } = parseArgs({
   options: {
-    pyodide: { type: "string" },
+    manifest: { type: "string" },
     stdlib: { type: "string" },
-    wheel: { type: "string" },
     requests: { type: "string" },
-    out: { type: "string" },
+    "out-dir": { type: "string" },
   },
 });
-if (!args.pyodide || !args.stdlib) {
-  console.error("usage: pyodide_bytecode.mjs --pyodide DIR --stdlib ZIP [--wheel WHL] [--out ZIP]");
+if (!args.manifest || !args.stdlib || !args.requests || !args["out-dir"]) {
+  console.error("usage: pyodide_bytecode.mjs --manifest MANIFEST --stdlib ZIP --requests REQUESTS.json --out-dir DIR");
   process.exit(2);
 }
 
-const indexURL = path.resolve(args.pyodide) + path.sep;
+const manifestURL = pathToFileURL(path.resolve(args.manifest));
+const manifest = JSON.parse(fs.readFileSync(manifestURL, "utf-8"));
+const urls = manifestURLs(manifest, manifestURL);
+const local = (url) => fileURLToPath(url) + (url.endsWith("/") ? path.sep : "");
+const indexURL = local(urls.indexURL);
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
-// Boot on the zip being rewritten: its sources are the ones compiled (and it must be a stock, source-only zip).
-const pyodide = await loadPyodide({ indexURL, stdLibURL: path.resolve(args.stdlib) });
-
-if (args.wheel) {
-  // A Node Buffer is not accepted here: copy into a Uint8Array.
-  const data = new Uint8Array(fs.readFileSync(args.wheel));
-  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
-  pyodide.unpackArchive(data, "wheel", { extractDir: sitePackages });
+// The stock zip, whatever the manifest names: its sources are the ones compiled.
+const pyodide = await loadPyodide({
+  indexURL,
+  stdLibURL: path.resolve(args.stdlib),
+  lockFileURL: local(urls.lockFileURL),
+  packageBaseUrl: local(urls.packageBaseUrl),
+  _makeSnapshot: true,
+});
+const fail = (message) => {
+  console.error(`pyodide_bytecode: ${message}`);
+  process.exit(1);
+};
+let installed;
+try {
+  installed = await installChecker(pyodide, manifest, new Uint8Array(fs.readFileSync(local(urls.wheelURL))));
+} catch (error) {
+  fail(`installing the checker failed (${error.code || "error"}): ${error.message || error}`);
 }
+pyodide.makeMemorySnapshot(); // what a first visit does right after the boot (it may import modules of its own)
 
-pyodide.globals.set("HAVE_CHECKER", Boolean(args.wheel));
-pyodide.globals.set("REQUESTS_JSON", args.requests ? fs.readFileSync(args.requests, "utf-8") : "[]");
+const usedFiles = () => JSON.parse(pyodide.runPython(`
+import json, sys
+prefix = "/lib/python314.zip/"
+json.dumps(sorted({m.__file__[len(prefix):] for m in list(sys.modules.values())
+                   if (getattr(m, "__file__", None) or "").startswith(prefix)}))
+`));
+
+const working = () => {}; // the worker passes a progress callback: so does this
+const requests = JSON.parse(fs.readFileSync(args.requests, "utf-8"));
+const again = [];
+const check = (request, answer) => {
+  if (answer.length < 4096 && JSON.parse(answer).error?.code === "internal") {
+    fail(`${JSON.stringify(request).slice(0, 200)} answered ${answer}`);
+  }
+};
+for (const request of requests) {
+  const text = JSON.stringify(request);
+  const answer = installed.handle(text, working);
+  if (neededPackages(answer)) again.push(text);
+  else check(request, answer);
+}
+const core = usedFiles();
+for (const names of Object.values(manifest.package_sets || {})) {
+  try {
+    await loadLockedPackages(pyodide, names);
+  } catch (error) {
+    fail(`loading ${names.join(", ")} failed: ${error.message || error}`);
+  }
+}
+for (const request of requests) {
+  const text = JSON.stringify(request);
+  const answer = installed.handle(text, working);
+  if (neededPackages(answer)) fail(`${text.slice(0, 200)} still needs a package set: ${answer}`);
+  check(request, answer);
+}
+const all = usedFiles();
+
+pyodide.globals.set("CORE", JSON.stringify(core));
+pyodide.globals.set("ALL", JSON.stringify(all));
 const summary = pyodide.runPython(`
 import importlib._bootstrap_external as bootstrap
 import importlib.util
@@ -56,41 +118,51 @@ import json
 import sys
 import zipfile
 
-if HAVE_CHECKER:
-    # What the pages' workers do: every request kind for every call, so every module they import is loaded.
-    from checker import api
-    for request in json.loads(REQUESTS_JSON):
-        json.loads(api.handle(json.dumps(dict(request, id=1))))
-
 prefix = "/lib/python314.zip/"
-zip_path = "/lib/python314.zip"
-used = {module.__file__[len(prefix):] for module in list(sys.modules.values())
-        if (getattr(module, "__file__", None) or "").startswith(prefix)}
-source = zipfile.ZipFile(zip_path)
+source = zipfile.ZipFile("/lib/python314.zip")
 if any(info.filename.endswith(".pyc") for info in source.infolist()):
     raise SystemExit("python_stdlib.zip already holds bytecode: give the stock zip from node_modules/pyodide")
-compiled = 0
-with zipfile.ZipFile("/tmp/stdlib-out.zip", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-    for info in source.infolist():
-        data = source.read(info)
-        if info.filename in used and info.filename.endswith(".py"):
-            code = compile(data, prefix + info.filename, "exec", dont_inherit=True)
-            pyc = bootstrap._code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
-            entry = zipfile.ZipInfo(info.filename + "c", info.date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(entry, bytes(pyc))
-            compiled += 1
-        else:
-            out.writestr(info, data)
+top = lambda name: name.split("/")[0] if "/" in name else None  # a top-level package's folder, or None
+KEEP_DOCSTRINGS = {"_pyodide", "pyodide"}
+core = set(json.loads(CORE))
+workbook = set(json.loads(ALL)) - core
+shared = {top(n) for n in core} - {None}
+moved = sorted(n for n in workbook if top(n) in shared)  # never split a package (see above)
+core |= set(moved)
+workbook -= set(moved)
+if any(not n.endswith(".py") for n in core | workbook):
+    raise SystemExit(f"not a source module: {sorted(n for n in core | workbook if not n.endswith('.py'))}")
+
+def write(target, names):
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in source.infolist():
+            if info.filename in names:
+                data = source.read(info)
+                # Without docstrings and asserts (as python -OO), ~15 % fewer bytes; but for Pyodide's own packages,
+                # whose JavaScript API is documented from their docstrings at run time.
+                level = 0 if top(info.filename) in KEEP_DOCSTRINGS else 2
+                code = compile(data, prefix + info.filename, "exec", dont_inherit=True, optimize=level)
+                pyc = bootstrap._code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False)
+                entry = zipfile.ZipInfo(info.filename + "c", info.date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                out.writestr(entry, bytes(pyc))
+
+write("/tmp/core.zip", core)
+write("/tmp/workbook.zip", workbook)
+as_modules = lambda names: sorted(n[:-3].removesuffix("/__init__").replace("/", ".") for n in names)
 json.dumps({"python": sys.version.split()[0], "magic": importlib.util.MAGIC_NUMBER.hex(),
-            "compiled": compiled, "entries": len(source.infolist()), "checker": HAVE_CHECKER})
+            "entries": len(source.infolist()), "core": as_modules(core), "workbook": as_modules(workbook),
+            "moved_to_core": as_modules(moved)})
 `);
-const output = pyodide.FS.readFile("/tmp/stdlib-out.zip");
-const bytesBefore = fs.statSync(path.resolve(args.stdlib)).size;
-const target = path.resolve(args.out || args.stdlib);
-fs.writeFileSync(target + ".tmp", output);
-fs.renameSync(target + ".tmp", target);
+const outDir = path.resolve(args["out-dir"]);
+fs.mkdirSync(outDir, { recursive: true });
 const result = JSON.parse(summary);
-result.bytes_before = bytesBefore;
-result.bytes = output.length;
+for (const name of ["core", "workbook"]) {
+  const data = pyodide.FS.readFile(`/tmp/${name}.zip`);
+  fs.writeFileSync(path.join(outDir, `${name}.zip`), data);
+  result[`${name}_bytes`] = data.length;
+}
+result.stock_bytes = fs.statSync(path.resolve(args.stdlib)).size;
+result.requests = requests.length;
+result.requests_needing_packages = again.length;
 console.log(JSON.stringify(result));

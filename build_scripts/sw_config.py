@@ -10,15 +10,18 @@ docs/sw.js (copied to <site>/sw.js by MkDocs) holds a placeholder between the ma
 * ``hash``: the first 12 hex digits of a SHA-256 over the precached files' paths and contents, so any change
   to them (a new Pyodide, a new wheel, a recompiled stdlib) gives the cache a new name;
 * ``precache``: the files the worker caches at install and serves cache-first, relative to sw.js: the checker's
-  wheel and lock file (their names change with their content), and the Pyodide files the checker worker loads
-  (pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip);
+  wheel and lock file (their names change with their content), the Pyodide files the checker worker loads
+  (pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm) and the standard library it boots on (the manifest's ``stdlib``:
+  the site's own, build_scripts/pyodide_bytecode.py);
 * ``integrity``: each precached file's sha256 as a Subresource Integrity value ("sha256-<base64>"): the worker
   caches a copy only when its bytes are the build's, so a file cut short or damaged on its way is never kept (and
   served cache-first) after the server is fixed;
 * ``pages`` and ``pages_hash``: every page of both languages (as the folder URL visitors use, "checker/") and
   every other file of the site (styles, scripts, search indexes, the checker's manifest.json) — also cached at
   install, but served network-first, so a new release (a new manifest, so a new rule set) shows at once online
-  and the last one seen works offline. ``pages_hash`` names their cache, so a release refreshes it without
+  and the last one seen works offline. Not the package sets' files (assets/checker/workbook/: the workbook wheels
+  and the standard library they need), which only a workbook loads: the screening page asks the worker to keep
+  them. ``pages_hash`` names their cache, so a release refreshes it without
   refetching the runtime.
 
 It also writes the runtime's size (the precached files' bytes: what a visitor's browser stores to run the
@@ -45,8 +48,11 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PYODIDE_PACKAGE = REPO_ROOT / "node_modules" / "pyodide" / "package.json"
-# What the worker fetches from Pyodide's folder (it passes the checker's own lock file, so not pyodide-lock.json).
-RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+# What the worker fetches from Pyodide's folder (it passes the checker's own lock file, so not pyodide-lock.json; its
+# standard library is the one the manifest names).
+RUNTIME_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]
+STOCK_STDLIB = "python_stdlib.zip"  # Pyodide's own, when the manifest names no other
+ON_DEMAND = ("assets", "checker", "workbook")  # the package sets' files: loaded for a workbook only
 MANIFEST = "assets/checker/manifest.json"
 CONFIG_RE = re.compile(r"/\* @sw-config \*/.*?/\* @end-sw-config \*/")
 WHEEL_RE = re.compile(r"^(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-]+)-.*\.whl$")
@@ -78,6 +84,7 @@ def from_manifest(site: Path) -> tuple[list[Path], str, str] | None:
     runtime = (folder / manifest["index_url"]).resolve()
     files = [folder / manifest["wheel"], folder / manifest["lock_file"]]
     files += [runtime / name for name in RUNTIME_FILES]
+    files.append(folder / manifest["stdlib"] if manifest.get("stdlib") else runtime / STOCK_STDLIB)
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise FileNotFoundError(f"files named by {manifest_path} are missing: {', '.join(missing)}")
@@ -93,7 +100,8 @@ def by_scanning(site: Path) -> tuple[list[Path], str, str] | None:
     pyodide_dir = find_pyodide_dir(site)
     if pyodide_dir is None:
         return None
-    files = [pyodide_dir / name for name in RUNTIME_FILES + ["pyodide-lock.json"] if (pyodide_dir / name).is_file()]
+    files = [pyodide_dir / name for name in RUNTIME_FILES + [STOCK_STDLIB, "pyodide-lock.json"]
+             if (pyodide_dir / name).is_file()]
     wheels = sorted(p for p in site.rglob("*.whl") if "__bench__" not in p.parts)
     versions = [m.group("version") for m in (WHEEL_RE.match(w.name) for w in wheels) if m]
     return files + wheels, pyodide_version(pyodide_dir), "+".join(versions) or "none"
@@ -107,6 +115,7 @@ def site_files(site: Path, core: list[Path]) -> list[Path]:
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site)
         if (not path.is_file() or path.resolve() in skip or "__bench__" in rel.parts or rel.parts[:2] == ("assets", "pyodide")
+                or rel.parts[:3] == ON_DEMAND
                 or path.suffix in (".whl", ".map", ".gz") or rel.name in ("sitemap.xml", "sitemap.xml.gz")):
             continue
         out.append(path)

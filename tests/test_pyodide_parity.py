@@ -3,9 +3,13 @@
 Every answer case of every call (policy_data/calls/<call>/cases/*.yaml) becomes an `assess` request for its call
 (its answers, lang and as_of; cases without as_of are assessed on the call's applicant deadline, as
 tests/test_cases.py does: build_scripts/guide/bundles.py's case_as_of), in both languages; so do the other request types (meta, questions,
-template, a batch built from all the cases) and requests that must fail. The checker's files are installed into a
-temporary site by build_scripts/pyodide_assets.py, as the build installs them (runtime, wheel, lock file, workbook
-packages, manifest), and tests/node/run_cases.mjs loads them with the site's worker's own code
+template, a batch built from all the cases) and requests that must fail; every workbook kind (the template as .xlsx,
+a list screened from an .xlsx, an old .xls and an .ods, a plan exported as .xlsx) and CSV files in the encodings the
+checker reads. The checker's files are installed into a temporary site by build_scripts/pyodide_assets.py and
+build_scripts/pyodide_bytecode.py, as the build installs them (runtime, wheel, lock file, workbook packages, the
+site's own standard library: its core archive, and the workbook archive mounted before the package sets, manifest),
+so every request here runs from the reduced standard library: a module missing at run time makes an answer differ
+(an "internal" error), a test failure rather than a visitor's. tests/node/run_cases.mjs loads them with the site's worker's own code
 (docs/assets/checker/install.mjs: the wheel's sha256 checked against the lock file and the wheel unpacked into
 site-packages, every call's meta answered; the workbook packages loaded by name, sha256 checked, when a request
 needs them). CPython answers through checker.api.handle from the source checkout. The JSON answers must be equal,
@@ -15,6 +19,7 @@ value for value.
 from __future__ import annotations
 
 import base64
+import codecs
 import csv
 import hashlib
 import io
@@ -102,6 +107,25 @@ def build_requests() -> tuple[list, list[str]]:
     add("batch of the cases from .xlsx (zh, province)",
         {"id": "x-zh", "type": "batch", "xlsx": base64.b64encode(book).decode("ascii"), "unit_kind": "province",
          "lang": "zh", "file_name": "名单.xlsx", "as_of": "2022-05-01"})
+    # Each workbook kind, after the standard library's workbook archive is mounted (the first needs_workbook).
+    screening = REPO_ROOT / "tests" / "fixtures" / "screening"
+    as_of = case_as_of(cases[0][1], load_default("2022").bundle)
+    files = {"名单.xls": (screening / "candidates-province.xls").read_bytes(),
+             "名单.ods": (screening / "candidates-province.ods").read_bytes(),
+             "gb18030.csv": csv_text.encode("gb18030") + "备注\n".encode("gb18030"),
+             "utf-16.csv": codecs.BOM_UTF16_LE + csv_text.encode("utf-16-le")}
+    for name, data in files.items():
+        add(f"batch of the file {name}", {"id": f"f-{name}", "type": "batch", "file": base64.b64encode(data).decode("ascii"),
+                                           "unit_kind": "province", "lang": "zh", "file_name": name, "as_of": as_of})
+    add("template (.xlsx, en)", {"id": "tx-en", "type": "template", "lang": "en", "format": "xlsx"})
+    from checker import api
+
+    first = {"call": "2022", "id": "p", "type": "batch", "csv": csv_text, "unit_kind": "province", "lang": "en", "as_of": as_of}
+    add("batch to replan and export", first)
+    plan = json.loads(api.handle(json.dumps(first)))["result"]
+    add("replan", {"id": "r", "type": "replan", "plan_id": plan["plan_id"], "order": [r["row"] for r in plan["rows"]][::-1]})
+    for fmt in ("csv", "xlsx"):
+        add(f"export ({fmt})", {"id": f"e-{fmt}", "type": "export", "plan_id": plan["plan_id"], "format": fmt})
     add("meta", {"id": 1, "type": "meta"})
     add("exported answers file", {"id": 2, "type": "assess", "lang": "en", "as_of": "2026-11-29", "answers": {
         "call": "2022", "ruleset_version": "0ld", "exported_on": "2026-11-29",
@@ -134,8 +158,11 @@ def manifest_path(tmp_path_factory) -> Path:
         pytest.fail(f"{PYODIDE_DIR} is missing: run `make node_modules`")
     import pyodide_assets
 
+    import pyodide_bytecode
+
     site = tmp_path_factory.mktemp("pyodide-site")
     pyodide_assets.install(site, quiet=True)
+    assert pyodide_bytecode.precompile(site, quiet=True), "the site's own standard library was not built"
     return site / "assets" / "checker" / pyodide_assets.MANIFEST
 
 
@@ -166,7 +193,19 @@ def parity(manifest_path, tmp_path_factory):
 
     plan_memory._PLANS.clear()
     cpython = [json.loads(api.handle(r if isinstance(r, str) else json.dumps(r))) for r in requests]
-    return names, requests, cpython, pyodide
+    return names, requests, [readable(a) for a in cpython], dict(pyodide, responses=[readable(a) for a in pyodide["responses"]])
+
+
+def readable(answer: dict) -> dict:
+    """An answer with a written .xlsx replaced by its cells: the file's bytes carry the time it was written."""
+    result = answer.get("result")
+    if not (isinstance(result, dict) and "xlsx" in result):
+        return answer
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(result["xlsx"])))
+    cells = {sheet.title: [[c.value for c in row] for row in sheet.iter_rows()] for sheet in book.worksheets}
+    return dict(answer, result=dict(result, xlsx=cells))
 
 
 def test_cases_exist():
@@ -202,6 +241,33 @@ def test_the_cases_ran_and_failures_are_messages(parity):
     exported = by_name["exported answers file"]["result"]
     assert exported["answers"]["project_name"] == "<img src=x onerror=alert(1)>"
     assert exported["timeline"]["applicants_open"] is False
+
+
+def test_no_request_failed_inside_pyodide(parity):
+    """A module missing from the site's own standard library surfaces as an "internal" answer (checker/api.py)."""
+    names, _requests, _cpython, pyodide = parity
+    failed = [(n, r["error"]["message"]) for n, r in zip(names, pyodide["responses"])
+              if not r["ok"] and r["error"]["code"] in ("internal", "needs_workbook")]
+    assert not failed
+
+
+def test_the_requests_ran_from_the_sites_own_standard_library(parity, manifest_path):
+    """Booted on the manifest's core archive (not Pyodide's whole zip, which is not in the site), the workbook kinds
+    answered after the workbook archive was mounted, and no module came from anywhere else."""
+    meta = parity[3]["meta"]
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    import pyodide_assets
+
+    assert manifest["stdlib"] != manifest["index_url"] + pyodide_assets.STOCK_STDLIB
+    assert meta["stdlib_url"] == (manifest_path.parent / manifest["stdlib"]).as_uri()
+    assert not (manifest_path.parent / manifest["index_url"] / pyodide_assets.STOCK_STDLIB).exists()
+    archives = meta["stdlib_archives"]
+    assert sorted(archives.values()) == sorted([manifest["boot_files"][manifest["stdlib"]]["size"],
+                                                manifest["stdlib_workbook"]["size"]])
+    stdlib = [path for path in meta["stdlib_files"] if "/site-packages/" not in path]  # not the packages
+    used = {path.split(".zip/")[0] + ".zip" for path in stdlib if ".zip/" in path}
+    assert used == set(archives) and all(".zip/" in path for path in stdlib), stdlib
+    assert set(meta["package_sets_loaded"]) == set(manifest["package_sets"])
 
 
 def test_the_checker_is_loaded_as_the_worker_loads_it(parity, manifest_path):
@@ -274,3 +340,25 @@ def test_the_booted_checker_snapshot_fits_the_heap_pyodide_restores_into(manifes
     assert measured["heap_limit"] == manifest["snapshot_heap_limit"]
     assert 0 < measured["heap_bytes"] <= measured["heap_limit"], measured
     assert measured["restored"] and measured["calls"] == sorted(manifest["rulesets"]), measured
+
+
+def test_the_archives_hold_bytecode_only_and_never_split_a_package(manifest_path):
+    """The core archive and the workbook archive: compiled modules only (no sources, no other file), far fewer than
+    Pyodide's whole zip, no module in both, and no top-level package in both (zipimport finds a package's submodules
+    in the archive of its __init__ only)."""
+    import zipfile
+
+    import pyodide_assets
+
+    manifest = json.loads(manifest_path.read_text("utf-8"))
+    folder = manifest_path.parent
+    core = zipfile.ZipFile(folder / manifest["stdlib"]).namelist()
+    workbook = zipfile.ZipFile(folder / manifest["stdlib_workbook"]["file"]).namelist()
+    stock = zipfile.ZipFile(PYODIDE_DIR / pyodide_assets.STOCK_STDLIB).namelist()
+    assert core and workbook and all(name.endswith(".pyc") for name in core + workbook)
+    assert {name[:-1] for name in core + workbook} <= set(stock)
+    assert not set(core) & set(workbook)
+    packages = lambda names: {n.split("/")[0] for n in names if "/" in n}  # noqa: E731
+    assert not packages(core) & packages(workbook)
+    assert len(core) < len(stock) / 3
+    assert (folder / manifest["stdlib"]).stat().st_size < (PYODIDE_DIR / pyodide_assets.STOCK_STDLIB).stat().st_size

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "build_scripts"))
 import pyodide_assets  # noqa: E402
 
 WHEEL = "bdpilot_checker-1.0-py3-none-any.whl"
+STDLIB = "python_stdlib-0123456789ab.zip"  # the site's own standard library (build_scripts/pyodide_bytecode.py)
 
 
 def fake_site(tmp_path: Path) -> Path:
@@ -26,13 +27,15 @@ def fake_site(tmp_path: Path) -> Path:
     for name in pyodide_assets.SNAPSHOT_RUNTIME_FILES:
         (runtime / name).write_bytes(name.encode())
     (checker / WHEEL).write_bytes(b"wheel")
+    (checker / STDLIB).write_bytes(b"core archive")
     (checker / "worker.mjs").write_text("// worker")
-    (checker / "manifest.json").write_text(json.dumps({"index_url": "../pyodide/9.9.9/", "wheel": WHEEL}))
+    (checker / "manifest.json").write_text(json.dumps({"index_url": "../pyodide/9.9.9/", "wheel": WHEEL,
+                                                       "stdlib": STDLIB}))
     return site
 
 
 @pytest.mark.parametrize("changed", [f"assets/pyodide/9.9.9/{n}" for n in pyodide_assets.SNAPSHOT_RUNTIME_FILES]
-                         + [f"assets/checker/{WHEEL}", "assets/checker/worker.mjs"])
+                         + [f"assets/checker/{WHEEL}", "assets/checker/worker.mjs", f"assets/checker/{STDLIB}"])
 def test_the_key_changes_with_each_file_it_covers(tmp_path, changed):
     site = fake_site(tmp_path)
     before = pyodide_assets.seal(site)["snapshot_key"]
@@ -44,10 +47,25 @@ def test_the_key_changes_with_each_file_it_covers(tmp_path, changed):
     assert json.loads((site / "assets" / "checker" / "manifest.json").read_text())["snapshot_key"] == after
 
 
+def test_the_key_follows_the_standard_library_the_manifest_names(tmp_path):
+    """A build whose archive holds other modules names another file: the key changes with it."""
+    site = fake_site(tmp_path)
+    before = pyodide_assets.seal(site)["snapshot_key"]
+    checker = site / "assets" / "checker"
+    (checker / "python_stdlib-ba9876543210.zip").write_bytes(b"another core archive")
+    manifest = json.loads((checker / "manifest.json").read_text())
+    (checker / "manifest.json").write_text(json.dumps(dict(manifest, stdlib="python_stdlib-ba9876543210.zip")))
+    assert pyodide_assets.seal(site)["snapshot_key"] != before
+
+
 def test_other_files_do_not_change_it(tmp_path):
     site = fake_site(tmp_path)
     before = pyodide_assets.seal(site)["snapshot_key"]
     (site / "assets" / "checker" / "checker.js").write_text("// a page script")
+    # Pyodide's whole zip, which the worker does not boot on, and the workbook archive, loaded after the snapshot.
+    (site / "assets" / "pyodide" / "9.9.9" / "python_stdlib.zip").write_bytes(b"stock")
+    (site / "assets" / "checker" / "workbook").mkdir()
+    (site / "assets" / "checker" / "workbook" / "python_stdlib-workbook-0123456789ab.zip").write_bytes(b"workbook")
     assert pyodide_assets.seal(site)["snapshot_key"] == before
 
 
@@ -64,14 +82,24 @@ def test_the_built_site_carries_the_key_of_its_files(built_site_file):
 def test_boot_files_follow_each_checked_file(tmp_path):
     site = fake_site(tmp_path)
     files = pyodide_assets.seal(site)["boot_files"]
-    assert sorted(files) == ["../pyodide/9.9.9/pyodide.asm.wasm", "../pyodide/9.9.9/python_stdlib.zip", WHEEL]
+    assert sorted(files) == ["../pyodide/9.9.9/pyodide.asm.wasm", WHEEL, STDLIB]
     assert files[WHEEL] == {"size": 5, "sha256": hashlib.sha256(b"wheel").hexdigest()}
-    stdlib = site / "assets" / "pyodide" / "9.9.9" / "python_stdlib.zip"
-    stdlib.write_bytes(b"precompiled later in the build")
-    after = pyodide_assets.seal(site)["boot_files"]["../pyodide/9.9.9/python_stdlib.zip"]
-    assert after["size"] == len(b"precompiled later in the build")
-    assert json.loads((site / "assets" / "checker" / "manifest.json").read_text())["boot_files"][
-        "../pyodide/9.9.9/python_stdlib.zip"] == after
+    stdlib = site / "assets" / "checker" / STDLIB
+    stdlib.write_bytes(b"rewritten later in the build")
+    after = pyodide_assets.seal(site)["boot_files"][STDLIB]
+    assert after["size"] == len(b"rewritten later in the build")
+    assert json.loads((site / "assets" / "checker" / "manifest.json").read_text())["boot_files"][STDLIB] == after
+
+
+def test_without_a_standard_library_of_its_own_pyodides_is_checked(tmp_path):
+    """A site whose manifest names no archive (the build's step skipped) boots on Pyodide's whole zip."""
+    site = fake_site(tmp_path)
+    manifest_path = site / "assets" / "checker" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["stdlib"]
+    manifest_path.write_text(json.dumps(manifest))
+    (site / "assets" / "pyodide" / "9.9.9" / "python_stdlib.zip").write_bytes(b"stock")
+    assert "../pyodide/9.9.9/python_stdlib.zip" in pyodide_assets.seal(site)["boot_files"]
 
 
 def test_the_built_site_lists_its_boot_files_as_served(built_site_file):
@@ -79,8 +107,8 @@ def test_the_built_site_lists_its_boot_files_as_served(built_site_file):
     manifest = json.loads(manifest_path.read_text("utf-8"))
     files = manifest["boot_files"]
     runtime = manifest["index_url"]
-    assert set(files) == {runtime + "pyodide.asm.wasm", runtime + "python_stdlib.zip", manifest["wheel"],
-                          manifest["lock_file"]}
+    assert set(files) == {runtime + "pyodide.asm.wasm", manifest["stdlib"], manifest["wheel"], manifest["lock_file"]}
+    assert not manifest["stdlib"].endswith("/python_stdlib.zip"), "the site boots on a standard library of its own"
     for path, want in files.items():
         data = (manifest_path.parent / path).read_bytes()
         assert want == {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}, path

@@ -109,8 +109,13 @@ def test_the_built_worker_is_configured_with_versions_and_files():
     assert re.fullmatch(r"[0-9a-f]{12}", config["hash"])
     precache = set(config["precache"])
     pyodide_dir = "assets/pyodide/" + m["pyodide_version"] + "/"
-    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
         assert pyodide_dir + name in precache
+    # The site's own standard library, not Pyodide's whole one (not in the site); its workbook part is loaded for a
+    # workbook only (the screening page asks the worker to keep it), so neither precached nor a page.
+    assert "assets/checker/" + m["stdlib"] in precache and not (SITE / pyodide_dir / "python_stdlib.zip").exists()
+    workbook_stdlib = "assets/checker/" + m["stdlib_workbook"]["file"]
+    assert workbook_stdlib not in precache and workbook_stdlib not in config["pages"]
     for name in (m["wheel"], m["lock_file"]):
         assert "assets/checker/" + name in precache
     assert all((SITE / path).is_file() for path in precache)

@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 import {
-  installChecker, loadLockedPackages, manifestURLs, neededPackages,
+  installChecker, loadLockedPackages, manifestURLs, mountStdlib, neededPackages,
 } from "../../docs/assets/checker/install.mjs";
 
 const { values: args } = parseArgs({
@@ -50,6 +50,7 @@ const pyodide = await loadPyodide({
   indexURL,
   lockFileURL: local(urls.lockFileURL),
   packageBaseUrl: local(urls.packageBaseUrl),
+  stdLibURL: local(urls.stdlibURL), // the site's own standard library, as the worker boots on it
 });
 const booted = performance.now();
 let installed;
@@ -73,6 +74,9 @@ for (const request of requests) {
   const needed = neededPackages(answer); // as the worker does: the checker says when it needs a set, and which
   if (needed && !setsLoaded.has(needed)) {
     try {
+      if (urls.workbookStdlibURL && !setsLoaded.size) { // before the first set, as the worker does
+        await mountStdlib(pyodide, new Uint8Array(fs.readFileSync(local(urls.workbookStdlibURL))), manifest.stdlib_workbook);
+      }
       await loadLockedPackages(pyodide, (manifest.package_sets || {})[needed] || []);
     } catch (error) {
       console.error(`loading the package set ${needed} failed: ${error.message || error}`);
@@ -87,6 +91,11 @@ const finished = performance.now();
 const modules = pyodide.runPython(
   "import sys, json; json.dumps(sorted(m for m in sys.modules if m == 'checker' or m.startswith('checker.')))",
 );
+// Where every standard-library module in use came from (a file in an archive on sys.path, "" for built-in ones).
+const stdlibFiles = JSON.parse(pyodide.runPython(
+  "import sys, json; json.dumps(sorted({(getattr(m, '__file__', None) or '') for m in list(sys.modules.values())" +
+  " if (getattr(m, '__file__', None) or '').startswith('/lib/python')}))",
+));
 const result = {
   responses,
   meta: {
@@ -100,6 +109,12 @@ const result = {
     workbook_loaded: setsLoaded.has("workbook"),
     package_sets_loaded: [...setsLoaded].sort(),
     loaded_packages: Object.keys(pyodide.loadedPackages).sort(),
+    stdlib_url: urls.stdlibURL,
+    // The archives on sys.path (the standard library's, as mounted) and their sizes.
+    stdlib_archives: JSON.parse(pyodide.runPython(
+      "import os, sys, json; json.dumps({p: os.path.getsize(p) for p in sys.path if p.endswith('.zip') and os.path.isfile(p)})",
+    )),
+    stdlib_files: stdlibFiles,
   },
 };
 const text = JSON.stringify(result);

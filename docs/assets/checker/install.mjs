@@ -12,11 +12,16 @@
  */
 
 /** Where the files the manifest names are: URLs resolved against the manifest's own URL (http: in the worker,
- * file: in Node). The wheel, the lock file, and the packages it names from beside it: never from a CDN. */
+ * file: in Node). The wheel, the lock file, and the packages it names from beside it: never from a CDN. The standard
+ * library: the site's own (stdlibURL, Pyodide's stdLibURL option; build_scripts/pyodide_bytecode.py), and what the
+ * package sets add to it (workbookStdlibURL: null when the site has Pyodide's whole one). */
 export function manifestURLs(manifest, manifestURL) {
   const lockFileURL = new URL(manifest.lock_file, manifestURL).href;
+  const indexURL = new URL(manifest.index_url, manifestURL).href;
   return {
-    indexURL: new URL(manifest.index_url, manifestURL).href,
+    indexURL,
+    stdlibURL: new URL(manifest.stdlib || "python_stdlib.zip", manifest.stdlib ? manifestURL : indexURL).href,
+    workbookStdlibURL: manifest.stdlib_workbook ? new URL(manifest.stdlib_workbook.file, manifestURL).href : null,
     lockFileURL,
     packageBaseUrl: new URL("./", lockFileURL).href,
     wheelURL: new URL(manifest.wheel, manifestURL).href,
@@ -88,6 +93,31 @@ export function neededPackages(answer) {
   const error = JSON.parse(answer).error;
   if (error?.code !== "needs_workbook") return null;
   return error.details?.[0]?.packages || "workbook";
+}
+
+/**
+ * Add the standard library modules the package sets need (the manifest's stdlib_workbook: {file, size, sha256};
+ * `bytes`: its bytes, a Uint8Array) before the first package set is loaded. Checked against the build's sha256
+ * (throws an Error naming the file otherwise), then written beside Pyodide's own archive and put on sys.path right
+ * after it. Why an archive on sys.path and not unpackArchive into a folder: Pyodide mounts its standard library the
+ * same way (the stdLibURL file written to /lib/python3XX.zip, read by zipimport), so the bytecode is read as it is
+ * built, nothing is unpacked, and no folder is added to watch; zipimport finds a package's submodules in the
+ * archive of its __init__ only, so the build never splits a package between the two archives.
+ */
+export async function mountStdlib(pyodide, bytes, expected) {
+  const actual = await sha256Hex(bytes);
+  if (bytes.length !== expected.size || actual !== expected.sha256) {
+    throw new Error(`${expected.file}: ${bytes.length} bytes, sha256 ${actual}; the build's: ${expected.size} bytes, sha256 ${expected.sha256}`);
+  }
+  const target = "/lib/python_stdlib-workbook.zip";
+  pyodide.FS.writeFile(target, bytes);
+  pyodide.runPython(`
+import importlib, sys
+if ${JSON.stringify(target)} not in sys.path:
+    own = next(i for i, p in enumerate(sys.path) if p.startswith("/lib/python") and p.endswith(".zip"))
+    sys.path.insert(own + 1, ${JSON.stringify(target)})
+importlib.invalidate_caches()
+`);
 }
 
 /** Load packages named in the lock file (one of the manifest's package_sets) with their sha256 checked; rejects

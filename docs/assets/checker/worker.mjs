@@ -6,7 +6,10 @@
  *
  * Files (all beside or below this file, written by build_scripts/pyodide_assets.py at build time):
  *   manifest.json                      {pyodide_version, index_url, lock_file, package, rulesets, ...}
- *   ../pyodide/<version>/              Pyodide core (pyodide.mjs, pyodide.asm.mjs/.wasm, python_stdlib.zip)
+ *   ../pyodide/<version>/              Pyodide core (pyodide.mjs, pyodide.asm.mjs/.wasm)
+ *   python_stdlib-<hash>.zip           the site's own standard library: only what booting and the checker import,
+ *                                      precompiled (Pyodide's stdLibURL; build_scripts/pyodide_bytecode.py)
+ *   workbook/python_stdlib-workbook-<hash>.zip  what the package sets add to it, mounted before the first set loads
  *   checker-lock-<hash>.json           the site's lock file: the checker wheel and the package sets' packages
  *                                      (workbook/: openpyxl, et_xmlfile, python-calamine) by name, with their sha256
  *   bdpilot_checker-<version>.whl      the checker, fetched beside the boot, checked against the lock file's sha256
@@ -36,7 +39,8 @@
  * "workbook" (openpyxl, et_xmlfile), once; an old .xls/.et or an .ods (batch with `file`) the set "calamine"
  * (python-calamine), once: other requests never fetch them.
  *             "workbook_files" {}                      -> {urls}: the worker, not the checker, answers with the
- *                          package sets' file URLs (from the lock file), for the page to ask the service worker
+ *                          package sets' file URLs (from the lock file) and the standard library archive they need
+ *                          (the manifest's stdlib_workbook), for the page to ask the service worker
  *                          to keep them: Excel and old workbooks then work offline after one online visit of the
  *                          screening page.
  *             "replan"     {plan_id, order_by?, order?} -> that plan's placement in `order` from the base order
@@ -94,7 +98,7 @@
  * word (no bytes) comes for a while; after "downloaded", when start-up takes too long.
  */
 
-import { BootError, installChecker, loadLockedPackages, manifestURLs, neededPackages, sha256Hex } from "./install.mjs";
+import { BootError, installChecker, loadLockedPackages, manifestURLs, mountStdlib, neededPackages, sha256Hex } from "./install.mjs";
 
 const PROTOCOL = 1;
 const started = performance.now();
@@ -415,13 +419,13 @@ async function boot() {
   progress("downloading");
   const manifest = await (await fetchOk(manifestURL, { cache: "no-cache" })).json();
   urls = manifestURLs(manifest, manifestURL);
-  const { indexURL, lockFileURL, packageBaseUrl, wheelURL } = urls;
+  const { indexURL, lockFileURL, packageBaseUrl, stdlibURL, wheelURL } = urls;
   progress("downloading", { pyodide_version: manifest.pyodide_version });
   bootFiles = new BootFiles(manifest, manifestURL);
 
   // Beside the .wasm, the standard library: Pyodide only notices its failed fetch after compiling the .wasm.
   const wasmCheck = Promise.all([checkWasmType(new URL("pyodide.asm.wasm", indexURL)),
-    checkReachable(new URL("python_stdlib.zip", indexURL))]);
+    checkReachable(stdlibURL)]);
   const wheel = fetchWheel(wheelURL);
   wheel.catch(() => {}); // reported by installChecker
   let pyodideModule;
@@ -440,6 +444,8 @@ async function boot() {
       lockFileURL,
       // Packages named in the lock file (the workbook's) come from beside it; never from a CDN.
       packageBaseUrl,
+      // The site's own standard library (only the modules used), not Pyodide's whole python_stdlib.zip.
+      stdLibURL: stdlibURL,
       // Called once the WebAssembly module is instantiated, just before the interpreter starts.
       fsInit: async () => progress("starting"),
       ...options,
@@ -497,6 +503,10 @@ async function boot() {
       }
     }
   }
+  // A boot file whose check ends only now still fails the boot: the thread was busy starting Python meanwhile, and a
+  // damaged standard library may boot and fail later, at the request that imports the damaged module.
+  const bad = await bootFiles.firstError();
+  if (bad) throw bad;
   meta = {
     protocol: installed.calls[0].protocol,
     calls: installed.calls,
@@ -508,6 +518,7 @@ async function boot() {
   api = installed.handle;
   pyodideInstance = pyodide;
   packageSets = manifest.package_sets || {};
+  manifestStdlib = manifest.stdlib_workbook;
   progress("ready", { meta, boot_ms: elapsed() });
   // Compressed and stored in the background, once the first requests have had their turn.
   if (made) setTimeout(() => saveSnapshot(made.bytes, made.ms, manifest), 100);
@@ -518,13 +529,27 @@ async function boot() {
 // does: the checker reads the file's bytes (checker/sheet_io.py) and, when it needs a package that is not loaded,
 // answers with the error code "needs_workbook" naming the set; the request is then sent again.
 let packageSets = null;
+let manifestStdlib = null;
 const setsLoaded = new Map();
+
+// The standard library modules the package sets need (manifest stdlib_workbook), mounted once, before the first set.
+let workbookStdlib = null;
+function mountWorkbookStdlib() {
+  if (!urls.workbookStdlibURL) return Promise.resolve(); // the site has Pyodide's whole standard library
+  workbookStdlib ||= fetchOk(urls.workbookStdlibURL)
+    .then(async (response) => mountStdlib(pyodideInstance, new Uint8Array(await response.arrayBuffer()), manifestStdlib))
+    .catch((error) => {
+      workbookStdlib = null; // try again with the next such file
+      throw error;
+    });
+  return workbookStdlib;
+}
 
 async function loadPackageSet(name) {
   if (!setsLoaded.has(name)) {
     const names = packageSets[name];
     const loading = names
-      ? loadLockedPackages(pyodideInstance, names)
+      ? mountWorkbookStdlib().then(() => loadLockedPackages(pyodideInstance, names))
       : Promise.reject(new Error(`the manifest names no package set "${name}"`));
     setsLoaded.set(name, loading.catch((error) => {
       setsLoaded.delete(name); // try again with the next such file
@@ -539,7 +564,7 @@ async function workbookFiles() {
   try {
     const lock = await (await fetch(urls.lockFileURL)).json();
     return Object.values(packageSets).flat().map((name) => lock.packages?.[name]?.file_name).filter((file) => typeof file === "string")
-      .map((file) => new URL(file, urls.packageBaseUrl).href);
+      .map((file) => new URL(file, urls.packageBaseUrl).href).concat(urls.workbookStdlibURL || []);
   } catch {
     return [];
   }
