@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import codecs
+import contextlib
 import csv
 import io
 import json
@@ -71,7 +72,8 @@ def call_requests(artefact: dict) -> list[dict]:
             out.append({"type": "batch", "call": call, "csv": text, "unit_kind": unit, "lang": lang,
                         "order_by": "suggested", "as_of": as_of})
         if unit == units[0]:
-            out += _plan_requests(out[-1])  # right after its batch: the worker keeps a few plans only
+            with _known_to_cpython(ruleset):
+                out += _plan_requests(out[-1])  # right after its batch: the worker keeps a few plans only
     files = {
         "utf-8.csv": text.encode("utf-8"),
         "bom.csv": codecs.BOM_UTF8 + text.encode("utf-8"),
@@ -100,12 +102,40 @@ def call_requests(artefact: dict) -> list[dict]:
     return out
 
 
+@contextlib.contextmanager
+def _known_to_cpython(bundle: dict):
+    """This checkout's checker knows the calls of policy_data/calls; a build of another policy folder
+    (GUIDE_POLICY_DATA_DIR: a maintainer's new call, the tests' fixture calls) has calls it does not. While the
+    plan's id is learnt, the API is given the call's compiled rule set, as the wheel would carry it."""
+    from checker import api
+    from checker.ruleset import Ruleset
+
+    call = bundle["call"]["id"]
+    if call in api.known_calls():
+        yield
+        return
+    known, kept = api.known_calls, api._RULESETS.get(call)
+    api.known_calls = lambda: sorted([*known(), call])
+    api._RULESETS[call] = Ruleset(bundle)
+    try:
+        yield
+    finally:
+        api.known_calls = known
+        if kept is None:
+            api._RULESETS.pop(call, None)
+        else:
+            api._RULESETS[call] = kept
+
+
 def _plan_requests(batch: dict) -> list[dict]:
     """Replan and export (CSV and .xlsx) the plan `batch` makes, which CPython makes here to learn its id."""
     from checker import api
 
     call = batch["call"]
-    plan = json.loads(api.handle(json.dumps(dict(batch, id=0))))["result"]
+    response = json.loads(api.handle(json.dumps(dict(batch, id=0))))
+    if not response["ok"]:
+        raise SystemExit(f"stdlib_requests: the sample list of call {call} was refused: {response['error']['message']}")
+    plan = response["result"]
     rows = [r["row"] for r in plan["rows"]]
     out = [{"type": "replan", "call": call, "plan_id": plan["plan_id"], "order": list(reversed(rows))},
            {"type": "replan", "call": call, "plan_id": plan["plan_id"], "order_by": "file"}]
