@@ -54,24 +54,24 @@ def _directions(old: dict, new: dict) -> list[dict]:
     return rows
 
 
-def _quotas(old: dict, new: dict) -> list[dict]:
-    ra, rb = old["eligibility"]["recommendation"], new["eligibility"]["recommendation"]
-    a, b = _by(ra.get("unit_kinds")), _by(rb.get("unit_kinds"))
+def _limit_rows(ra: dict, rb: dict, key: str, name: str) -> list[dict]:
+    """Rows for the quotas listed under `key` of two recommendation blocks, matched by id, whose limit differs."""
+    a, b = _by(ra.get(key)), _by(rb.get(key))
     rows = []
     for kid in list(b) + [k for k in a if k not in b]:
-        ka, kb = a.get(kid), b.get(kid)
-        if ka and kb and ka["quota"] == kb["quota"]:
-            continue
-        rows.append(_row((kb or ka)["label"], ka and _number(ka["quota"]), kb and _number(kb["quota"]),
-                         ka["citation"] if ka else ra["citation"], kb["citation"] if kb else rb["citation"]))
-    # The extra quotas beside a unit's own (eligibility.yaml recommendation.extra_quotas, by id): each one's limit.
-    xa, xb = _by(ra.get("extra_quotas")), _by(rb.get("extra_quotas"))
-    for xid in list(xb) + [x for x in xa if x not in xb]:
-        qa, qb = xa.get(xid), xb.get(xid)
+        qa, qb = a.get(kid), b.get(kid)
         if qa and qb and qa["quota"] == qb["quota"]:
             continue
-        rows.append(_row((qb or qa)["name"], qa and _number(qa["quota"]), qb and _number(qb["quota"]),
+        rows.append(_row((qb or qa)[name], qa and _number(qa["quota"]), qb and _number(qb["quota"]),
                          qa["citation"] if qa else ra["citation"], qb["citation"] if qb else rb["citation"]))
+    return rows
+
+
+def _quotas(old: dict, new: dict) -> list[dict]:
+    ra, rb = old["eligibility"]["recommendation"], new["eligibility"]["recommendation"]
+    # Each kind of unit's own quota, then the extra quotas beside it (eligibility.yaml recommendation.extra_quotas,
+    # by id): a row for each whose limit changed, was added or was dropped.
+    rows = _limit_rows(ra, rb, "unit_kinds", "label") + _limit_rows(ra, rb, "extra_quotas", "name")
     ea, eb = exemption(old), exemption(new)
     # Measured by its lowest level when both calls (or the one that has it) give one; else by its words.
     by_level = all("min_level" in e for e in (ea, eb) if e)
