@@ -335,13 +335,15 @@ def test_checker_reaches_a_verdict(nginx, strict_page):
 def test_the_service_worker_keeps_the_precompressed_runtime_as_built(nginx, unpacked_site, strict_page):
     """nginx sends the .wasm's gzip twin (gzip_static); the browser decodes it, so the service worker's integrity
     check (the build's sha256 of the file) passes and every core file is kept, the .wasm included."""
-    from test_service_worker import CONTROLLED_JS
+    from test_service_worker import CONTROLLED_JS, keep_runtime_by_click
 
     page = strict_page.page
     access_log = nginx.tmp / "access.log"
     logged = access_log.stat().st_size  # the module's other tests fetched the .wasm too, plain and gzip
-    page.goto(nginx.base_url + "directions/data-management/")
+    # The runtime is kept for offline use when the visitor asks (the home page's button) or runs the checker.
+    page.goto(nginx.base_url)
     assert page.evaluate(CONTROLLED_JS) == nginx.base_url + "sw.js"
+    assert keep_runtime_by_click(page) == "true"
     cached = page.evaluate("""async () => {
       const names = (await caches.keys()).filter((n) => n.startsWith("bdpilot-core-"));
       const cache = await caches.open(names[0]);

@@ -797,7 +797,11 @@ def test_strings_are_complete_in_both_languages(site_dir):
     assert keys(strings["zh"]) == keys(strings["en"])
     script = "".join(p.read_text("utf-8") for p in sorted((REPO / "docs/assets/screening").glob("*.js")))
     used = set(re.findall(r"\bT\.(\w+)", script))
-    assert used <= set(strings["zh"]), used - set(strings["zh"])
+    # The words for extra quotas come only with a call that has them (screening.md.j2 drops them for 2022; the
+    # script draws the quotas table only when they are there: plan-view.js), and a call that has them gets them.
+    only_with_extra_quotas = {"bucket_cols", "buckets_title"}
+    assert only_with_extra_quotas <= used
+    assert used - only_with_extra_quotas <= set(strings["zh"]), used - set(strings["zh"])
 
 
 def boot_text(code: str, lang: str) -> str:

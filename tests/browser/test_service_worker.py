@@ -282,7 +282,7 @@ def keep_runtime_by_click(page) -> str:
     return button.get_attribute("data-kept")
 
 
-RUNTIME = re.compile(r"/pyodide\.asm\.wasm$|/python_stdlib\.zip$|\.whl$")
+RUNTIME = re.compile(r"/pyodide\.asm\.wasm$|/python_stdlib[^/]*\.zip$|\.whl$")  # the stdlib: python_stdlib-<sha>.zip
 # A browser that asks to save data (Chromium's Save-Data setting, as the page sees it).
 SAVE_DATA_JS = """Object.defineProperty(Navigator.prototype, "connection", {
   configurable: true, get: () => ({ saveData: true, effectiveType: "4g", addEventListener() {} }) });"""

@@ -22,7 +22,8 @@ const urls = manifestURLs(manifest, manifestURL);
 const local = (url) => fileURLToPath(url) + (url.endsWith("/") ? path.sep : "");
 const { loadPyodide } = await import(pathToFileURL(path.join(local(urls.indexURL), "pyodide.mjs")).href);
 const wheel = new Uint8Array(fs.readFileSync(local(urls.wheelURL)));
-const options = { indexURL: local(urls.indexURL), lockFileURL: local(urls.lockFileURL) };
+// The site's own standard library, as the worker boots on it (Pyodide's whole zip is not in the site).
+const options = { indexURL: local(urls.indexURL), lockFileURL: local(urls.lockFileURL), stdLibURL: local(urls.stdlibURL) };
 
 const first = await loadPyodide({ ...options, _makeSnapshot: true });
 await installChecker(first, manifest, wheel);

@@ -139,7 +139,10 @@ export class WorkerClient {
         this.root.dataset.snapshot = message.status;
         if (message.status === "restoring" && !this.ready) {
           this.watch();
-          this.stage("snapshot");
+          // Said at once, never held for the download: a boot from the snapshot may not fetch every boot file,
+          // so "downloaded" need not come before "ready".
+          this.heldStage = null;
+          this.handlers.onStage("snapshot");
         }
       } else if (message.stage === "downloaded" && !this.ready) {
         this.downloaded = true;
