@@ -270,6 +270,7 @@ def test_brotli_static_sends_the_brotli_twin(nginx, unpacked_site):
         assert body == wasm.with_name(wasm.name + ".br").read_bytes(), accept  # not compressed again on the fly
         assert brotli.decompress(body) == wasm.read_bytes()
         assert headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert headers.get("vary") == "Accept-Encoding"  # a shared cache keeps the encodings apart
         assert {name: headers.get(name.lower()) for name in csp.HEADERS} == csp.HEADERS
     status, headers, body = nginx.get(url, {"Accept-Encoding": "gzip"})
     assert (status, headers.get("content-encoding")) == (200, "gzip")
