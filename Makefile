@@ -33,6 +33,8 @@ NODE_STAMP := node_modules/.stamp
 CHROMIUM := /usr/bin/chromium
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 NGINX := /usr/sbin/nginx
+# Debian's brotli_static module: the nginx test serves the site's .br twins with it (build_scripts/nginx/bdpilot-brotli.conf).
+NGINX_BROTLI := /usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 
 # $(call ensure_apt,<files that must exist>,<Debian packages that provide them>)
 define ensure_apt
@@ -60,7 +62,7 @@ help:
 	@echo "  venv          $(VENV) with the pinned requirements.txt (needs Python >= 3.12; PY=... to choose)"
 	@echo "  node_modules  npm ci from package-lock.json (pyodide, axe-core, esbuild)"
 	@echo "  browser       /usr/bin/chromium and CJK fonts (apt-get install chromium fonts-noto-cjk if root)"
-	@echo "  nginx         /usr/sbin/nginx (apt-get install nginx if root)"
+	@echo "  nginx         /usr/sbin/nginx and its brotli_static module (apt-get install nginx libnginx-mod-http-brotli-static if root)"
 	@echo "  validate      python -m checker validate, for every call folder under policy_data/calls/: problems, and the"
 	@echo "                citations to review against the notice (VALIDATE_LANG=en for the list in English)"
 	@echo "  build, site   build the site into site/ (build_scripts/build_site.py)"
@@ -105,7 +107,7 @@ browser:
 	$(call ensure_apt,$(CHROMIUM) $(CJK_FONT),chromium fonts-noto-cjk)
 
 nginx:
-	$(call ensure_apt,$(NGINX),nginx)
+	$(call ensure_apt,$(NGINX) $(NGINX_BROTLI),nginx libnginx-mod-http-brotli-static)
 
 # ---------------------------------------------------------------- build
 

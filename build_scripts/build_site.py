@@ -15,7 +15,7 @@ Steps, in order (the first failure stops the build):
    and a workbook one (build_scripts/pyodide_bytecode.py);
 5. the hosting page's download figures, measured from the files (build_scripts/transfer_sizes.py);
 6. the service worker's configuration (build_scripts/sw_config.py);
-7. a gzip twin beside each big file, for hosts that serve them (build_scripts/precompress.py).
+7. a gzip and a brotli twin beside each big file, for hosts that serve them (build_scripts/precompress.py).
 
 ``--serve`` serves the built folder (build_scripts/serve_static.py) and runs all the steps again whenever a file
 under policy_data/, build_scripts/ (templates, hooks, guide) or docs/ changes, so what it serves is what
@@ -70,7 +70,7 @@ def run_steps(site_dir: Path) -> int:
         ("hosting page's download figures", lambda: transfer_sizes.main(["--site-dir", str(site_dir)])),
         ("service worker config", lambda: sw_config.main(["--site-dir", str(site_dir)])),
         # Last: the twins must be of the files as served (sw.js is rewritten by the step before).
-        ("gzip twins of the big files", lambda: precompress.main(["--site-dir", str(site_dir)])),
+        ("precompressed twins of the big files (gzip, brotli)", lambda: precompress.main(["--site-dir", str(site_dir)])),
     ]
     for name, step in steps:
         start = time.monotonic()

@@ -7,7 +7,8 @@
 
 * ``bdpilot-site-<version>.tar.gz`` and ``bdpilot-site-<version>.zip``: the same files, under one top folder
   ``bdpilot-site-<version>/`` holding ``site/`` (the web root: serve this folder), ``INSTALL.txt`` and
-  ``server-config/nginx/bdpilot.conf`` (the nginx snippet the hosting page documents);
+  ``server-config/nginx/bdpilot.conf`` and ``bdpilot-brotli.conf`` (the nginx snippets the hosting page
+  documents);
 * ``INSTALL.txt``: the same instructions beside the archives, in Chinese and English;
 * ``SHA256SUMS``: checksums of the three files above, for ``sha256sum -c SHA256SUMS``.
 
@@ -50,11 +51,13 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NAME = "bdpilot-site"
 NGINX_SNIPPET = REPO_ROOT / "build_scripts" / "nginx" / "bdpilot.conf"
+# The optional one, for an nginx with the brotli_static module (the hosting page says when to include it).
+NGINX_BROTLI_SNIPPET = NGINX_SNIPPET.with_name("bdpilot-brotli.conf")
 ZIP_EPOCH = 315532800  # 1980-01-01T00:00:00Z: the earliest time a zip entry can hold
 FILE_MODE = 0o644
 DIR_MODE = 0o755
 # Stored rather than deflated in the zip: already compressed, deflating them again gains nothing.
-STORED_SUFFIXES = {".gz", ".zip", ".whl", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2"}
+STORED_SUFFIXES = {".gz", ".br", ".zip", ".whl", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2"}
 # What a complete build has; a site without these would not work once deployed.
 REQUIRED = ["index.html", "en/index.html", "404.html", "assets/checker/manifest.json"]
 
@@ -175,6 +178,7 @@ def archive_members(site_dir: Path, top: str, install_text: str) -> list[tuple[s
         (f"{top}/INSTALL.txt", install_text.encode("utf-8")),
         (f"{top}/server-config/", None),
         (f"{top}/server-config/nginx/", None),
+        (f"{top}/server-config/nginx/bdpilot-brotli.conf", NGINX_BROTLI_SNIPPET.read_bytes()),
         (f"{top}/server-config/nginx/bdpilot.conf", NGINX_SNIPPET.read_bytes()),
         (f"{top}/site/", None),
     ]

@@ -46,6 +46,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from precompress import SUFFIXES as TWIN_SUFFIXES  # noqa: E402  (.gz, .br: the build's precompressed twins)
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PYODIDE_PACKAGE = REPO_ROOT / "node_modules" / "pyodide" / "package.json"
 # What the worker fetches from Pyodide's folder (it passes the checker's own lock file, so not pyodide-lock.json; its
@@ -116,7 +119,7 @@ def site_files(site: Path, core: list[Path]) -> list[Path]:
         rel = path.relative_to(site)
         if (not path.is_file() or path.resolve() in skip or "__bench__" in rel.parts or rel.parts[:2] == ("assets", "pyodide")
                 or rel.parts[:3] == ON_DEMAND
-                or path.suffix in (".whl", ".map", ".gz") or rel.name in ("sitemap.xml", "sitemap.xml.gz")):
+                or path.suffix in (".whl", ".map", *TWIN_SUFFIXES) or rel.name in ("sitemap.xml", "sitemap.xml.gz")):
             continue
         out.append(path)
     return out

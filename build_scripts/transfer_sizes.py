@@ -7,14 +7,17 @@ The hosting page (docs/hosting.*.md) tells IT staff what a host that compresses 
 figures are never written in the text: each is an element ``<span data-transfer="NAME">…</span>`` whose content
 this step replaces, in every built page that has one, with the size measured now from the site's own files:
 
-* ``plain`` / ``gzip``: what the self-check downloads on a first visit, the Pyodide runtime and the checker (the
-  files the service worker precaches, build_scripts/sw_config.py), as stored and as a gzip host sends them;
+* ``plain`` / ``gzip`` / ``br``: what the self-check downloads on a first visit, the Pyodide runtime and the
+  checker (the files the service worker precaches, build_scripts/sw_config.py), as stored, as a gzip host sends
+  them and as a brotli host does;
 * ``saved``: the difference, ``plain`` minus ``gzip``;
-* ``wasm-plain`` / ``wasm-gzip``: pyodide.asm.wasm alone, in bytes, as ``curl -w '%{size_download}'`` prints them.
+* ``wasm-plain`` / ``wasm-gzip`` / ``wasm-br``: pyodide.asm.wasm alone, in bytes, as ``curl -w '%{size_download}'``
+  prints them.
 
-gzip sizes are those of the twins build_scripts/precompress.py writes (level 9), or the file's own size where it
-writes none. Runs after the standard library is precompiled (its size counts) and before build_scripts/sw_config.py
-(which hashes the pages). Standard library only; exit status 0, or 1 with a message.
+Compressed sizes are those of the twins build_scripts/precompress.py writes (gzip level 9, brotli quality 11), or
+what such a host sends where there is none (precompress.served_sizes: a brotli host falls back to the .gz, then to the
+file). Runs after the standard library is precompiled (its size counts) and before build_scripts/sw_config.py
+(which hashes the pages). Exit status 0, or 1 with a message.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ import sw_config  # noqa: E402  (build_scripts/sw_config.py: the files the self-
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MARKER_RE = re.compile(r'(<span data-transfer="(?P<name>[a-z-]+)">)[^<]*(</span>)')
 WASM = "pyodide.asm.wasm"
+# precompress.served_sizes' encodings -> the figures' names ("wasm-" + name for the .wasm alone).
+ENCODINGS = {"identity": "plain", **{f.encoding: f.encoding for f in precompress.FORMATS}}
 
 
 def figures(site: Path, cache: Path | None = None) -> dict[str, int]:
@@ -41,10 +46,13 @@ def figures(site: Path, cache: Path | None = None) -> dict[str, int]:
         return {}
     files = found[0]
     sizes = {path: precompress.served_sizes(path, cache) for path in files}
-    plain = sum(s[0] for s in sizes.values())
-    packed = sum(s[1] for s in sizes.values())
     wasm = next(s for path, s in sizes.items() if path.name == WASM)
-    return {"plain": plain, "gzip": packed, "saved": plain - packed, "wasm-plain": wasm[0], "wasm-gzip": wasm[1]}
+    out = {}
+    for encoding, name in ENCODINGS.items():
+        out[name] = sum(s[encoding] for s in sizes.values())
+        out["wasm-" + name] = wasm[encoding]
+    out["saved"] = out["plain"] - out["gzip"]
+    return out
 
 
 def shown(name: str, value: int) -> str:

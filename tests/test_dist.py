@@ -1,5 +1,6 @@
 """Release archives (build_scripts/make_dist.py) made from a small fake site, and the hosting page that documents
-how to serve them (docs/hosting.*.md): its nginx snippet must be build_scripts/nginx/bdpilot.conf verbatim.
+how to serve them (docs/hosting.*.md): its nginx snippets must be build_scripts/nginx/bdpilot.conf and the optional
+bdpilot-brotli.conf verbatim.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from build_scripts import make_dist
 
 REPO = Path(__file__).resolve().parents[1]
 SNIPPET = REPO / "build_scripts" / "nginx" / "bdpilot.conf"
+BROTLI_SNIPPET = SNIPPET.with_name("bdpilot-brotli.conf")
 VERSION = "1.2.3-test"
 TOP = f"bdpilot-site-{VERSION}"
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
@@ -102,6 +104,7 @@ def test_one_top_folder_holding_the_site_the_instructions_and_the_snippet(dist, 
         folders = {m.name for m in tar.getmembers() if m.isdir()}
     assert files.pop("INSTALL.txt") == dist.install.read_bytes()
     assert files.pop("server-config/nginx/bdpilot.conf") == SNIPPET.read_bytes()
+    assert files.pop("server-config/nginx/bdpilot-brotli.conf") == BROTLI_SNIPPET.read_bytes()
     assert files == {f"site/{k}": v for k, v in site_files(fake_site).items()}
     assert f"{TOP}/site/empty-folder" in folders  # folders are entries too, so empty ones survive
 
@@ -111,7 +114,8 @@ def test_one_top_folder_holding_the_site_the_instructions_and_the_snippet(dist, 
         assert {n: archive.read(n) for n in zip_names if not n.endswith("/")} == {
             f"{TOP}/{k}": v for k, v in {**{f"site/{k}": v for k, v in site_files(fake_site).items()},
                                          "INSTALL.txt": dist.install.read_bytes(),
-                                         "server-config/nginx/bdpilot.conf": SNIPPET.read_bytes()}.items()}
+                                         "server-config/nginx/bdpilot.conf": SNIPPET.read_bytes(),
+                                         "server-config/nginx/bdpilot-brotli.conf": BROTLI_SNIPPET.read_bytes()}.items()}
     # The same entries in the same order in both archives (folders end in "/" in a zip).
     assert [n.rstrip("/") for n in zip_names] == names
     assert f"{TOP}/site/资料/说明.txt" in names
@@ -289,9 +293,10 @@ def code_blocks(source: str) -> list[str]:
     return [html.unescape(m) for m in re.findall(r"<pre><code>(.*?)</code></pre>", rendered, re.S)]
 
 
+@pytest.mark.parametrize("path", [SNIPPET, BROTLI_SNIPPET], ids=["bdpilot.conf", "bdpilot-brotli.conf"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_hosting_page_has_the_nginx_snippet_verbatim(lang):
-    snippet = SNIPPET.read_text("utf-8")
+def test_hosting_page_has_the_nginx_snippet_verbatim(lang, path):
+    snippet = path.read_text("utf-8")
     source = hosting_page(lang)
     # As an indented code block in the Markdown: every line of the file, unchanged after the indentation ...
     assert textwrap.indent(snippet, "    ") in source
@@ -351,8 +356,8 @@ def test_install_text_gives_the_runtimes_size_as_measured(fake_site, tmp_path):
     assert "2022 年" not in text and "the 2022 " not in text  # no call's year in the prose: calls are listed by rule set
 
 
-def test_a_site_with_gzip_twins_gives_byte_identical_archives(tmp_path):
-    """The build's gzip twins (build_scripts/precompress.py) carry no name or time: two builds of the same site,
+def test_a_site_with_gzip_and_brotli_twins_gives_byte_identical_archives(tmp_path):
+    """The build's twins (build_scripts/precompress.py) carry no name or time: two builds of the same site,
     made at other times in other folders, give the same archives, the twins in them."""
     import precompress
 
@@ -364,10 +369,12 @@ def test_a_site_with_gzip_twins_gives_byte_identical_archives(tmp_path):
             os.utime(path, (when, when))
         precompress.precompress(site)
         sites.append(site)
-    assert (sites[0] / "assets" / "pyodide" / "9.9.9" / "pyodide.asm.mjs.gz").is_file()
+    for suffix in (".gz", ".br"):
+        assert (sites[0] / "assets" / "pyodide" / "9.9.9" / f"pyodide.asm.mjs{suffix}").is_file(), suffix
     first, second = (make_dist.make_dist(s, s.parent / "dist", version=VERSION, mtime=EPOCH) for s in sites)
     assert first.tar_gz.read_bytes() == second.tar_gz.read_bytes()
     assert first.zip.read_bytes() == second.zip.read_bytes()
     with zipfile.ZipFile(first.zip) as archive:
-        twin = archive.getinfo(f"{TOP}/site/assets/pyodide/9.9.9/pyodide.asm.mjs.gz")
-        assert twin.compress_type == zipfile.ZIP_STORED  # already compressed
+        for suffix in (".gz", ".br"):
+            twin = archive.getinfo(f"{TOP}/site/assets/pyodide/9.9.9/pyodide.asm.mjs{suffix}")
+            assert twin.compress_type == zipfile.ZIP_STORED, suffix  # already compressed

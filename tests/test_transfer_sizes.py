@@ -3,6 +3,7 @@ written in the text, the same in both languages."""
 
 from __future__ import annotations
 
+import brotli
 import gzip
 import json
 import re
@@ -16,7 +17,7 @@ import precompress  # noqa: E402
 import transfer_sizes  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-NAMES = ("plain", "gzip", "saved", "wasm-plain", "wasm-gzip")
+NAMES = ("plain", "gzip", "br", "saved", "wasm-plain", "wasm-gzip", "wasm-br")
 SPAN = re.compile(r'<span data-transfer="([a-z-]+)">([^<]*)</span>')
 
 
@@ -41,6 +42,10 @@ def fake_site(tmp_path: Path) -> Path:
     return site
 
 
+def big(path: Path) -> bool:
+    return path.suffix in precompress.COMPRESSIBLE and path.stat().st_size >= precompress.MIN_BYTES
+
+
 def test_each_figure_is_measured_from_the_files(tmp_path):
     site = fake_site(tmp_path)
     runtime, checker = site / "assets/pyodide/9.9.9", site / "assets/checker"
@@ -48,14 +53,22 @@ def test_each_figure_is_measured_from_the_files(tmp_path):
     plain = sum(f.stat().st_size for f in files)
     wasm = runtime / "pyodide.asm.wasm"
     packed = {f: len(precompress.gzip_bytes(f.read_bytes())) for f in files}
-    sent = sum(min(n, f.stat().st_size) if precompress.twin_of(f) else f.stat().st_size for f, n in packed.items())
-    assert transfer_sizes.figures(site) == {"plain": plain, "gzip": sent, "saved": plain - sent,
-                                            "wasm-plain": wasm.stat().st_size, "wasm-gzip": packed[wasm]}
+    sent_by = {f: n if precompress.twin_of(f) else f.stat().st_size for f, n in packed.items()}
+    sent = sum(sent_by.values())
+    # A brotli host: the .br (quality 11) where it is kept, else what a gzip host sends.
+    brotli_by = {f: len(brotli.compress(f.read_bytes(), quality=11)) for f in files}
+    brotli_by = {f: n if big(f) and n <= precompress.MAX_RATIO * f.stat().st_size else sent_by[f]
+                 for f, n in brotli_by.items()}
+    br = sum(brotli_by.values())
+    assert 0 < br < sent < plain and brotli_by[wasm] < packed[wasm]
+    assert transfer_sizes.figures(site) == {"plain": plain, "gzip": sent, "br": br, "saved": plain - sent,
+                                            "wasm-plain": wasm.stat().st_size, "wasm-gzip": packed[wasm],
+                                            "wasm-br": brotli_by[wasm]}
     assert transfer_sizes.fill(site) == 1
     shown = dict(SPAN.findall((site / "hosting/index.html").read_text("utf-8")))
-    assert shown == {"plain": f"{plain / 1e6:.1f} MB", "gzip": f"{sent / 1e6:.1f} MB",
+    assert shown == {"plain": f"{plain / 1e6:.1f} MB", "gzip": f"{sent / 1e6:.1f} MB", "br": f"{br / 1e6:.1f} MB",
                      "saved": f"{(plain - sent) / 1e6:.1f} MB", "wasm-plain": str(wasm.stat().st_size),
-                     "wasm-gzip": str(packed[wasm])}
+                     "wasm-gzip": str(packed[wasm]), "wasm-br": str(brotli_by[wasm])}
     assert transfer_sizes.fill(site) == 0  # filled once, stable
 
 
@@ -75,7 +88,8 @@ def test_the_built_hosting_page_shows_this_builds_figures(built_site_file, page)
     assert sorted({name for name, _ in shown}) == sorted(NAMES)
     for name, text in shown:
         assert text == transfer_sizes.shown(name, figures[name]), name
-    assert figures["gzip"] < figures["plain"] and figures["wasm-gzip"] < figures["wasm-plain"]
+    assert figures["br"] < figures["gzip"] < figures["plain"]
+    assert figures["wasm-br"] < figures["wasm-gzip"] < figures["wasm-plain"]
     # The curl command the page gives, for the runtime's .wasm, asking for gzip.
     assert "-H 'Accept-Encoding: gzip' -w '%{size_download}" in path.read_text("utf-8")
 

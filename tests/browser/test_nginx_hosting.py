@@ -6,12 +6,16 @@ folder), unpack the .tar.gz, include build_scripts/nginx/bdpilot.conf (the snipp
 a loopback port, pid file, logs and temp folders in the test's temporary folder, and no `include mime.types`, so
 the snippet alone must give .wasm, .mjs and .json their types.
 
+With Debian's brotli_static module (`make nginx` installs it beside nginx) the config loads it and includes the
+optional snippet build_scripts/nginx/bdpilot-brotli.conf after bdpilot.conf, as the hosting page says: the
+browser then gets the .br twins. bdpilot.conf alone must pass `nginx -t` without the module (IT staff copy it).
+
 Then plain HTTP requests check the headers (types, caching, compression, redirects, 404s), and Chromium checks
 that a guide page loads cleanly, that the language switch leads to the English twin and that the self-check
 reaches a verdict, with .wasm served as application/wasm and every request to the nginx origin.
 
-Needs /usr/sbin/nginx (`make nginx` installs it): without it these tests fail (test_nginx_is_installed),
-they are not silently skipped.
+Needs /usr/sbin/nginx and the brotli_static module (`make nginx` installs both): without them these tests fail
+(test_nginx_is_installed, test_the_brotli_module_is_installed), they are not silently skipped.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlparse
 
+import brotli
 import pytest
 
 from build_scripts import csp, make_dist
@@ -40,6 +45,9 @@ REPO = Path(__file__).resolve().parents[2]
 NGINX = Path("/usr/sbin/nginx")
 NGINX_DIR = REPO / "build_scripts" / "nginx"
 SNIPPET = NGINX_DIR / "bdpilot.conf"
+BROTLI_SNIPPET = NGINX_DIR / "bdpilot-brotli.conf"
+# Debian's libnginx-mod-http-brotli-static (`make nginx`).
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 TEMPLATE = NGINX_DIR / "test-server.conf.in"
 PREFIX = "/intranet/bdpilot/"
 VERSION = "nginx-test"
@@ -56,6 +64,11 @@ def test_nginx_is_installed():
     """Not marked `nginx`, so it runs (and fails) where the marked tests below would be skipped."""
     assert NGINX.exists(), f"{NGINX} is missing: run `make nginx` (as root it installs Debian's nginx with apt-get)"
 
+
+def test_the_brotli_module_is_installed():
+    """Not marked `nginx` either: without the module the server runs without brotli and the .br tests fail."""
+    assert BROTLI_MODULE.exists(), (f"{BROTLI_MODULE} is missing: run `make nginx` (as root it installs Debian's "
+                                    "libnginx-mod-http-brotli-static with apt-get)")
 
 
 # ------------------------------------------------------------------ the server
@@ -94,8 +107,15 @@ def reserved_port() -> socket.socket:
     return sock
 
 
-def write_config(tmp: Path, site: Path, port: int) -> Path:
+def write_config(tmp: Path, site: Path, port: int, load_brotli: bool | None = None,
+                 brotli_snippet: bool | None = None) -> Path:
+    """The test server's nginx.conf in `tmp`. By default the brotli module is loaded and its snippet included when
+    the module is installed; the two switches set each on its own (to check `nginx -t` without the module)."""
+    load_brotli = BROTLI_MODULE.exists() if load_brotli is None else load_brotli
+    brotli_snippet = load_brotli if brotli_snippet is None else brotli_snippet
     values = {
+        "@LOAD_BROTLI@": f"load_module {BROTLI_MODULE};" if load_brotli else "",
+        "@BROTLI_SNIPPET@": f"include {BROTLI_SNIPPET};" if brotli_snippet else "",
         "@TMP@": str(tmp),
         "@USER@": "root" if os.geteuid() == 0 else getpass.getuser(),
         "@PORT@": str(port),
@@ -114,13 +134,17 @@ def write_config(tmp: Path, site: Path, port: int) -> Path:
     return conf
 
 
+def nginx_command(tmp: Path, conf: Path) -> list[str]:
+    return [str(NGINX), "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)]
+
+
 def start_nginx(tmp: Path, site: Path) -> Nginx:
     """Start nginx in the foreground (daemon off) on a loopback port reserved for it (reserved_port)."""
     (tmp / "outside").mkdir(exist_ok=True)
     with reserved_port() as holder:
         port = holder.getsockname()[1]
         conf = write_config(tmp, site, port)
-        base = [str(NGINX), "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)]
+        base = nginx_command(tmp, conf)
         checked = subprocess.run([*base, "-t"], capture_output=True, text=True)
         assert checked.returncode == 0, f"nginx -t failed for {conf}:\n{checked.stderr}"
         process = subprocess.Popen([*base, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -234,6 +258,46 @@ def test_types_caching_and_compression(nginx, unpacked_site):
 
 
 @pytest.mark.nginx
+def test_brotli_static_sends_the_brotli_twin(nginx, unpacked_site):
+    """bdpilot-brotli.conf with the module loaded: a client that accepts brotli (alone, or among others as browsers
+    send it) gets the .wasm's .br twin as it is, under the .wasm's own type and headers; gzip only still gets the .gz."""
+    wasm = unpacked_site / runtime_path(unpacked_site) / "pyodide.asm.wasm"
+    url = PREFIX + runtime_path(unpacked_site) + "pyodide.asm.wasm"
+    for accept in ("br", "gzip, deflate, br, zstd"):
+        status, headers, body = nginx.get(url, {"Accept-Encoding": accept})
+        assert (status, headers.get("content-encoding"), headers["content-type"]) == (200, "br", "application/wasm"), \
+            (accept, nginx.log())
+        assert body == wasm.with_name(wasm.name + ".br").read_bytes(), accept  # not compressed again on the fly
+        assert brotli.decompress(body) == wasm.read_bytes()
+        assert headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert headers.get("vary") == "Accept-Encoding"  # a shared cache keeps the encodings apart
+        assert {name: headers.get(name.lower()) for name in csp.HEADERS} == csp.HEADERS
+    status, headers, body = nginx.get(url, {"Accept-Encoding": "gzip"})
+    assert (status, headers.get("content-encoding")) == (200, "gzip")
+    assert body == wasm.with_name(wasm.name + ".gz").read_bytes()
+
+
+@pytest.mark.nginx
+def test_only_the_brotli_snippet_needs_the_module(unpacked_site, tmp_path):
+    """IT staff copy bdpilot.conf to servers without the brotli module: it passes `nginx -t` there. The optional
+    bdpilot-brotli.conf is what needs the module (why it is a snippet of its own)."""
+    checked = {}
+    for load, include in ((False, False), (False, True), (True, True)):
+        folder = tmp_path / f"load-{load}-include-{include}"
+        (folder / "outside").mkdir(parents=True)
+        with reserved_port() as holder:
+            conf = write_config(folder, unpacked_site, holder.getsockname()[1], load_brotli=load,
+                                brotli_snippet=include)
+            checked[load, include] = subprocess.run([*nginx_command(folder, conf), "-t"], capture_output=True,
+                                                    text=True)
+    assert "brotli" not in SNIPPET.read_text("utf-8").replace("bdpilot-brotli.conf", "")
+    assert checked[False, False].returncode == 0, checked[False, False].stderr
+    assert checked[False, True].returncode != 0
+    assert 'unknown directive "brotli_static"' in checked[False, True].stderr
+    assert checked[True, True].returncode == 0, checked[True, True].stderr
+
+
+@pytest.mark.nginx
 def test_redirects_and_not_found(nginx, unpacked_site):
     # Relative redirects: the browser keeps the host and port it used.
     status, headers, _ = nginx.get(PREFIX.rstrip("/"))
@@ -267,9 +331,10 @@ def test_guide_page_and_language_switch(nginx, strict_page):
     response = page.goto(nginx.base_url + "hosting/", wait_until="networkidle")
     assert response.status == 200
     assert page.get_attribute("html", "lang").startswith("zh")
-    # The snippet nginx is running now is the one the page shows.
+    # The snippets nginx is running now are the ones the page shows.
     shown = [text.strip("\n") for text in page.locator("article pre code").all_inner_texts()]
     assert SNIPPET.read_text("utf-8").strip("\n") in shown
+    assert BROTLI_SNIPPET.read_text("utf-8").strip("\n") in shown
 
     page.hover(".md-header__option .md-select")
     english = page.locator(".md-select__link[hreflang=en]")
@@ -288,20 +353,11 @@ def test_guide_page_and_language_switch(nginx, strict_page):
     assert [u for u in page.page_requests if re.search(r"pyodide|\.wasm", u)] == []
 
 
-@pytest.mark.nginx
-def test_checker_reaches_a_verdict(nginx, strict_page):
-    """Under the snippet's Content-Security-Policy header (strict_page does not bypass it)."""
+def reach_the_verdict(page, nginx: Nginx) -> None:
+    """On the checker page (a PageRecorder): wait for the checker to start, answer PROFILE as a person does and
+    wait for CPython's verdict for it; a boot failure fails the test with what the page and nginx say."""
     from checker import api
 
-    page = strict_page
-    page.add_init_script(CSP_RECORD)
-    types: dict[str, str] = {}
-    record_types(page.page, types)
-    response = page.goto(nginx.base_url + "checker/")
-    assert response.status == 200
-    if page.locator("#checker").count() == 0:
-        pytest.fail("the self-check page has no #checker element: the checker page (build_scripts/templates/pages/"
-                    "checker.md.j2 and docs/assets/checker/) is not in this build", pytrace=False)
     # Ready, or a boot failure shown on the page (e.g. a wrong .wasm type): whichever comes first.
     page.wait_for_selector("#checker[data-ready=true], #checker-boot-error:not([hidden])", state="attached",
                            timeout=BOOT_MS)
@@ -320,6 +376,20 @@ def test_checker_reaches_a_verdict(nginx, strict_page):
     assert page.text_content("#checker-verdict") == expected["verdict_label"]
     assert page.locator("#checker-failed li[data-rule=project_status]").count() == 1
 
+
+@pytest.mark.nginx
+def test_checker_reaches_a_verdict(nginx, strict_page):
+    """Under the snippet's Content-Security-Policy header (strict_page does not bypass it)."""
+    page = strict_page
+    page.add_init_script(CSP_RECORD)
+    types: dict[str, str] = {}
+    record_types(page.page, types)
+    response = page.goto(nginx.base_url + "checker/")
+    assert response.status == 200
+    if page.locator("#checker").count() == 0:
+        pytest.fail("the self-check page has no #checker element: the checker page (build_scripts/templates/pages/"
+                    "checker.md.j2 and docs/assets/checker/) is not in this build", pytrace=False)
+    reach_the_verdict(page, nginx)
     wasm = {url: kind for url, kind in types.items() if urlparse(url).path.endswith(".wasm")}
     assert wasm, "no .wasm was fetched"
     assert all(kind == "application/wasm" for kind in wasm.values()), wasm
@@ -333,8 +403,10 @@ def test_checker_reaches_a_verdict(nginx, strict_page):
 
 @pytest.mark.nginx
 def test_the_service_worker_keeps_the_precompressed_runtime_as_built(nginx, unpacked_site, strict_page):
-    """nginx sends the .wasm's gzip twin (gzip_static); the browser decodes it, so the service worker's integrity
-    check (the build's sha256 of the file) passes and every core file is kept, the .wasm included."""
+    """Chromium accepts brotli, so nginx sends the .wasm's brotli twin (brotli_static; the gzip one over plain HTTP:
+    test_types_caching_and_compression); the browser decodes it, so the service worker's integrity check (the
+    build's sha256 of the file) passes and every core file is kept, the .wasm included. The checker page then
+    boots from that copy and reaches a verdict."""
     from test_service_worker import CONTROLLED_JS, keep_runtime_by_click
 
     page = strict_page.page
@@ -364,4 +436,12 @@ def test_the_service_worker_keeps_the_precompressed_runtime_as_built(nginx, unpa
         handle.seek(logged)
         lines = handle.read().decode("utf-8", errors="replace").splitlines()
     sent = [int(line.split('" ')[1].split()[1]) for line in lines if f'"GET {wasm_url} ' in line]
-    assert sent and set(sent) == {wasm.with_name(wasm.name + ".gz").stat().st_size}, sent
+    assert sent and set(sent) == {wasm.with_name(wasm.name + ".br").stat().st_size}, sent
+
+    # The checker page: its worker's GET for the .wasm is answered by the service worker, from what it kept.
+    with page.context.expect_event("response", timeout=BOOT_MS, predicate=lambda r: r.request.method == "GET"
+                                   and urlparse(r.url).path == wasm_url) as answered:
+        strict_page.goto(nginx.base_url + "checker/")
+        reach_the_verdict(strict_page, nginx)
+    assert answered.value.from_service_worker and answered.value.status == 200
+    assert answered.value.headers["content-type"] == "application/wasm"
