@@ -150,6 +150,11 @@ def rewrite_pages(target, url_glob: str, change: Callable[[str], str]) -> None:
     """Serve the pages matching ``url_glob`` (routed on ``target``, a page or a context) as ``change(html)``."""
 
     def rewrite(route) -> None:
+        if route.request.service_worker is not None:
+            # The service worker's own fetches (its install caches every page) are not what the test's page loads,
+            # and outlive the test: a rewrite still fetching when the context closes fails in the next test.
+            route.fallback()
+            return
         response = route.fetch()
         # The body is sent as text: the length and any encoding of the original response no longer apply.
         headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding")}
