@@ -1227,16 +1227,21 @@ def test_wrong_wasm_mime_type_shows_the_cause(site_dir, serve_directory, recorde
 
 def stalling_wasm(monkeypatch, sent: int):
     """The test servers' .wasm: headers and its first `sent` bytes, then nothing (the connection stays open) until
-    the returned event is set; the time the bytes stopped is appended to the returned list."""
+    the returned event is set; the time the bytes stopped is appended to the returned list. The bytes trickle in
+    pieces a few ms apart, as a real connection delivers them (one write arrives in a single read as often as not,
+    which hides a progress figure that is not updated after the last piece)."""
     stop = threading.Event()
     stopped_at: list[float] = []
     original = StaticHandler.copyfile
+    piece = 16_384
 
     def copyfile(self, source, outputfile):
         if not (self.command == "GET" and self.path.endswith(".wasm")):
             return original(self, source, outputfile)
-        outputfile.write(source.read(sent))
-        outputfile.flush()
+        for start in range(0, sent, piece):
+            outputfile.write(source.read(min(piece, sent - start)))
+            outputfile.flush()
+            stop.wait(0.002)
         stopped_at.append(time.monotonic())
         stop.wait(60)
 

@@ -194,6 +194,7 @@ class BootFiles {
     this.received = 0;
     this.arrived = new Set();
     this.lastPosted = 0;
+    this.trailing = null; // the timer of a word held back (count)
     this.checks = [];
     this.error = null;
     this.failed = new Promise((resolve, reject) => { this.reject = reject; });
@@ -248,18 +249,28 @@ class BootFiles {
   }
 
   /** `bytes` more of a boot file have arrived (`url`: that file is now whole): said at most every PROGRESS_EVERY_MS,
-   * and at every file's end; "downloaded" once every boot file is whole. */
+   * and at every file's end; "downloaded" once every boot file is whole. Bytes that come too soon after the last
+   * word are said when PROGRESS_EVERY_MS is up: the last bytes before a connection stalls must reach the page,
+   * whose figures (and the stall's "stopped at") would otherwise stay short by up to a quarter second's bytes. */
   count(bytes, url = null) {
     this.received += bytes;
     if (url) this.arrived.add(url);
     const now = performance.now();
     if (url || now - this.lastPosted >= PROGRESS_EVERY_MS) {
-      this.lastPosted = now;
-      progress("downloading", { received: Math.min(this.received, this.total), total: this.total });
+      this.postReceived(now);
+    } else if (!this.trailing) {
+      this.trailing = setTimeout(() => this.postReceived(performance.now()), this.lastPosted + PROGRESS_EVERY_MS - now);
     }
     if (url && this.arrived.size === this.expected.size) {
       progress("downloaded", { received: Math.min(this.received, this.total), total: this.total });
     }
+  }
+
+  postReceived(now) {
+    clearTimeout(this.trailing);
+    this.trailing = null;
+    this.lastPosted = now;
+    progress("downloading", { received: Math.min(this.received, this.total), total: this.total });
   }
 
   async verify({ file, url, size, sha256 }, body) {
