@@ -130,6 +130,10 @@ def make_env(templates_dir=None) -> jinja2.Environment:
         autoescape=False,
     )
     env.filters.update(t=_t_filter, date=_date_filter, md=md_escape)
+    # `tojson` writes the pages' inline data (the questionnaire, the strings) as UTF-8, not \uXXXX: a Chinese
+    # character is then 3 bytes instead of 6, which makes the checker page a third lighter. Jinja still escapes
+    # <, >, & and ' (the data cannot close its <script>).
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
 
