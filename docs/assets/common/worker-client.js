@@ -20,6 +20,9 @@
  * - Nothing in the page's address configures the client (a link is the visitor's, and anyone can write one): the
  *   time-outs are root's data attributes (data-boot-timeout is written at build time; data-stall-timeout is not,
  *   STALL_MS applies), which tests rewrite in the page they serve.
+ * - The download's figures (onDownload) come only once it has run for FIGURES_AFTER_MS and, after that, as bytes
+ *   arrive: a download from this browser's cache (a repeat visit) or over a fast network is over before then, and
+ *   the page's line keeps saying its stage instead of flashing figures for a moment.
  * - One readiness attribute: root's data-ready="true" once requests are answered. How the worker booted, from its
  *   "snapshot" progress events: root's data-snapshot = the last status ("restoring", "restored", "none", "stale",
  *   "unreadable", "failed", "unavailable", "saved", "not_saved"); only "restoring" is shown as a boot stage.
@@ -42,6 +45,8 @@ const PROTOCOL = 1;
 // lift, a tunnel, a change of cell) gets it back well within this. Waiting much longer leaves the visitor
 // watching a bar that will never move.
 const STALL_MS = 30_000;
+// How long a download runs before its figures are shown (see above): long enough for a download from the cache.
+const FIGURES_AFTER_MS = 1_000;
 // Start-up (compiling, starting Python, loading the checker) once every byte is here: seconds on a slow phone.
 const STARTUP_MS = 60_000;
 // A data attribute read as a number of ms or levels: a positive finite number, else 0 (the default applies); at
@@ -59,6 +64,8 @@ export class WorkerClient {
     this.download = { received: 0, total: 0 };
     this.downloaded = false;
     this.heldStage = null;
+    this.figuresShown = false;
+    this.figuresTimer = null;
     this.pending = new Map();
     this.nextId = 1;
     this.ready = false;
@@ -132,6 +139,7 @@ export class WorkerClient {
       } else if (message.stage === "ready") {
         this.ready = true;
         clearTimeout(this.timer);
+        clearTimeout(this.figuresTimer);
         this.root.dataset.ready = "true";
         for (const entry of this.pending.values()) this.arm(entry);
         this.handlers.onReady(message.meta);
@@ -147,6 +155,7 @@ export class WorkerClient {
       } else if (message.stage === "downloaded" && !this.ready) {
         this.downloaded = true;
         this.armBoot(this.timeoutMs, "timeout");
+        clearTimeout(this.figuresTimer);
         this.downloadProgress(message);
         if (this.heldStage) this.handlers.onStage(this.heldStage);
       } else if (message.stage === "failed") {
@@ -183,7 +192,15 @@ export class WorkerClient {
   downloadProgress({ received, total }) {
     if (!(Number.isFinite(received) && Number.isFinite(total) && total > 0)) return;
     this.download = { received, total };
-    this.handlers.onDownload(this.download);
+    if (this.figuresShown) {
+      this.handlers.onDownload(this.download);
+    } else if (!this.figuresTimer && !this.downloaded) {
+      this.figuresTimer = setTimeout(() => {
+        if (this.downloaded || this.ready || this.failure) return;
+        this.figuresShown = true;
+        this.handlers.onDownload(this.download);
+      }, FIGURES_AFTER_MS);
+    }
   }
 
   /** Start a request's clock (the requests sent during the boot: once the worker is ready). */
@@ -200,6 +217,7 @@ export class WorkerClient {
     this.failure = error;
     this.ready = false;
     clearTimeout(this.timer);
+    clearTimeout(this.figuresTimer);
     if (this.worker) this.worker.terminate();
     for (const entry of this.pending.values()) {
       clearTimeout(entry.timer);
