@@ -1295,6 +1295,34 @@ def test_a_stalled_boot_download_is_said_within_its_window(site_dir, serve_direc
         stop.set()
 
 
+def test_a_download_stalled_before_the_list_of_files_says_so_without_figures(site_dir, serve_directory, page,
+                                                                          monkeypatch, data_attributes):
+    """The manifest (the list of the tool's files and their sizes) never arrives: the visitor reads the stall's
+    words, and the administrator's detail names the manifest instead of "stopped at 0 of 0 bytes"."""
+    stop = threading.Event()
+    original = StaticHandler.copyfile
+
+    def copyfile(self, source, outputfile):
+        if not (self.command == "GET" and self.path.split("?")[0].endswith("/checker/manifest.json")):
+            return original(self, source, outputfile)
+        stop.wait(60)
+
+    monkeypatch.setattr(StaticHandler, "copyfile", copyfile)
+    server = serve_directory(site_dir)
+    try:
+        data_attributes(page.context, "**/checker/", "checker", stall_timeout=STALL_MS)
+        page.goto(checker_url(server.base_url, "zh"))
+        error = page.locator("#checker-boot-error")
+        error.wait_for(state="visible", timeout=30_000)
+        assert error.get_attribute("data-code") == "stalled_start"
+        assert f"已有 {STALL_MS // 1000} 秒没有进展" in error.inner_text()
+        page.locator("#checker-boot-checklist summary").click()
+        admin = page.locator("#checker-boot-admin").inner_text()
+        assert "assets/checker/manifest.json" in admin and "字节" not in admin, admin
+    finally:
+        stop.set()
+
+
 def test_a_slow_boot_download_shows_a_rising_percentage_and_reaches_a_verdict(site_server, page):
     """A cold start at 1.6 Mbit/s (Chromium's network emulation) takes longer than the old fixed 60 s: the page
     shows the download in MB and percent, rising, and reaches a verdict without an error."""

@@ -11,7 +11,8 @@
  * - The worker's URL is root's data-worker (relative to the page) and every request names root's data-call.
  * - Never give up while the download progresses: the boot is waited for in two parts.
  *   1. The download, until the worker says "downloaded": it fails only when no word (no bytes) comes from the
- *      worker for data-stall-timeout ms (default STALL_MS): {code: "stalled", details: {received, expected}}.
+ *      worker for data-stall-timeout ms (default STALL_MS): {code: "stalled", details: {received, expected}}, or "stalled_start"
+ *      when not even the manifest (which names the files and their sizes) has arrived.
  *   2. Start-up, from "downloaded" to "ready": at most data-boot-timeout ms in all: {code: "timeout"}.
  *   Either way the client first looks for a cause the server gives (a .wasm with the wrong Content-Type, a file
  *   missing) and reports {code: "wasm_mime" | "fetch_failed" | "http_error"} instead. A boot file answered with an
@@ -287,6 +288,8 @@ export class WorkerClient {
     }
     const { received, total } = this.download;
     const seconds = Math.round((code === "stalled" ? this.stallMs : this.timeoutMs) / 1000);
+    // Stalled before the manifest named the files (and their sizes): there are no figures to give.
+    if (code === "stalled" && !total) code = "stalled_start";
     return { code, message: `${code} after ${seconds} s`, details: { received, expected: total, seconds } };
   }
 }
