@@ -342,6 +342,31 @@ def test_after_one_click_on_the_guide_the_checker_works_offline(site_server, rec
         page.context.set_offline(False)
 
 
+@pytest.mark.parametrize("save_data", [True, False])
+def test_the_checker_page_offers_to_keep_the_tool_only_when_it_did_not_keep_it(site_server, recorded_page,
+                                                                               save_data):
+    """Saving data, the checker page does not keep the tool by itself: it says why and offers the button, and one
+    press (keyboard) keeps it. Otherwise the page keeps the tool itself and offers no button."""
+    page = recorded_page.page
+    if save_data:
+        page.add_init_script(SAVE_DATA_JS)
+    open_checker_until_verdict(page, site_server + "checker/")
+    installed(page)
+    button = page.locator("#checker-tools [data-offline-runtime]")
+    if not save_data:
+        page.wait_for_selector("html[data-runtime-kept=true]", state="attached", timeout=120_000)
+        assert button.is_hidden()
+        return
+    button.wait_for(state="visible")
+    assert page.get_attribute("html", "data-runtime-kept") is None
+    assert "省流量模式" in page.locator("#checker-tools .offline-runtime").inner_text()
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#checker-tools [data-offline-runtime][data-kept=true]", state="attached",
+                           timeout=120_000)
+    assert page.locator("#checker-offline-status").inner_text() == "自查工具已保存在本浏览器中，离线时也可以使用。"
+
+
 def test_after_one_visit_everything_works_with_the_server_stopped(site_dir, recorded_page):
     """The server runs as its own process and is killed: no open keep-alive connection can still answer."""
     import socket

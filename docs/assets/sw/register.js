@@ -5,8 +5,10 @@
  *  - the tool pages (their script tag has data-keep-runtime), once registered: they have just downloaded it to run,
  *    so keeping it costs no second download; but not when the browser asks to save data or the connection is
  *    cellular or slow (navigator.connection), where even revalidating several MB is not ours to decide;
- *  - a guide page's button "download the self-check tool for offline use" ([data-offline-runtime], written by the
- *    page's template, its size by build_scripts/sw_config.py): only when clicked, whatever the connection.
+ *  - a button "download the self-check tool for offline use" ([data-offline-runtime], written by the templates'
+ *    macro offline_button, its size by build_scripts/sw_config.py): only when clicked, whatever the connection.
+ *    The home page's is always offered; a tool page's ([data-offline-runtime="when-not-kept"]) only when that page
+ *    did not keep the tool itself (saving data, a mobile or slow connection).
  * Every page loads it (build_scripts/overrides/partials/javascripts/content.html); the
  * checker and screening pages load it first, with data-wait-for (the checker: its first verdict is shown; the
  * screening page: its Python worker is ready), and the later copy then does nothing:
@@ -23,14 +25,16 @@
 (function () {
   "use strict";
 
-  /* The guide's "download the self-check tool for offline use" buttons: shown only where a service worker can
-   * keep it; the label names its size (data-runtime-bytes, written by the build); a click asks for it (`keep`
-   * resolves true once every file is kept) and the status line beside says how it went. */
-  function offerRuntime(keep) {
+  /* The "download the self-check tool for offline use" buttons: shown only where a service worker can keep it
+   * (and a tool page's only when `notKept`: that page does not keep it by itself); the label names its size
+   * (data-runtime-bytes, written by the build); a click asks for it (`keep` resolves true once every file is
+   * kept) and the status line beside says how it went. */
+  function offerRuntime(keep, notKept) {
     var buttons = document.querySelectorAll("[data-offline-runtime]");
     Array.prototype.forEach.call(buttons, function (button) {
       var bytes = Number(button.getAttribute("data-runtime-bytes"));
       if (!(bytes > 0)) return; // an unconfigured build keeps nothing: no button
+      if (button.getAttribute("data-offline-runtime") === "when-not-kept" && !notKept) return;
       var status = document.getElementById(button.getAttribute("aria-describedby"));
       var megabytes = Math.max(1, Math.round(bytes / 1e6)).toLocaleString(document.documentElement.lang || undefined);
       button.textContent = button.getAttribute("data-label").replace("{mb}", megabytes);
@@ -91,7 +95,7 @@
     offerRuntime(function () {
       register();
       return keepRuntime();
-    });
+    }, script.hasAttribute("data-keep-runtime") && meteredOrSlow);
     var whenIdle = function () {
       if ("requestIdleCallback" in window) window.requestIdleCallback(register, { timeout: 5000 });
       else window.setTimeout(register, 500);
